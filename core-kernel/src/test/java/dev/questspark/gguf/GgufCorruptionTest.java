@@ -15,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,11 @@ import org.opentest4j.AssertionFailedError;
  * checks every case fails with a {@link GgufFormatException} whose message names the file and the field.
  */
 class GgufCorruptionTest {
+    /** Holds one pristine copy per file for the patch tests, which restore every byte they change. */
+    @TempDir
+    static Path shared;
+    private static final Map<String, Path> COPIES = new HashMap<>();
+
     @TempDir
     Path dir;
 
@@ -35,9 +43,19 @@ class GgufCorruptionTest {
         return Stream.of("synthetic", "stories260K", "SmolLM2");
     }
 
-    /** A fresh copy of the named file in the temp dir, which tests then patch or truncate in place. */
-    private Path copyOf(String which) throws IOException {
-        Path copy = dir.resolve(which + ".gguf");
+    /** The shared copy of the named file, which a test may patch in place but must restore. */
+    private static synchronized Path copyOf(String which) throws IOException {
+        Path copy = COPIES.get(which);
+        if (copy == null) {
+            copy = freshCopy(which, shared);
+            COPIES.put(which, copy);
+        }
+        return copy;
+    }
+
+    /** A new copy of the named file in {@code into}. */
+    private static Path freshCopy(String which, Path into) throws IOException {
+        Path copy = into.resolve(which + ".gguf");
         switch (which) {
             case "synthetic" -> GgufTestFixtures.rich().writeTo(copy);
             case "stories260K" -> Files.copy(GgufTestModels.stories(), copy);
@@ -146,7 +164,7 @@ class GgufCorruptionTest {
     @ParameterizedTest
     @MethodSource("files")
     void truncationAtAnyOffsetFailsNamingTheSection(String which) throws IOException {
-        Path f = copyOf(which);
+        Path f = freshCopy(which, dir);
         GgufTestLayout l = layoutOf(f);
         List<GgufTensorInfo> tensors;
         long dataStart;
@@ -268,7 +286,7 @@ class GgufCorruptionTest {
     /** Writes {@code value} (little-endian, width bytes) at {@code at}, checks the open fails, restores the bytes. */
     private static void patched(Path f, long at, int width, long value, String... parts) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
-        patchedBytes(f, at, java.util.Arrays.copyOf(b.array(), width), parts);
+        patchedBytes(f, at, Arrays.copyOf(b.array(), width), parts);
     }
 
     private static void patched(Path f, long at, int width, long[] values, String... parts) throws IOException {
