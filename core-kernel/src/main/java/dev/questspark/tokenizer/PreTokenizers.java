@@ -40,12 +40,12 @@ final class PreTokenizers {
     private static final PreTokenizer GPT2 = new Gpt2Split();
     private static final PreTokenizer LLAMA3 = new Llama3Split(3);
     private static final PreTokenizer QWEN2 = new Llama3Split(1);
-    private static final PreTokenizer EACH_DIGIT = new RunSplit(Codepoints::isNumber, 1);
+    private static final PreTokenizer EACH_DIGIT = new RunSplit(Codepoints::isNumber, 1, 1);
     private static final List<PreTokenizer> DEFAULT = List.of(
-            new RunSplit(cp -> Codepoints.isPunctuation(cp) || "$+<=>^~|".indexOf(cp) >= 0, Integer.MAX_VALUE),
+            new RunSplit(cp -> Codepoints.isPunctuation(cp) || "$+<=>^~|".indexOf(cp) >= 0, 1, Integer.MAX_VALUE),
             GPT2,
-            new RunSplit(Codepoints::isNumber, Integer.MAX_VALUE),
-            new RunSplit(cp -> cp >= '0' && cp <= '9', 3));
+            new RunSplit(Codepoints::isNumber, 1, Integer.MAX_VALUE),
+            new RunSplit(cp -> cp >= '0' && cp <= '9', 3, 3));
 
     private static final Map<String, Spec> BY_NAME = Map.ofEntries(
             entry(new Spec("default", DEFAULT, false, false, true)),

@@ -3,34 +3,43 @@ package dev.questspark.tokenizer;
 import java.util.function.IntPredicate;
 
 /**
- * Isolates runs of code points matching a class, cut into pieces of at most {@code maxRun}; the text between runs is
- * kept as one piece. With maxRun 1 this is the regex {@code \p{N}}; with {@code [0-9]} and 3 it is
- * {@code [0-9][0-9][0-9]} (a shorter leftover run is a gap, which is kept whole just the same).
+ * The regex {@code [class]{min,max}} as a split: matches are found left to right (greedy, at most {@code max} long),
+ * and the text between matches is kept as one piece. {@code \p{N}} is (1, 1), {@code \p{N}+} is (1, unbounded) and
+ * {@code [0-9][0-9][0-9]} is (3, 3), where a shorter digit run stays part of the gap around it.
  */
 final class RunSplit implements PreTokenizer {
     private final IntPredicate member;
-    private final int maxRun;
+    private final int min;
+    private final int max;
 
-    RunSplit(IntPredicate member, int maxRun) {
+    RunSplit(IntPredicate member, int min, int max) {
         this.member = member;
-        this.maxRun = maxRun;
+        this.min = min;
+        this.max = max;
     }
 
     @Override
     public void split(int[] cps, int from, int to, IntList lengths) {
+        int gapStart = from;
         int pos = from;
         while (pos < to) {
-            int start = pos;
-            if (member.test(cps[pos])) {
-                while (pos < to && pos - start < maxRun && member.test(cps[pos])) {
-                    pos++;
-                }
-            } else {
-                while (pos < to && !member.test(cps[pos])) {
-                    pos++;
-                }
+            int run = 0;
+            while (pos + run < to && run < max && member.test(cps[pos + run])) {
+                run++;
             }
-            lengths.add(pos - start);
+            if (run < min) {
+                pos++;
+                continue;
+            }
+            if (pos > gapStart) {
+                lengths.add(pos - gapStart);
+            }
+            lengths.add(run);
+            pos += run;
+            gapStart = pos;
+        }
+        if (to > gapStart) {
+            lengths.add(to - gapStart);
         }
     }
 }
