@@ -1,0 +1,138 @@
+package dev.questspark.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The golden tokenizer test: for every recorded string, our ids and decoded text equal llama.cpp's on the same GGUF
+ * file (SmolLM2-135M-Instruct: gpt2/smollm; stories260K: llama/SentencePiece).
+ */
+class TokenizerFixtureTest {
+    private static final Map<Path, String> SHA256 = new ConcurrentHashMap<>();
+
+    @TestFactory
+    Stream<DynamicTest> smollm2MatchesLlamaCpp() {
+        return casesFor("smollm2-135m-instruct.jsonl");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> stories260kMatchesLlamaCpp() {
+        return casesFor("stories260k.jsonl");
+    }
+
+    private static Stream<DynamicTest> casesFor(String resource) {
+        TokenizerFixtures fx = TokenizerFixtures.load(resource);
+        List<DynamicTest> tests = new ArrayList<>();
+        tests.add(DynamicTest.dynamicTest("special token ids", () -> {
+            Tokenizer tok = tokenizerFor(fx);
+            assertEquals(fx.meta.bos(), tok.bos(), "bos");
+            assertEquals(fx.meta.eos(), tok.eos(), "eos");
+            assertEquals(fx.meta.eot(), tok.eot(), "eot");
+            assertArrayEquals(fx.meta.eog(), tok.endOfGenerationIds(), "end-of-generation ids");
+        }));
+        for (TokenizerFixtures.Case c : fx.cases) {
+            String name = (c.special() ? "special " : "") + printable(c.text());
+            tests.add(DynamicTest.dynamicTest(name, () -> check(tokenizerFor(fx), c)));
+        }
+        return tests.stream();
+    }
+
+    private static void check(Tokenizer tok, TokenizerFixtures.Case c) {
+        int[] ids = tok.encode(c.text(), false, c.special());
+        assertArrayEquals(c.ids(), ids, () -> "ids of " + printable(c.text()) + ": expected "
+                + Arrays.toString(c.ids()) + " got " + Arrays.toString(ids));
+        assertEquals(c.decoded(), tok.decode(c.ids()), "decode");
+        assertEquals(c.decodedSpecial(), tok.decode(c.ids(), true), "decode rendering special tokens");
+        if (c.decoded().equals(c.text())) {
+            assertEquals(c.text(), tok.decode(ids), "round trip");
+        }
+        assertStreamReassembles(tok, c.ids());
+    }
+
+    /** Streaming yields the bytes of all pieces, and never splits a character that the whole text has intact. */
+    private static void assertStreamReassembles(Tokenizer tok, int[] ids) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        TokenStreamDecoder stream = tok.streamDecoder();
+        StringBuilder streamed = new StringBuilder();
+        for (int id : ids) {
+            all.writeBytes(tok.tokenBytes(id));
+            streamed.append(stream.push(id));
+        }
+        streamed.append(stream.flush());
+        String whole = all.toString(StandardCharsets.UTF_8);
+        assertEquals(whole, streamed.toString(), "streamed text");
+        if (whole.indexOf('\uFFFD') < 0) {
+            assertFalse(streamed.toString().contains("\uFFFD"), "stream emitted half a character");
+        }
+    }
+
+    private static Tokenizer tokenizerFor(TokenizerFixtures fx) {
+        Path model = TestModels.model(fx.meta.file());
+        assumeTrue(fx.meta.sha256().equals(sha256(model)), model + " is not the file the fixtures were recorded"
+                + " from (sha256 " + fx.meta.sha256() + ")");
+        return TestModels.tokenizer(model);
+    }
+
+    private static String sha256(Path file) {
+        return SHA256.computeIfAbsent(file, f -> {
+            try (InputStream in = new DigestInputStream(Files.newInputStream(f),
+                    MessageDigest.getInstance("SHA-256"))) {
+                in.transferTo(OutputStreamSink.INSTANCE);
+                return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '\n': sb.append("\\n"); break;
+                case '\t': sb.append("\\t"); break;
+                case '\r': sb.append("\\r"); break;
+                default: sb.append(ch);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** Discards what is written; the digest stream only needs reading through. */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+}

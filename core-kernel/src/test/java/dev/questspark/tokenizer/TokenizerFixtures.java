@@ -1,0 +1,71 @@
+package dev.questspark.tokenizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reference tokenizations recorded with llama.cpp, one JSON object a line; see resources/tokenizer/README.md. */
+final class TokenizerFixtures {
+    /** One recorded string: its ids without BOS, and llama.cpp's decode of them without and with special tokens. */
+    record Case(String text, boolean special, int[] ids, String decoded, String decodedSpecial) {
+    }
+
+    /** The file the fixtures came from, and what llama.cpp said about its special tokens. */
+    record Meta(String file, String sha256, int bos, int eos, int eot, int[] eog, String generator) {
+    }
+
+    final Meta meta;
+    final List<Case> cases;
+
+    private TokenizerFixtures(Meta meta, List<Case> cases) {
+        this.meta = meta;
+        this.cases = cases;
+    }
+
+    @SuppressWarnings("unchecked")
+    static TokenizerFixtures load(String resource) {
+        String text;
+        try (InputStream in = TokenizerFixtures.class.getResourceAsStream("/tokenizer/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource tokenizer/" + resource);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Meta meta = null;
+        List<Case> cases = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Object> o = (Map<String, Object>) FixtureJson.parse(line);
+            if (o.containsKey("meta")) {
+                Map<String, Object> m = (Map<String, Object>) o.get("meta");
+                meta = new Meta((String) m.get("file"), (String) m.get("sha256"), id(m.get("bos")),
+                        id(m.get("eos")), id(m.get("eot")), ints((List<Object>) m.get("eog")),
+                        (String) m.get("generator"));
+            } else {
+                cases.add(new Case((String) o.get("text"), (Boolean) o.get("special"),
+                        ints((List<Object>) o.get("ids")), (String) o.get("decoded"),
+                        (String) o.get("decodedSpecial")));
+            }
+        }
+        if (meta == null) {
+            throw new IllegalStateException("fixture " + resource + " has no meta line");
+        }
+        return new TokenizerFixtures(meta, cases);
+    }
+
+    private static int id(Object v) {
+        return v == null ? -1 : ((Long) v).intValue();
+    }
+
+    private static int[] ints(List<Object> l) {
+        return l.stream().mapToInt(v -> ((Long) v).intValue()).toArray();
+    }
+}
