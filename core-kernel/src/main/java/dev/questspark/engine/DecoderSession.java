@@ -81,6 +81,7 @@ public final class DecoderSession implements AutoCloseable {
         Sampler sampler = new Sampler(cfg);
         TokenStreamDecoder stream = tokenizer.streamDecoder();
         StringBuilder text = new StringBuilder();
+        boolean fromBos = length == 1 && tokens[0] == tokenizer.bos() && tokenizer.model().equals("llama");
         int[] out = new int[cfg.maxTokens()];
         int count = 0;
         String finish = "length";
@@ -99,7 +100,13 @@ public final class DecoderSession implements AutoCloseable {
             append(next);
             out[count++] = next;
             int before = text.length();
-            text.append(stream.accept(next));
+            text.append(stream.push(next));
+            if (fromBos && text.length() > 0) {
+                if (text.charAt(0) == ' ') {
+                    text.deleteCharAt(0); // SentencePiece drops the space prefix of a text's first word
+                }
+                fromBos = false;
+            }
             int stop = stopIndex(text, before, cfg);
             if (stop >= 0) {
                 emit(onText, text, before, stop);

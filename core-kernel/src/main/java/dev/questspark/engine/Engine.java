@@ -49,7 +49,7 @@ public final class Engine implements AutoCloseable {
         String problem = null;
         try {
             template = ChatTemplate.fromMetadata(gguf.metadata());
-        } catch (IllegalArgumentException e) {
+        } catch (dev.questspark.tokenizer.ChatTemplateException e) {
             problem = e.getMessage();
         }
         this.chatTemplate = template;

@@ -1,5 +1,7 @@
 package dev.questspark.gguf;
 
+import dev.questspark.testing.TestModels;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,8 +60,8 @@ class GgufCorruptionTest {
         Path copy = into.resolve(which + ".gguf");
         switch (which) {
             case "synthetic" -> GgufTestFixtures.rich().writeTo(copy);
-            case "stories260K" -> Files.copy(GgufTestModels.stories(), copy);
-            case "SmolLM2" -> Files.copy(GgufTestModels.smolLm2(), copy);
+            case "stories260K" -> Files.copy(TestModels.stories(), copy);
+            case "SmolLM2" -> Files.copy(TestModels.smolLm2(), copy);
             default -> throw new IllegalArgumentException(which);
         }
         return copy;
