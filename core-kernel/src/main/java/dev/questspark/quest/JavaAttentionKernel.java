@@ -148,46 +148,54 @@ public final class JavaAttentionKernel implements AttentionKernel {
             state[lOff + r] = 0f;
         }
         java.util.Arrays.fill(state, aOff, aOff + rows * d, 0f);
-        float[] s = new float[p];
-        float[] kRow = new float[d];
+        float[] s = new float[rows * p];
+        float[] row = new float[d];
         for (int i = 0; i < count; i++) {
             int page = pageIds != null ? pageIds[idsOff + i] : firstPage + i;
             int t0 = page * p;
             int t1 = Math.min(t0 + p, tokens);
-            for (int r = 0; r < rows; r++) {
-                int qr = qOff + r * d;
-                float pm = Float.NEGATIVE_INFINITY;
-                for (int t = t0; t < t1; t++) {
-                    for (int c = 0; c < d; c++) {
-                        kRow[c] = hp.key(t, c);
-                    }
+            for (int t = t0; t < t1; t++) {
+                for (int c = 0; c < d; c++) {
+                    row[c] = hp.key(t, c);
+                }
+                for (int r = 0; r < rows; r++) {
                     float dot = 0f;
                     for (int c = 0; c < d; c++) {
-                        dot += q[qr + c] * kRow[c];
+                        dot += q[qOff + r * d + c] * row[c];
                     }
-                    s[t - t0] = dot * scale;
-                    pm = Math.max(pm, s[t - t0]);
+                    s[r * p + t - t0] = dot * scale;
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                float pm = Float.NEGATIVE_INFINITY;
+                for (int t = t0; t < t1; t++) {
+                    pm = Math.max(pm, s[r * p + t - t0]);
                 }
                 float m = state[mOff + r];
-                int acc = aOff + r * d;
                 if (pm > m) {
                     float corr = (float) Math.exp(m - pm);
                     state[lOff + r] *= corr;
                     for (int c = 0; c < d; c++) {
-                        state[acc + c] *= corr;
+                        state[aOff + r * d + c] *= corr;
                     }
-                    m = pm;
-                    state[mOff + r] = m;
+                    state[mOff + r] = pm;
                 }
-                float l = state[lOff + r];
                 for (int t = t0; t < t1; t++) {
-                    float w = (float) Math.exp(s[t - t0] - m);
-                    l += w;
+                    s[r * p + t - t0] = (float) Math.exp(s[r * p + t - t0] - state[mOff + r]);
+                }
+            }
+            for (int t = t0; t < t1; t++) {
+                for (int c = 0; c < d; c++) {
+                    row[c] = hp.value(t, c);
+                }
+                for (int r = 0; r < rows; r++) {
+                    float w = s[r * p + t - t0];
+                    state[lOff + r] += w;
+                    int acc = aOff + r * d;
                     for (int c = 0; c < d; c++) {
-                        state[acc + c] += w * hp.value(t, c);
+                        state[acc + c] += w * row[c];
                     }
                 }
-                state[lOff + r] = l;
             }
         }
     }
