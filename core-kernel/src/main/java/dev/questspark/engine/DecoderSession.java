@@ -9,6 +9,7 @@ import dev.questspark.tokenizer.TokenStreamDecoder;
 import dev.questspark.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One sequence being decoded: its context tokens, KV cache, activation buffers and thread pool. Prefill appends
@@ -31,12 +32,12 @@ public final class DecoderSession implements AutoCloseable {
     private boolean hasLogits;
     private long prefillNanos;
 
-    DecoderSession(LlamaModel model, Tokenizer tokenizer, KvCache cache, int prefillBlock, int threads) {
+    DecoderSession(LlamaModel model, Tokenizer tokenizer, Function<Parallel, KvCache> cacheFactory, int prefillBlock, int threads) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.cache = cache;
-        this.state = new ForwardState(model.config(), prefillBlock);
         this.parallel = new Parallel(threads);
+        this.cache = cacheFactory.apply(parallel);
+        this.state = new ForwardState(model.config(), prefillBlock);
         this.logits = new float[model.config().vocabSize()];
         this.tokens = new int[Math.min(cache.capacity(), 1024)];
     }

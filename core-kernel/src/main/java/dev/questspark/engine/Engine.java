@@ -7,6 +7,9 @@ import dev.questspark.model.KvCache;
 import dev.questspark.model.LlamaConfig;
 import dev.questspark.model.LlamaModel;
 import dev.questspark.model.LlamaWeights;
+import dev.questspark.quest.PagedKvCache;
+import dev.questspark.quest.PagedKvCacheConfig;
+import dev.questspark.quest.QuestConfig;
 import dev.questspark.tokenizer.ChatMessage;
 import dev.questspark.tokenizer.ChatTemplate;
 import dev.questspark.tokenizer.Tokenizer;
@@ -109,9 +112,24 @@ public final class Engine implements AutoCloseable {
         return tokenizer.encode(rendered, tokenizer.addBosByDefault(), true);
     }
 
-    /** A session over the given KV cache (its shape must match the model). */
+    /**
+     * A session whose paged KV cache holds up to maxContextTokens (at most the model's trained context) and
+     * attends as quest says; it uses the engine's thread count.
+     */
+    public DecoderSession newSession(QuestConfig quest, int maxContextTokens) {
+        LlamaConfig c = model.config();
+        int capacity = Math.min(maxContextTokens, c.contextLength());
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a session needs a context of at least 1 token, got " + maxContextTokens);
+        }
+        PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest,
+                EngineSettings.kvMemoryBudget());
+        return new DecoderSession(model, tokenizer, pool -> new PagedKvCache(kv, pool), EngineSettings.prefillBlock(), threads);
+    }
+
+    /** A session over a KV cache of the caller's (its shape must match the model), for tests and tools. */
     public DecoderSession newSession(KvCache cache, int threads) {
-        return new DecoderSession(model, tokenizer, cache, EngineSettings.prefillBlock(), threads);
+        return new DecoderSession(model, tokenizer, pool -> cache, EngineSettings.prefillBlock(), threads);
     }
 
     @Override

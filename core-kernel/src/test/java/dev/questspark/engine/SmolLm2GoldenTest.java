@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.questspark.model.KvCache;
-import dev.questspark.model.ReferenceKvCache;
+import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +20,17 @@ import org.junit.jupiter.api.Test;
 /**
  * SmolLM2-135M-Instruct greedy decoding against llama.cpp's own tokens on the same file (fixture and how it was
  * produced: src/test/resources/golden/README.md). Both engines quantize activations to 8 bits for the quantized
- * dot products, but sum in different orders, so logits differ by float rounding: where llama.cpp's two best
+ * dot products, but round and sum differently (llama.cpp's non-flash attention also rounds queries and
+ * softmax weights to f16; we keep them in f32), so logits differ by float rounding. Where llama.cpp's two best
  * logits are closer than {@link #NEAR_TIE} the argmax may flip, and everything after such a step legitimately
  * differs. Every other step must match, and at least five prompts must match on their first 32 tokens.
  */
 class SmolLm2GoldenTest {
-    /** llama.cpp's own flash-attention path flips argmax at gaps up to about 0.1 (see the fixture README). */
-    private static final double NEAR_TIE = 0.1;
+    /**
+     * llama.cpp disagrees with itself at such gaps: its flash-attention path flips the argmax of chat-poem at a
+     * gap of 0.2247 (fixture field flash_attention_on_first_difference).
+     */
+    private static final double NEAR_TIE = 0.25;
     private static final int MUST_MATCH = 32;
     private static Engine engine;
     private static JsonNode golden;
@@ -54,7 +57,7 @@ class SmolLm2GoldenTest {
         for (JsonNode c : golden.get("cases")) {
             int[] prompt = ints(c.get("prompt_tokens"));
             int[] expected = ints(c.get("generated_tokens"));
-            int[] got = greedy(newCache(prompt.length + expected.length), prompt, expected.length);
+            int[] got = greedy(prompt, expected.length);
             int diverged = firstDifference(expected, got);
             if (diverged < 0) {
                 fullMatches += expected.length >= MUST_MATCH || c.get("stopped_at_eog").asBoolean() ? 1 : 0;
@@ -70,6 +73,8 @@ class SmolLm2GoldenTest {
                 fullMatches++;
             }
         }
+        System.getLogger(SmolLm2GoldenTest.class.getName()).log(System.Logger.Level.INFO,
+                "explained near-tie divergences: " + report);
         int matched = fullMatches;
         assertTrue(matched >= 5, () -> "only " + matched + " prompts matched llama.cpp on their first " + MUST_MATCH
                 + " tokens; near-tie divergences: " + report);
@@ -86,13 +91,9 @@ class SmolLm2GoldenTest {
         }
     }
 
-    private static KvCache newCache(int capacity) {
-        return new ReferenceKvCache(engine.model().config(), capacity);
-    }
-
-    private static int[] greedy(KvCache cache, int[] prompt, int steps) {
+    private static int[] greedy(int[] prompt, int steps) {
         int[] out = new int[steps];
-        try (DecoderSession s = engine.newSession(cache, 2)) {
+        try (DecoderSession s = engine.newSession(QuestConfig.dense(), prompt.length + steps)) {
             s.prefill(prompt);
             for (int i = 0; i < steps; i++) {
                 out[i] = Sampler.argmax(s.logits());
