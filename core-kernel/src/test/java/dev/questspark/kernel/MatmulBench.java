@@ -9,7 +9,8 @@ import java.util.Random;
  * native and Java kernels on 1 and 2 threads. Run:
  * <pre>
  * mvn -q -B -o -pl core-kernel test-compile
- * java -cp core-kernel/target/classes:core-kernel/target/test-classes:$(cat /tmp/cp.txt) dev.questspark.kernel.MatmulBench [seconds-per-case]
+ * java -cp core-kernel/target/classes:core-kernel/target/test-classes:$(cat /tmp/cp.txt) \
+ *     dev.questspark.kernel.MatmulBench [seconds-per-case [kernel-name-prefix [TYPE:ROWSxCOLS:N]]]
  * </pre>
  * where /tmp/cp.txt comes from {@code mvn -q -o -pl core-kernel dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}.
  */
@@ -25,6 +26,11 @@ public final class MatmulBench {
             {GgmlType.Q4_1, 1536, 576, 512}, {GgmlType.Q4_1, 576, 1536, 512},
             {GgmlType.Q8_0, 49152, 576, 1},
         };
+        if (args.length > 2) {
+            // a custom case TYPE:ROWSxCOLS:N, for example Q8_0:2048x576:1
+            String[] f = args[2].split("[:x]");
+            cases = new Object[][] {{GgmlType.valueOf(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3])}};
+        }
         MatmulKernel[] kernels = NativeLibrary.isLoaded()
                 ? new MatmulKernel[] {new NativeMatmulKernel(), new JavaMatmulKernel()}
                 : new MatmulKernel[] {new JavaMatmulKernel()};
