@@ -231,16 +231,24 @@ static INLINE AVX2 __m256i row_mask8(int nrows) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(nrows), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-/* Few tokens: unpack each block into registers and use it at once. */
+/*
+ * Few tokens: unpack each block into registers and use it at once, while prefetching the rows of the tile two
+ * ahead (decode streams weights from memory; without this it waits on every tile).
+ */
 static INLINE AVX2 void tile8_direct(int kind, const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,
-                                     size_t act_stride, int T, float *out, size_t ldo, int r, int nrows) {
+                                     size_t act_stride, int T, float *out, size_t ldo, int r, int nrows,
+                                     const uint8_t *pf, size_t pf_bytes) {
     const int nb = cols / 32, bsize = block_bytes(kind);
+    size_t pf_lines = (pf_bytes + 63) / 64, pf_per_block = (pf_lines + nb - 1) / nb, pf_next = 0;
     tokens8_t tk;
     token_pointers8(kind, &tk, act, act_stride, cols, 0, T);
     __m256 acc[TMAX];
     for (int t = 0; t < T; t++) acc[t] = _mm256_setzero_ps();
     const uint8_t *p[TILE];
     for (int b = 0; b < nb; b++) {
+        for (size_t k = 0; k < pf_per_block && pf_next < pf_lines; k++, pf_next++) {
+            _mm_prefetch((const char *)pf + pf_next * 64, _MM_HINT_T0);
+        }
         __m256i q[8], sg[8];
         __m256 d, m;
         block_pointers8(p, w, row_bytes, r, nrows, (size_t)b * bsize);
@@ -277,11 +285,12 @@ static INLINE AVX2 void repack8(int kind, tile8_t *tl, const uint8_t *w, size_t 
 
 #define TILE8_FNS(kind)                                                                                        \
     static AVX2 void direct8_##kind(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
-                                    size_t act_stride, int T, float *out, size_t ldo, int r, int nrows) {      \
+                                    size_t act_stride, int T, float *out, size_t ldo, int r, int nrows,        \
+                                    const uint8_t *pf, size_t pf_bytes) {                                      \
         switch (T) {                                                                                           \
-            case 1: tile8_direct(kind, w, row_bytes, cols, act, act_stride, 1, out, ldo, r, nrows); break;     \
-            case 2: tile8_direct(kind, w, row_bytes, cols, act, act_stride, 2, out, ldo, r, nrows); break;     \
-            default: tile8_direct(kind, w, row_bytes, cols, act, act_stride, 3, out, ldo, r, nrows); break;    \
+            case 1: tile8_direct(kind, w, row_bytes, cols, act, act_stride, 1, out, ldo, r, nrows, pf, pf_bytes); break; \
+            case 2: tile8_direct(kind, w, row_bytes, cols, act, act_stride, 2, out, ldo, r, nrows, pf, pf_bytes); break; \
+            default: tile8_direct(kind, w, row_bytes, cols, act, act_stride, 3, out, ldo, r, nrows, pf, pf_bytes); break; \
         }                                                                                                      \
     }                                                                                                          \
     static AVX2 void chunk8_##kind(const tile8_t *tl, int kc, int b0, const uint8_t *act, size_t act_stride,   \
@@ -306,7 +315,10 @@ TILE8_FNS(K_Q8_0)
         if (n < 4) {                                                                                          \
             for (int r = r0; r < r1; r += TILE) {                                                             \
                 int nrows = r1 - r < TILE ? r1 - r : TILE;                                                    \
-                direct8_##kind(w, row_bytes, cols, act, act_stride, n, out + (r - r0), ldo, r, nrows);        \
+                int pf_row = r + 2 * TILE < r1 ? r + 2 * TILE : r1;                                           \
+                int pf_rows = r1 - pf_row < TILE ? r1 - pf_row : TILE;                                        \
+                direct8_##kind(w, row_bytes, cols, act, act_stride, n, out + (r - r0), ldo, r, nrows,         \
+                               w + (size_t)pf_row * row_bytes, (size_t)pf_rows * row_bytes);                  \
             }                                                                                                 \
             return;                                                                                           \
         }                                                                                                     \

@@ -157,11 +157,11 @@ static INLINE VNNI void chunk_tokens(int kind, const tile_t *tl, int kc, int b0,
 
 /*
  * Few tokens (decode): each block's quant registers are unpacked and used at once by all T (< 4) tokens, with
- * no repacked copy. Meanwhile the rows PF_TILES tiles ahead are prefetched, spread evenly over the blocks, so
+ * no repacked copy. Meanwhile the next tile's rows are prefetched (PF_TILES ahead), spread evenly over the blocks, so
  * the next tiles' weights stream in from memory while this one computes. The float operations per row are
  * those of chunk_tokens, so both paths give identical results.
  */
-enum { PF_TILES = 2 };
+enum { PF_TILES = 1 };
 
 static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,
                                     size_t act_stride, int T, float *out, size_t ldo, int r, int nrows,
