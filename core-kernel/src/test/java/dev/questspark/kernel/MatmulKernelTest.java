@@ -38,7 +38,11 @@ class MatmulKernelTest {
             assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
             assumeTrue(isa <= NativeMatmulKernel.bestIsa(), "this CPU lacks " + label);
             NativeMatmulKernel.setIsa(isa);
-            return new NativeMatmulKernel();
+            NativeMatmulKernel k = new NativeMatmulKernel();
+            // level 2 runs the VNNI kernels, or the AVX2 ones on AVX-512 CPUs without VNNI
+            String[] expected = {"native-scalar", "native-avx2", "native-avx512-vnni|native-avx2"};
+            assertTrue(k.name().matches(expected[isa]), label + " ran " + k.name());
+            return k;
         }
 
         @Override
