@@ -150,7 +150,7 @@ static void score_scalar(const uint16_t *bounds, int d, int pages, const float *
 
 void qk_attn_score(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
     int dp = (d + 15) & ~15;
-    float *buf = qk_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, (size_t) (rows + 2) * dp * 4) : NULL;
+    float *buf = qk_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((size_t) rows * dp + rows + 16) * 4) : NULL;
     if (buf == NULL) {
         /* Scalar ISA, or no memory for the padded copy: the scalar path gives the same bits. */
         score_scalar(bounds, d, pages, q, rows, max_over_rows, scores);

@@ -156,7 +156,7 @@ void qk_attn_core_avx2(const uint16_t *keys, const uint16_t *values, int d, int 
 void qk_attn_core_avx512(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
                          int first, int count, const int *limits, int max_limit, const float *q, int rows,
                          float *m, float *l, float *acc, float *work);
-/* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work 2*dp floats. */
+/* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work `rows` floats. */
 void qk_attn_score_avx2(const uint16_t *bounds, int d, int pages, const float *qp, int rows, int max_over_rows,
                         float *scores, float *work);
 void qk_attn_score_avx512(const uint16_t *bounds, int d, int pages, const float *qp, int rows, int max_over_rows,

@@ -20,6 +20,16 @@ final class QuantizedActivations {
     float[] s = new float[0];    // (n, blocks) Q8_1 only: d * sum of the block's quants
     short[] bsums = new short[0]; // (n, cols / 16) Q8_K only
     float[] f = new float[0];    // (n, cols) float formats
+    int[] wide = new int[0];     // (n, cols) Q8_0/Q8_1 quants as ints for many-token loops (the JIT vectorizes int dots)
+
+    void widen(int values) {
+        if (wide.length < values) {
+            wide = new int[values];
+        }
+        for (int i = 0; i < values; i++) {
+            wide[i] = q[i];
+        }
+    }
 
     static Format formatFor(dev.questspark.gguf.GgmlType type) {
         return switch (type) {

@@ -8,6 +8,9 @@ import dev.questspark.gguf.GgmlType;
  * unpack buffers, so each thread uses its own.
  */
 abstract class WeightRows {
+    /** From this many tokens on, a row is unpacked once and reused; below, blocks are read in place. */
+    static final int UNPACK_MIN_TOKENS = 4;
+
     /** Writes the row's values, dequantized like ggml's dequantize_row_*, to out[off .. off + cols). */
     abstract void dequantize(byte[] row, int cols, float[] out, int off);
 
@@ -49,6 +52,15 @@ abstract class WeightRows {
             }
             out[t * ldo + outIndex] = sum;
         }
+    }
+
+    /** Integer dot of 32 unpacked weight quants with 32 widened activation quants (int arrays: the JIT vectorizes it). */
+    static int dot32(int[] w, int wi, int[] q, int qi) {
+        int sum = 0;
+        for (int j = 0; j < 32; j++) {
+            sum += w[wi + j] * q[qi + j];
+        }
+        return sum;
     }
 
     /** Integer dot of 32 unpacked weight quants with 32 activation quants. */

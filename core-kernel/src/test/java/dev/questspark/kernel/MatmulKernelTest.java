@@ -38,7 +38,11 @@ class MatmulKernelTest {
             assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
             assumeTrue(isa <= NativeMatmulKernel.bestIsa(), "this CPU lacks " + label);
             NativeMatmulKernel.setIsa(isa);
-            return new NativeMatmulKernel();
+            NativeMatmulKernel k = new NativeMatmulKernel();
+            // level 2 runs the VNNI kernels, or the AVX2 ones on AVX-512 CPUs without VNNI
+            String[] expected = {"native-scalar", "native-avx2", "native-avx512-vnni|native-avx2"};
+            assertTrue(k.name().matches(expected[isa]), label + " ran " + k.name());
+            return k;
         }
 
         @Override
@@ -78,7 +82,7 @@ class MatmulKernelTest {
         if (b == 256) {
             return new int[][] {{5, 256, 1}, {37, 768, 7}, {18, 512, 29}};
         }
-        return new int[][] {{1, 32, 1}, {5, 96, 7}, {37, 576, 1}, {37, 576, 7}, {21, 1024, 29}, {16, 64, 2}};
+        return new int[][] {{1, 32, 1}, {5, 96, 7}, {37, 576, 1}, {37, 576, 7}, {21, 1024, 29}, {16, 64, 2}, {9, 64, 3}};
     }
 
     @ParameterizedTest(name = "{0} {1}")
