@@ -25,12 +25,15 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The golden tokenizer test: for every recorded string, our ids and decoded text equal llama.cpp's on the same GGUF
  * file (SmolLM2-135M-Instruct: gpt2/smollm; stories260K: llama/SentencePiece).
  */
 class TokenizerFixtureTest {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenizerFixtureTest.class);
     private static final Map<Path, String> SHA256 = new ConcurrentHashMap<>();
 
     @TestFactory
@@ -57,6 +60,9 @@ class TokenizerFixtureTest {
             String name = (c.special() ? "special " : "") + printable(c.text());
             tests.add(DynamicTest.dynamicTest(name, () -> check(tokenizerFor(fx), c)));
         }
+        for (TokenizerFixtures.Document d : fx.documents) {
+            tests.add(DynamicTest.dynamicTest("document " + d.resource(), () -> checkDocument(tokenizerFor(fx), d)));
+        }
         return tests.stream();
     }
 
@@ -70,6 +76,21 @@ class TokenizerFixtureTest {
             assertEquals(c.text(), tok.decode(ids), "round trip");
         }
         assertStreamReassembles(tok, c.ids());
+    }
+
+    /** A long mixed document; the encode time is logged (cold: empty word cache; warm: second run). */
+    private static void checkDocument(Tokenizer tok, TokenizerFixtures.Document d) {
+        String text = d.text();
+        long t0 = System.nanoTime();
+        int[] ids = tok.encode(text, false, false);
+        long t1 = System.nanoTime();
+        int[] again = tok.encode(text, false, false);
+        long t2 = System.nanoTime();
+        assertArrayEquals(d.ids(), ids, "ids of " + d.resource());
+        assertArrayEquals(ids, again, "ids of a second encode (word cache warm)");
+        assertEquals(text, tok.decode(ids), "round trip of " + d.resource());
+        LOG.info("{} ({}): {} chars -> {} tokens, encode {} ms cold, {} ms warm", d.resource(), tok.model(),
+                text.length(), ids.length, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
     /** Streaming yields the bytes of all pieces, and never splits a character that the whole text has intact. */
