@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.questspark.gguf.GgufFile;
+
 /** Locates the test models through the system properties surefire sets, and caches their tokenizers. */
 final class TestModels {
     static final String SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf";
@@ -47,7 +49,9 @@ final class TestModels {
     static Map<String, Object> metadata(Path gguf) {
         return METADATA.computeIfAbsent(gguf, p -> {
             try {
-                return TestGgufMetadata.read(p);
+                try (GgufFile f = GgufFile.open(p)) {
+                    return f.metadata();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
