@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 class TokenizerFixtureTest {
     private static final Logger LOG = LoggerFactory.getLogger(TokenizerFixtureTest.class);
     private static final Map<Path, String> SHA256 = new ConcurrentHashMap<>();
+    private static final Map<String, Tokenizer> VARIANTS = new ConcurrentHashMap<>();
 
     @TestFactory
     Stream<DynamicTest> smollm2MatchesLlamaCpp() {
@@ -46,22 +48,31 @@ class TokenizerFixtureTest {
         return casesFor("stories260k.jsonl");
     }
 
+    /** SmolLM2's vocabulary under other pre-tokenizers (llama.cpp read copies of the file with another name). */
+    @TestFactory
+    Stream<DynamicTest> otherPreTokenizersMatchLlamaCpp() {
+        return Stream.of("llama-bpe", "qwen2", "gpt-2", "default")
+                .flatMap(pre -> casesFor("smollm2-pre-" + pre + ".jsonl"));
+    }
+
     private static Stream<DynamicTest> casesFor(String resource) {
         TokenizerFixtures fx = TokenizerFixtures.load(resource);
         List<DynamicTest> tests = new ArrayList<>();
-        tests.add(DynamicTest.dynamicTest("special token ids", () -> {
+        String prefix = fx.meta.pre() == null ? "" : "[" + fx.meta.pre() + "] ";
+        tests.add(DynamicTest.dynamicTest(prefix + "special token ids", () -> {
             Tokenizer tok = tokenizerFor(fx);
+            assertEquals(fx.meta.addBos(), tok.addBosByDefault(), "add BOS by default");
             assertEquals(fx.meta.bos(), tok.bos(), "bos");
             assertEquals(fx.meta.eos(), tok.eos(), "eos");
             assertEquals(fx.meta.eot(), tok.eot(), "eot");
             assertArrayEquals(fx.meta.eog(), tok.endOfGenerationIds(), "end-of-generation ids");
         }));
         for (TokenizerFixtures.Case c : fx.cases) {
-            String name = (c.special() ? "special " : "") + printable(c.text());
+            String name = prefix + (c.special() ? "special " : "") + printable(c.text());
             tests.add(DynamicTest.dynamicTest(name, () -> check(tokenizerFor(fx), c)));
         }
         for (TokenizerFixtures.Document d : fx.documents) {
-            tests.add(DynamicTest.dynamicTest("document " + d.resource(), () -> checkDocument(tokenizerFor(fx), d)));
+            tests.add(DynamicTest.dynamicTest(prefix + "document " + d.resource(), () -> checkDocument(tokenizerFor(fx), d)));
         }
         return tests.stream();
     }
@@ -114,7 +125,15 @@ class TokenizerFixtureTest {
         Path model = TestModels.model(fx.meta.file());
         assumeTrue(fx.meta.sha256().equals(sha256(model)), model + " is not the file the fixtures were recorded"
                 + " from (sha256 " + fx.meta.sha256() + ")");
-        return TestModels.tokenizer(model);
+        if (fx.meta.pre() == null) {
+            return TestModels.tokenizer(model);
+        }
+        return VARIANTS.computeIfAbsent(fx.meta.pre(), pre -> {
+            Map<String, Object> md = new HashMap<>(TestModels.metadata(model));
+            fx.meta.dropped().forEach(md::remove);
+            md.put("tokenizer.ggml.pre", pre);
+            return Tokenizer.fromMetadata(md);
+        });
     }
 
     private static String sha256(Path file) {

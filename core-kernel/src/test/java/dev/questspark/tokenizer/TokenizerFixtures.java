@@ -14,8 +14,13 @@ final class TokenizerFixtures {
     record Case(String text, boolean special, int[] ids, String decoded, String decodedSpecial) {
     }
 
-    /** The file the fixtures came from, and what llama.cpp said about its special tokens. */
-    record Meta(String file, String sha256, int bos, int eos, int eot, int[] eog, String generator) {
+    /**
+     * The file the fixtures came from, and what llama.cpp said about BOS and its special tokens. When {@code pre} is
+     * set, llama.cpp read a vocabulary-only copy of the file with {@code tokenizer.ggml.pre} replaced by it and the
+     * {@code dropped} keys removed.
+     */
+    record Meta(String file, String sha256, String pre, List<String> dropped, boolean addBos, int bos, int eos,
+            int eot, int[] eog, String generator) {
     }
 
     /** A long document (a resource file) and its ids without BOS. */
@@ -48,9 +53,13 @@ final class TokenizerFixtures {
             Map<String, Object> o = (Map<String, Object>) FixtureJson.parse(line);
             if (o.containsKey("meta")) {
                 Map<String, Object> m = (Map<String, Object>) o.get("meta");
-                meta = new Meta((String) m.get("file"), (String) m.get("sha256"), id(m.get("bos")),
-                        id(m.get("eos")), id(m.get("eot")), ints((List<Object>) m.get("eog")),
-                        (String) m.get("generator"));
+                List<String> dropped = new ArrayList<>();
+                if (m.get("dropped") != null) {
+                    ((List<Object>) m.get("dropped")).forEach(k -> dropped.add((String) k));
+                }
+                meta = new Meta((String) m.get("file"), (String) m.get("sha256"), (String) m.get("pre"), dropped,
+                        (Boolean) m.get("addBos"), id(m.get("bos")), id(m.get("eos")), id(m.get("eot")),
+                        ints((List<Object>) m.get("eog")), (String) m.get("generator"));
             } else if (o.containsKey("document")) {
                 documents.add(new Document((String) o.get("document"), ints((List<Object>) o.get("ids"))));
             } else {
