@@ -1,5 +1,7 @@
 package dev.questspark.gguf;
 
+import dev.questspark.testing.TestModels;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +26,7 @@ class GgufFileTest {
 
     @Test
     void storiesHeaderMatchesItsReadme() throws IOException {
-        try (GgufFile f = GgufFile.open(GgufTestModels.stories())) {
+        try (GgufFile f = GgufFile.open(TestModels.stories())) {
             assertEquals(3, f.version());
             assertEquals(32, f.alignment());
             assertEquals("llama", f.getString("general.architecture"));
@@ -47,7 +49,7 @@ class GgufFileTest {
 
     @Test
     void storiesTensorsAreAllF32WithTheReadmeShapes() throws IOException {
-        try (GgufFile f = GgufFile.open(GgufTestModels.stories())) {
+        try (GgufFile f = GgufFile.open(TestModels.stories())) {
             assertEquals(48, f.tensors().size()); // token_embd, output_norm, output + 9 per layer * 5
             assertTrue(f.tensors().stream().allMatch(t -> t.type() == GgmlType.F32));
             assertDims(f, "token_embd.weight", 64, 512);
@@ -67,7 +69,7 @@ class GgufFileTest {
 
     @Test
     void storiesTensorDataIsTheFileBytes() throws IOException {
-        try (GgufFile f = GgufFile.open(GgufTestModels.stories())) {
+        try (GgufFile f = GgufFile.open(TestModels.stories())) {
             for (GgufTensorInfo t : f.tensors()) {
                 ByteBuffer data = f.tensorData(t);
                 assertTrue(data.isDirect() && data.isReadOnly());
@@ -86,7 +88,7 @@ class GgufFileTest {
 
     @Test
     void storiesGettersNameTheKeyAndFileOnMisuse() throws IOException {
-        try (GgufFile f = GgufFile.open(GgufTestModels.stories())) {
+        try (GgufFile f = GgufFile.open(TestModels.stories())) {
             GgufFormatException missing = assertThrows(GgufFormatException.class, () -> f.getInt("llama.nope"));
             assertTrue(missing.getMessage().contains("'llama.nope'") && missing.getMessage().contains("missing"));
             assertTrue(missing.getMessage().startsWith(f.path().toString()));
@@ -107,7 +109,7 @@ class GgufFileTest {
 
     @Test
     void smolLm2TensorsAndTokenizerMetadata() throws IOException {
-        try (GgufFile f = GgufFile.open(GgufTestModels.smolLm2())) {
+        try (GgufFile f = GgufFile.open(TestModels.smolLm2())) {
             assertEquals(272, f.tensors().size());
             Map<GgmlType, Long> byType = f.tensors().stream()
                     .collect(Collectors.groupingBy(GgufTensorInfo::type, Collectors.counting()));

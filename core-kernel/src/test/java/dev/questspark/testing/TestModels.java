@@ -1,4 +1,4 @@
-package dev.questspark.gguf;
+package dev.questspark.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -6,21 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates the model files tests read, skipping a test (with how to get the file) when one is absent. */
-final class GgufTestModels {
-    static final String STORIES = "stories260K.gguf";
-    static final String SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf";
+public final class TestModels {
+    public static final String STORIES = "stories260K.gguf";
+    public static final String SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf";
 
-    private GgufTestModels() {
+    private TestModels() {
     }
 
     /** The tiny stories260K model from {@code -Dquest.shared.models}, or the test is skipped. */
-    static Path stories() {
+    public static Path stories() {
         return find("quest.shared.models", STORIES, "it lives in ../shared/models beside the project; pass "
                 + "-Dquest.shared.models=DIR to point at another copy");
     }
 
     /** The default SmolLM2 model from {@code -Dquest.models.dir}, or the test is skipped. */
-    static Path smolLm2() {
+    public static Path smolLm2() {
         return find("quest.models.dir", SMOLLM2, "run bin/fetch-model to download it into models/, or pass "
                 + "-Dquest.models.dir=DIR");
     }
