@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.questspark.gguf.GgufTestLayout.Kv;
 import dev.questspark.gguf.GgufTestLayout.Tensor;
+import dev.questspark.testing.TestModels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,8 +59,8 @@ class GgufCorruptionTest {
         Path copy = into.resolve(which + ".gguf");
         switch (which) {
             case "synthetic" -> GgufTestFixtures.rich().writeTo(copy);
-            case "stories260K" -> Files.copy(GgufTestModels.stories(), copy);
-            case "SmolLM2" -> Files.copy(GgufTestModels.smolLm2(), copy);
+            case "stories260K" -> Files.copy(TestModels.stories(), copy);
+            case "SmolLM2" -> Files.copy(TestModels.smolLm2(), copy);
             default -> throw new IllegalArgumentException(which);
         }
         return copy;

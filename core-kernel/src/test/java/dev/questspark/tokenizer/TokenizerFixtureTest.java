@@ -122,14 +122,14 @@ class TokenizerFixtureTest {
     }
 
     private static Tokenizer tokenizerFor(TokenizerFixtures fx) {
-        Path model = TestModels.model(fx.meta.file());
+        Path model = TokenizerTestModels.model(fx.meta.file());
         assumeTrue(fx.meta.sha256().equals(sha256(model)), model + " is not the file the fixtures were recorded"
                 + " from (sha256 " + fx.meta.sha256() + ")");
         if (fx.meta.pre() == null) {
-            return TestModels.tokenizer(model);
+            return TokenizerTestModels.tokenizer(model);
         }
         return VARIANTS.computeIfAbsent(fx.meta.pre(), pre -> {
-            Map<String, Object> md = new HashMap<>(TestModels.metadata(model));
+            Map<String, Object> md = new HashMap<>(TokenizerTestModels.metadata(model));
             fx.meta.dropped().forEach(md::remove);
             md.put("tokenizer.ggml.pre", pre);
             return Tokenizer.fromMetadata(md);
