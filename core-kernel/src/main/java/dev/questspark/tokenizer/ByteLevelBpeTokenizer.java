@@ -43,11 +43,6 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
         return "gpt2";
     }
 
-    /** The {@code tokenizer.ggml.pre} name in use. */
-    String preTokenizer() {
-        return pre.name();
-    }
-
     @Override
     byte[] normalPiece(String text) {
         return ByteLevelCodec.decode(text);

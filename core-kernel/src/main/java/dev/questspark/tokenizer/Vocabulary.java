@@ -1,6 +1,5 @@
 package dev.questspark.tokenizer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -118,9 +117,6 @@ final class Vocabulary {
         return id >= 0 && id < texts.length;
     }
 
-    int utf8Length(int id) {
-        return texts[id].getBytes(StandardCharsets.UTF_8).length;
-    }
 
     /** Parses a byte token's text {@code <0xXX>}; -1 when the text has another shape. */
     int byteValue(int id) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.questspark.gguf.GgufTestLayout.Kv;
 import dev.questspark.gguf.GgufTestLayout.Tensor;
+import dev.questspark.testing.TestModels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -43,6 +43,13 @@ class GgufLyingFileTest {
     }
 
     @Test
+    void missingFilesAndDirectoriesAreIoErrorsNamingThePath() {
+        Path missing = dir.resolve("absent.gguf");
+        assertTrue(assertThrows(IOException.class, () -> GgufFile.open(missing)).getMessage().contains("absent.gguf"));
+        assertTrue(assertThrows(IOException.class, () -> GgufFile.open(dir)).getMessage().contains("is a directory"));
+    }
+
+    @Test
     void versionOneAndOtherMagicsAreRejected() throws IOException {
         openFails(write(new GgufTestWriter().version(1)), "version", "1 is not supported (GGUF v1");
         openFails(write(new GgufTestWriter().magic(0x67676d6c)), "magic", "6c 6d 67 67");

@@ -127,13 +127,13 @@ class ChatTemplateTest {
     /** The real SmolLM2 file: its template renders the prompt whose llama.cpp tokens are in the fixtures. */
     @Test
     void smollm2FileRendersTheFixturePrompt() {
-        Path model = TestModels.smollm2();
-        ChatTemplate t = ChatTemplate.fromMetadata(TestModels.metadata(model));
+        Path model = TokenizerTestModels.smollm2();
+        ChatTemplate t = ChatTemplate.fromMetadata(TokenizerTestModels.metadata(model));
         String prompt = t.render(List.of(ChatMessage.user("What is 2+2?")), true);
         TokenizerFixtures fx = TokenizerFixtures.load("smollm2-135m-instruct.jsonl");
         TokenizerFixtures.Case c = fx.cases.stream().filter(k -> k.special() && k.text().equals(prompt))
                 .findFirst().orElseThrow(() -> new AssertionError("no fixture for " + prompt));
-        Tokenizer tok = TestModels.tokenizer(model);
+        Tokenizer tok = TokenizerTestModels.tokenizer(model);
         assertArrayEquals(c.ids(), tok.encode(prompt, tok.addBosByDefault(), true));
     }
 }

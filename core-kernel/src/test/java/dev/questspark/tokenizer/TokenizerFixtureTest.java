@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,17 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The golden tokenizer test: for every recorded string, our ids and decoded text equal llama.cpp's on the same GGUF
  * file (SmolLM2-135M-Instruct: gpt2/smollm; stories260K: llama/SentencePiece).
  */
 class TokenizerFixtureTest {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenizerFixtureTest.class);
     private static final Map<Path, String> SHA256 = new ConcurrentHashMap<>();
+    private static final Map<String, Tokenizer> VARIANTS = new ConcurrentHashMap<>();
 
     @TestFactory
     Stream<DynamicTest> smollm2MatchesLlamaCpp() {
@@ -43,19 +48,31 @@ class TokenizerFixtureTest {
         return casesFor("stories260k.jsonl");
     }
 
+    /** SmolLM2's vocabulary under other pre-tokenizers (llama.cpp read copies of the file with another name). */
+    @TestFactory
+    Stream<DynamicTest> otherPreTokenizersMatchLlamaCpp() {
+        return Stream.of("llama-bpe", "qwen2", "gpt-2", "default")
+                .flatMap(pre -> casesFor("smollm2-pre-" + pre + ".jsonl"));
+    }
+
     private static Stream<DynamicTest> casesFor(String resource) {
         TokenizerFixtures fx = TokenizerFixtures.load(resource);
         List<DynamicTest> tests = new ArrayList<>();
-        tests.add(DynamicTest.dynamicTest("special token ids", () -> {
+        String prefix = fx.meta.pre() == null ? "" : "[" + fx.meta.pre() + "] ";
+        tests.add(DynamicTest.dynamicTest(prefix + "special token ids", () -> {
             Tokenizer tok = tokenizerFor(fx);
+            assertEquals(fx.meta.addBos(), tok.addBosByDefault(), "add BOS by default");
             assertEquals(fx.meta.bos(), tok.bos(), "bos");
             assertEquals(fx.meta.eos(), tok.eos(), "eos");
             assertEquals(fx.meta.eot(), tok.eot(), "eot");
             assertArrayEquals(fx.meta.eog(), tok.endOfGenerationIds(), "end-of-generation ids");
         }));
         for (TokenizerFixtures.Case c : fx.cases) {
-            String name = (c.special() ? "special " : "") + printable(c.text());
+            String name = prefix + (c.special() ? "special " : "") + printable(c.text());
             tests.add(DynamicTest.dynamicTest(name, () -> check(tokenizerFor(fx), c)));
+        }
+        for (TokenizerFixtures.Document d : fx.documents) {
+            tests.add(DynamicTest.dynamicTest(prefix + "document " + d.resource(), () -> checkDocument(tokenizerFor(fx), d)));
         }
         return tests.stream();
     }
@@ -70,6 +87,21 @@ class TokenizerFixtureTest {
             assertEquals(c.text(), tok.decode(ids), "round trip");
         }
         assertStreamReassembles(tok, c.ids());
+    }
+
+    /** A long mixed document; the encode time is logged (cold: empty word cache; warm: second run). */
+    private static void checkDocument(Tokenizer tok, TokenizerFixtures.Document d) {
+        String text = d.text();
+        long t0 = System.nanoTime();
+        int[] ids = tok.encode(text, false, false);
+        long t1 = System.nanoTime();
+        int[] again = tok.encode(text, false, false);
+        long t2 = System.nanoTime();
+        assertArrayEquals(d.ids(), ids, "ids of " + d.resource());
+        assertArrayEquals(ids, again, "ids of a second encode (word cache warm)");
+        assertEquals(text, tok.decode(ids), "round trip of " + d.resource());
+        LOG.info("{} ({}): {} chars -> {} tokens, encode {} ms cold, {} ms warm", d.resource(), tok.model(),
+                text.length(), ids.length, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
     /** Streaming yields the bytes of all pieces, and never splits a character that the whole text has intact. */
@@ -90,10 +122,18 @@ class TokenizerFixtureTest {
     }
 
     private static Tokenizer tokenizerFor(TokenizerFixtures fx) {
-        Path model = TestModels.model(fx.meta.file());
+        Path model = TokenizerTestModels.model(fx.meta.file());
         assumeTrue(fx.meta.sha256().equals(sha256(model)), model + " is not the file the fixtures were recorded"
                 + " from (sha256 " + fx.meta.sha256() + ")");
-        return TestModels.tokenizer(model);
+        if (fx.meta.pre() == null) {
+            return TokenizerTestModels.tokenizer(model);
+        }
+        return VARIANTS.computeIfAbsent(fx.meta.pre(), pre -> {
+            Map<String, Object> md = new HashMap<>(TokenizerTestModels.metadata(model));
+            fx.meta.dropped().forEach(md::remove);
+            md.put("tokenizer.ggml.pre", pre);
+            return Tokenizer.fromMetadata(md);
+        });
     }
 
     private static String sha256(Path file) {

@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The queue-based merge loop against the textbook loop (merge the best-ranked, leftmost pair until none is left). */
-class BpeMergerTest {
+class ByteLevelBpeMergeTokenizerTest {
 
     @Test
     void mergesInRankOrder() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * SentencePiece merging against the textbook loop: join the adjacent pair whose union is a piece with the highest
  * score (leftmost on ties) until none is left; then characters that are not pieces become byte tokens.
  */
-class SentencePieceMergeTwinTest {
+class SentencePieceTokenizerTwinTest {
 
     @Test
     void queueLoopEqualsTextbookLoop() {
