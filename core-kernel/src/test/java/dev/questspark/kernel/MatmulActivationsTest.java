@@ -48,7 +48,10 @@ class MatmulActivationsTest {
         }
     }
 
-    /** Q8_K takes its scale from the first value of largest magnitude, sign included: -5 before +5 flips all quants. */
+    /**
+     * Q8_K takes its scale from the first value of largest magnitude, sign included (iscale = -127 / max), so that
+     * value quantizes to -127 and a later value of the same magnitude and opposite sign to +127.
+     */
     @org.junit.jupiter.api.Test
     void q8kScaleComesFromTheFirstLargestValue() {
         float[] x = new float[512];
@@ -62,8 +65,10 @@ class MatmulActivationsTest {
         x[256 + 200] = -5f;
         QuantizedActivations java = new QuantizedActivations();
         java.convert(QuantizedActivations.Format.Q8_K, x, 1, 512);
-        assertEquals(127, java.q[3]);
+        assertEquals(-127, java.q[3]);
+        assertEquals(127, java.q[100]);
         assertEquals(-127, java.q[256 + 7]);
+        assertEquals(127, java.q[256 + 200]);
         checkJava(GgmlType.Q4_K, java, x, 0, 512);
         assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
         for (int isa = NativeMatmulKernel.ISA_SCALAR; isa <= NativeMatmulKernel.bestIsa(); isa++) {
