@@ -33,7 +33,8 @@ typedef struct {
     __m512 m[KC];     /* Q4_1: weight minimum of each row */
 } tile_t;
 
-static const uint8_t zero_block[64] __attribute__((aligned(64)));
+/* Stands in for the blocks of rows past a tile's end; as long as the furthest byte any kernel reads in a block. */
+static const uint8_t zero_block[256] __attribute__((aligned(64)));
 
 /*
  * Loads 16 bytes at p[i] + off for 16 rows and transposes them to four registers: out[k] lane i = bytes
@@ -58,14 +59,13 @@ static INLINE VNNI void load_transpose16(const uint8_t *const *p, int off, __m51
 }
 
 /*
- * The first dword of block b0 + b of each of the tile's rows (fp16 scale d, and for Q4_1 the minimum m in the
- * high half); rows past the tile's end read as zero. The caller guarantees 15 * row_bytes fits an int.
+ * The dword at byte off of each of the tile's rows (row r + i for lane i); lanes outside rows read as zero. The
+ * callers guarantee 15 * row_bytes fits an int.
  */
-static INLINE VNNI __m512i gather_block_heads(const uint8_t *w, size_t row_bytes, int r, int b, int bsize, __mmask16 rows) {
+static INLINE VNNI __m512i gather_dwords(const uint8_t *w, size_t row_bytes, int r, size_t off, __mmask16 rows) {
     const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                              _mm512_set1_epi32((int)row_bytes));
-    const uint8_t *base = w + (size_t)r * row_bytes + (size_t)b * bsize;
-    return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), rows, index, base, 1);
+    return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), rows, index, w + (size_t)r * row_bytes + off, 1);
 }
 
 static INLINE VNNI __m512 low_halves_to_f32(__m512i v) { return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(v)); }
@@ -107,7 +107,7 @@ static INLINE VNNI void repack(int kind, tile_t *tl, const uint8_t *w, size_t ro
     for (int b = 0; b < kc; b++) {
         block_pointers(p, w, row_bytes, r, nrows, (size_t)(b0 + b) * bsize);
         unpack_block(kind, p, tl->q[b]);
-        __m512i heads = gather_block_heads(w, row_bytes, r, b0 + b, bsize, rows);
+        __m512i heads = gather_dwords(w, row_bytes, r, (size_t)(b0 + b) * bsize, rows);
         tl->d[b] = low_halves_to_f32(heads);
         if (kind == K_Q4_1) tl->m[b] = high_halves_to_f32(heads);
     }
@@ -188,7 +188,7 @@ static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes
         __m512i q[8];
         block_pointers(p, w, row_bytes, r, nrows, (size_t)b * bsize);
         unpack_block(kind, p, q);
-        __m512i heads = gather_block_heads(w, row_bytes, r, b, bsize, rows);
+        __m512i heads = gather_dwords(w, row_bytes, r, (size_t)b * bsize, rows);
         __m512 d = low_halves_to_f32(heads);
         __m512i isum[TMAX];
         for (int t = 0; t < T; t++) {
@@ -317,12 +317,6 @@ typedef struct {
 /* A byte of each dword lane of v (0..3), zero-extended. */
 static INLINE VNNI __m512i lane_byte(__m512i v, int byte) {
     return _mm512_and_si512(_mm512_srli_epi32(v, 8 * byte), _mm512_set1_epi32(0xff));
-}
-
-static INLINE VNNI __m512i gather_dwords(const uint8_t *w, size_t row_bytes, int r, size_t off, __mmask16 rows) {
-    const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                             _mm512_set1_epi32((int)row_bytes));
-    return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), rows, index, w + (size_t)r * row_bytes + off, 1);
 }
 
 static INLINE VNNI void repack_q4_k(ktile_t *tl, int k, const uint8_t *w, size_t row_bytes, int r, int nrows, int blk) {
