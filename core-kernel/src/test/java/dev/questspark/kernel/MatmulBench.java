@@ -8,7 +8,7 @@ import java.util.Random;
  * Quick matmul throughput check (not a test, no JMH): GMAC/s of the shapes that dominate SmolLM2-135M, for the
  * native and Java kernels on 1 and 2 threads. Run from the project root:
  * <pre>
- * mvn -q -B -o -pl core-kernel test-compile dependency:build-classpath -Dmdep.outputFile=core-kernel/target/bench.cp
+ * mvn -q -B -o -pl core-kernel test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
  * java -cp core-kernel/target/classes:core-kernel/target/test-classes:$(cat core-kernel/target/bench.cp) \
  *     dev.questspark.kernel.MatmulBench [seconds-per-case [kernel-name-prefix [TYPE:ROWSxCOLS:N]]]
  * </pre>
