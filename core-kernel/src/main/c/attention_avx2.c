@@ -58,6 +58,14 @@ static QK_TARGET inline __m256 v_exp(__m256 x) {
     return _mm256_and_ps(_mm256_mul_ps(y, _mm256_castsi256_ps(e)), keep);
 }
 
+/* v[0..7] -> one vector whose lane i is the sum of v[i]'s 8 lanes. */
+static QK_TARGET inline __attribute__((always_inline)) __m256 vsum_lanes(const __m256 *v) {
+    __m256 a = _mm256_hadd_ps(v[0], v[1]), b = _mm256_hadd_ps(v[2], v[3]);
+    __m256 c = _mm256_hadd_ps(v[4], v[5]), d = _mm256_hadd_ps(v[6], v[7]);
+    __m256 ab = _mm256_hadd_ps(a, b), cd = _mm256_hadd_ps(c, d);
+    return _mm256_add_ps(_mm256_permute2f128_ps(ab, cd, 0x20), _mm256_permute2f128_ps(ab, cd, 0x31));
+}
+
 #include "attention_simd.inc"
 
 QK_TARGET void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n) {

@@ -43,4 +43,21 @@ static QK_TARGET inline __m512 v_exp(__m512 x) {
     return _mm512_maskz_mul_ps((__mmask16) ~under, y, _mm512_castsi512_ps(e));
 }
 
+/* v[0..15] -> one vector whose lane i is the sum of v[i]'s 16 lanes (unpack/shuffle-and-add tree). */
+static QK_TARGET inline __attribute__((always_inline)) __m512 vsum_lanes(const __m512 *v) {
+    __m512 x[8], y[4], z[2];
+    for (int i = 0; i < 8; i++)
+        x[i] = _mm512_add_ps(_mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]), _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]));
+    for (int i = 0; i < 4; i++) {
+        __m512d a = _mm512_castps_pd(x[2 * i]), b = _mm512_castps_pd(x[2 * i + 1]);
+        y[i] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(a, b)), _mm512_castpd_ps(_mm512_unpackhi_pd(a, b)));
+    }
+    for (int i = 0; i < 2; i++)
+        z[i] = _mm512_add_ps(_mm512_shuffle_f32x4(y[2 * i], y[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                             _mm512_shuffle_f32x4(y[2 * i], y[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+    /* z[0] = [t0-3 blocks 0+1, t0-3 blocks 2+3, t4-7 blocks 0+1, t4-7 blocks 2+3], z[1] likewise for t8-15. */
+    return _mm512_add_ps(_mm512_shuffle_f32x4(z[0], z[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(z[0], z[1], _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
 #include "attention_simd.inc"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "questkernel.h"
 
 #define IAE "java/lang/IllegalArgumentException"
@@ -288,4 +289,28 @@ JNIEXPORT jfloat JNICALL Java_dev_questspark_quest_NativeAttentionKernel_sumFloa
     }
     float *x = direct(env, floats, "floats", (from + count) * 4);
     return x == NULL ? 0 : qk_sum_floats(x + from, (size_t) count);
+}
+
+/* Asks the kernel to back the 2 MiB-aligned interior of a freshly allocated (still all-zero) direct buffer with
+ * transparent huge pages: Quest gathers scattered pages, and with 4 KiB pages nearly every one is a TLB miss. The
+ * zeroed 4 KiB pages are dropped first (MADV_DONTNEED re-reads as zeros on private anonymous memory), so the next
+ * touch faults in huge pages. Returns the bytes advised (0 when the buffer is too small or the advice is refused). */
+JNIEXPORT jlong JNICALL Java_dev_questspark_quest_NativeAttentionKernel_adviseHugePagesNative(JNIEnv *env, jclass cls, jobject buf) {
+    const uintptr_t huge = (uintptr_t) 2 << 20;
+    char *addr = buf ? (*env)->GetDirectBufferAddress(env, buf) : NULL;
+    jlong cap = buf ? (*env)->GetDirectBufferCapacity(env, buf) : -1;
+    if (addr == NULL || cap <= 0) {
+        throwf(env, IAE, "adviseHugePages needs a direct buffer");
+        return 0;
+    }
+    uintptr_t start = ((uintptr_t) addr + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t) addr + (uintptr_t) cap) & ~(huge - 1);
+    if (end <= start) return 0;
+#ifdef MADV_HUGEPAGE
+    if (madvise((void *) start, end - start, MADV_DONTNEED) != 0) return 0;
+    if (madvise((void *) start, end - start, MADV_HUGEPAGE) != 0) return 0;
+    return (jlong) (end - start);
+#else
+    return 0;
+#endif
 }

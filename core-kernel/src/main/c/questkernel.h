@@ -110,7 +110,7 @@ void *qk_thread_scratch(size_t bytes);
  * Scores of Quest pages are summed in 16 lanes (channel c into lane c % 16, in channel order) reduced by a fixed
  * tree (lanes j += j+8, j += j+4, j += j+2, 0 += 1): bit-identical in every ISA and in the Java twin.
  */
-#define QK_ATTN_ABI_VERSION 1
+#define QK_ATTN_ABI_VERSION 2
 #define QK_ATTN_MAX_HEAD_DIM 1024
 #define QK_ATTN_MAX_PAGE 64
 

@@ -114,36 +114,58 @@ public final class AttentionBench {
         }
     }
 
-    /** Measures one shape ("smollm2-135m" or "llama2-7b"), context, budget, page size and thread count. */
+    /** Rounds of (probe pass, dense calls, Quest calls); each figure is the median over rounds. */
+    static final int ROUNDS = 7;
+    static final int CALLS_PER_ROUND = 3;
+
+    /**
+     * Measures one shape ("smollm2-135m" or "llama2-7b"), context, budget, page size and thread count. Dense calls,
+     * Quest calls and probe passes alternate in rounds so that all three see the same machine load; each reported
+     * time is the median over rounds of the per-round median.
+     */
     public static Result run(String shape, int context, int budget, int pageSize, int threads) {
         AttentionShape s = AttentionShape.of(shape);
         try (Fixture f = new Fixture(s, context, budget, pageSize, threads)) {
-            double dense = medianMs(f::dense);
+            BandwidthProbe probe = new BandwidthProbe(PROBE_BYTES, f.pool());
+            probe.pass();
+            f.dense();
             long denseBytes = f.cache().lastStepStats().kvBytesRead();
-            double quest = medianMs(f::quest);
+            f.quest();
             long questBytes = f.cache().lastStepStats().kvBytesRead();
-            double gbps = new BandwidthProbe(PROBE_BYTES, f.pool()).measureGbps(5);
-            double predictedMs = denseBytes / (gbps * 1e9) * 1e3;
-            return new Result(s.id(), context, budget, pageSize, threads, f.cache().kernelName(), dense, quest, dense / quest, gbps,
-                    dense / predictedMs, denseBytes, questBytes);
+            double[] dense = new double[ROUNDS];
+            double[] quest = new double[ROUNDS];
+            double[] gbps = new double[ROUNDS];
+            for (int r = 0; r < ROUNDS; r++) {
+                long start = System.nanoTime();
+                probe.pass();
+                gbps[r] = probe.bytes() / (double) (System.nanoTime() - start);
+                dense[r] = medianMs(f::dense, CALLS_PER_ROUND);
+                quest[r] = medianMs(f::quest, CALLS_PER_ROUND);
+            }
+            double denseMs = median(dense);
+            double questMs = median(quest);
+            double bandwidth = median(gbps);
+            double predictedMs = denseBytes / (bandwidth * 1e9) * 1e3;
+            return new Result(s.id(), context, budget, pageSize, threads, f.cache().kernelName(), denseMs, questMs, denseMs / questMs,
+                    bandwidth, denseMs / predictedMs, denseBytes, questBytes);
         }
     }
 
-    /** Median wall time of calls after warm-up: at least 5 and at most 101 calls, within about a second. */
-    static double medianMs(Runnable call) {
-        for (int i = 0; i < 3; i++) {
-            call.run();
-        }
-        double[] t = new double[101];
-        int n = 0;
-        long until = System.nanoTime() + 1_000_000_000L;
-        while (n < t.length && (n < 5 || System.nanoTime() < until)) {
+    /** Median wall time of n calls after one warm-up call. */
+    static double medianMs(Runnable call, int n) {
+        call.run();
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
             long start = System.nanoTime();
             call.run();
-            t[n++] = (System.nanoTime() - start) / 1e6;
+            t[i] = (System.nanoTime() - start) / 1e6;
         }
-        double[] used = Arrays.copyOf(t, n);
-        Arrays.sort(used);
-        return used[n / 2];
+        return median(t);
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2];
     }
 }

@@ -14,6 +14,11 @@ import java.nio.ByteOrder;
  */
 public final class HeadPages {
     static final int ALIGN = 64;
+    /** Slabs from this size on ask for transparent huge pages (see NativeAttentionKernel#adviseHugePages). */
+    static final long HUGE_PAGE_MIN_BYTES = 4L << 20;
+    /** {@code -Dquest.kv.hugepages=false} keeps 4 KiB pages. */
+    static final boolean USE_HUGE_PAGES = Boolean.parseBoolean(System.getProperty("quest.kv.hugepages", "true"))
+            && NativeAttentionKernel.unavailableReason() == null;
 
     private final int headDim;
     private final int pageSize;
@@ -61,7 +66,11 @@ public final class HeadPages {
         }
         ByteBuffer slab;
         try {
-            slab = ByteBuffer.allocateDirect((int) bytes).alignedSlice(ALIGN);
+            ByteBuffer raw = ByteBuffer.allocateDirect((int) bytes);
+            if (bytes >= HUGE_PAGE_MIN_BYTES && USE_HUGE_PAGES) {
+                NativeAttentionKernel.adviseHugePages(raw);
+            }
+            slab = raw.alignedSlice(ALIGN);
         } catch (OutOfMemoryError e) {
             throw new KvCacheBudgetException("the JVM has no direct memory left for " + bytes + " more bytes of KV cache ("
                     + (long) pages * pageSize + " tokens); raise -XX:MaxDirectMemorySize or lower kv-memory-budget / the context",

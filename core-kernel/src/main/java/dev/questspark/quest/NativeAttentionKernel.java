@@ -22,7 +22,7 @@ public final class NativeAttentionKernel implements AttentionKernel {
         }
     }
 
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
 
     /** Null when the kernel can be used, otherwise why not. */
     public static String unavailableReason() {
@@ -87,7 +87,18 @@ public final class NativeAttentionKernel implements AttentionKernel {
         return sumFloats(floats, from, count);
     }
 
+    /**
+     * Asks Linux to back the 2 MiB-aligned interior of a freshly allocated, still all-zero direct buffer with
+     * transparent huge pages (Quest's scattered page reads otherwise miss the TLB on almost every page). Returns
+     * the bytes advised, 0 when the buffer is too small or the kernel refuses.
+     */
+    static long adviseHugePages(ByteBuffer fresh) {
+        return adviseHugePagesNative(fresh);
+    }
+
     private static native int abiVersion();
+
+    private static native long adviseHugePagesNative(ByteBuffer fresh);
 
     private static native void store(ByteBuffer keys, ByteBuffer values, ByteBuffer keyMin, ByteBuffer keyMax, ByteBuffer bounds,
             int headDim, int pageSize, int pos, int n, float[] k, float[] v, int off, int stride);
