@@ -99,6 +99,11 @@ uint16_t qk_fp32_to_bf16(float f);
 /* A 64-byte aligned buffer of at least bytes owned by the calling thread (freed at thread exit), or NULL. */
 void *qk_thread_scratch(size_t bytes);
 
+/* ---- Element-wise activations (ops.c) ---- */
+
+/* gate[i] = silu(gate[i]) * up[i] = gate[i] / (1 + exp(-gate[i])) * up[i], for i < n. */
+void qk_swiglu(float *gate, const float *up, size_t n);
+
 /* ---- Attention and Quest (attention section) ---- */
 /*
  * Storage of one (layer, KV head), as dev.questspark.quest.HeadPages lays it out (little-endian, 64-byte aligned):

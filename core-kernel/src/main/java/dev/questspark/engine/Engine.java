@@ -47,7 +47,7 @@ public final class Engine implements AutoCloseable {
         this.gguf = GgufFile.open(path);
         this.tokenizer = Tokenizer.fromMetadata(gguf.metadata());
         LlamaConfig config = LlamaConfig.from(gguf, tokenizer.vocabSize());
-        this.model = new LlamaModel(config, new LlamaWeights(gguf, config), Kernels.matmul());
+        this.model = new LlamaModel(config, new LlamaWeights(gguf, config), Kernels.matmul(), Kernels.activations());
         ChatTemplate template = null;
         String problem = null;
         try {

@@ -20,6 +20,7 @@ public final class Kernels {
     private static final Object LOCK = new Object();
     private static Backend backend;
     private static MatmulKernel matmul;
+    private static Activations activations;
 
     private Kernels() {}
 
@@ -40,6 +41,16 @@ public final class Kernels {
                 matmul = backend() == Backend.NATIVE ? new NativeMatmulKernel() : new JavaMatmulKernel();
             }
             return matmul;
+        }
+    }
+
+    /** The element-wise activations of {@link #backend()}. */
+    public static Activations activations() {
+        synchronized (LOCK) {
+            if (activations == null) {
+                activations = backend() == Backend.NATIVE ? new NativeActivations() : new JavaActivations();
+            }
+            return activations;
         }
     }
 

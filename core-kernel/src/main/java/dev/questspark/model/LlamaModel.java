@@ -1,5 +1,6 @@
 package dev.questspark.model;
 
+import dev.questspark.kernel.Activations;
 import dev.questspark.kernel.MatmulKernel;
 import dev.questspark.kernel.Parallel;
 import dev.questspark.kernel.WeightTensor;
@@ -12,12 +13,14 @@ public final class LlamaModel {
     private final LlamaConfig config;
     private final LlamaWeights w;
     private final MatmulKernel kernel;
+    private final Activations activations;
     private final float ropeThetaScale; // base^(-2/ropeDim): successive pair frequencies, as ggml computes them
 
-    public LlamaModel(LlamaConfig config, LlamaWeights weights, MatmulKernel kernel) {
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, MatmulKernel kernel, Activations activations) {
         this.config = config;
         this.w = weights;
         this.kernel = kernel;
+        this.activations = activations;
         this.ropeThetaScale = (float) Math.pow(config.ropeBase(), -2.0 / config.ropeDim());
     }
 
@@ -70,7 +73,7 @@ public final class LlamaModel {
             rmsNorm(s.xb, s.x, w.ffnNorm[l], n, c.dim());
             matmul(par, w.wGate[l], s.xb, n, s.gate);
             matmul(par, w.wUp[l], s.xb, n, s.up);
-            swiglu(s.gate, s.up, n * c.ffnDim());
+            activations.swiglu(s.gate, s.up, n * c.ffnDim());
             matmul(par, w.wDown[l], s.gate, n, s.xb);
             add(s.x, s.xb, n * c.dim());
         }
@@ -157,14 +160,6 @@ public final class LlamaModel {
     private static void add(float[] acc, float[] y, int len) {
         for (int i = 0; i < len; i++) {
             acc[i] += y[i];
-        }
-    }
-
-    /** gate = silu(gate) * up. */
-    private static void swiglu(float[] gate, float[] up, int len) {
-        for (int i = 0; i < len; i++) {
-            float g = gate[i];
-            gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
         }
     }
 }
