@@ -10,17 +10,17 @@ import org.junit.jupiter.api.Test;
 class AttentionDeterminismTest {
     private static float[][] run(AttentionKernel kernel, int threads, QuestConfig quest) {
         SplittableRandom rnd = new SplittableRandom(41);
-        PagedKvCacheConfig cfg = KvFixtures.config(2, 9, 3, 64, 5000, quest);
+        PagedKvCacheConfig cfg = KvFixtures.config(2, 9, 3, 64, 2600, quest);
         try (Parallel pool = new Parallel(threads); PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
-            KvFixtures.fill(cache, rnd, 4500);
-            float[] qp = KvFixtures.random(rnd, 70 * 9 * 64, 2);
+            KvFixtures.fill(cache, rnd, 2500);
+            float[] qp = KvFixtures.random(rnd, 40 * 9 * 64, 2);
             float[] prefill = new float[qp.length];
-            cache.attend(1, 4430, 70, qp, prefill);
+            cache.attend(1, 2460, 40, qp, prefill);
             float[] q = KvFixtures.random(rnd, 9 * 64, 2);
             float[] decode = new float[q.length];
-            cache.attend(1, 4499, 1, q, decode);
+            cache.attend(1, 2499, 1, q, decode);
             float[] dense = new float[q.length];
-            cache.attend(1, 4499, 1, q, dense, QuestConfig.Attention.DENSE);
+            cache.attend(1, 2499, 1, q, dense, QuestConfig.Attention.DENSE);
             return new float[][] {prefill, decode, dense};
         }
     }
