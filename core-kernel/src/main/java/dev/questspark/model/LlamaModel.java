@@ -1,6 +1,7 @@
 package dev.questspark.model;
 
 import dev.questspark.kernel.Activations;
+import dev.questspark.kernel.Float16;
 import dev.questspark.kernel.MatmulKernel;
 import dev.questspark.kernel.Parallel;
 import dev.questspark.kernel.WeightTensor;
@@ -66,6 +67,7 @@ public final class LlamaModel {
             rope(s.q, c.heads(), pos, n);
             rope(s.k, c.kvHeads(), pos, n);
             cache.store(l, pos, n, s.k, s.v);
+            roundToHalf(s.q, n * c.qDim()); // as llama.cpp does before multiplying f16 keys: keeps greedy tokens equal
             cache.attend(l, pos, n, s.q, s.att);
             matmul(par, w.wo[l], s.att, n, s.xb);
             add(s.x, s.xb, n * c.dim());
@@ -154,6 +156,12 @@ public final class LlamaModel {
                     y[b] = x0 * sin[i] + x1 * cos[i];
                 }
             }
+        }
+    }
+
+    private static void roundToHalf(float[] y, int len) {
+        for (int i = 0; i < len; i++) {
+            y[i] = Float16.round(y[i]);
         }
     }
 
