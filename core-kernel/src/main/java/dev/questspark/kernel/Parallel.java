@@ -1,17 +1,18 @@
 package dev.questspark.kernel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one thread pool of a decoder. Work is split into contiguous ranges; every output element is computed
- * by exactly one task in a fixed order, so results are bit-identical for any thread count.
+ * The thread pool of one decoder session. Work is split into fixed contiguous parts; every output element is
+ * computed by exactly one part in a fixed order, so results are bit-identical for any thread count and whoever
+ * runs a part.
+ * <p>
+ * A decode step issues a few hundred short parallel loops, so a general executor's hand-off (futures, queues) would
+ * cost as much as the work. Parts are claimed from a ticket (generation in the high bits, next part in the low
+ * bits): workers spin briefly before parking, and the caller claims parts too, so a worker the OS has not scheduled
+ * never holds up a loop. One thread at a time may call {@link #forRange}; bodies must not nest.
  */
 public final class Parallel implements AutoCloseable {
     /** A body that processes the half-open range [start, end). */
@@ -21,22 +22,33 @@ public final class Parallel implements AutoCloseable {
     }
 
     private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final int SPINS = 2_000; // about 0.1 ms of PAUSE: covers the gaps inside a decode step, not idle time
+
     private final int threads;
-    private final ExecutorService pool;
+    private final Thread[] workers;
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
+    private volatile boolean closed;
+    private volatile Thread caller;
+    // the current job, published by the volatile write of ticket
+    private RangeBody body;
+    private int n;
+    private int grain;
+    private int parts;
+    private volatile Throwable failure;
 
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
+        this.workers = new Thread[threads - 1];
         int id = POOLS.incrementAndGet();
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "quest-" + id + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, factory) : null;
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Thread(this::workLoop, "quest-" + id + "-" + (i + 1));
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
     }
 
     /** Threads from {@code quest.threads}, defaulting to the available processors. */
@@ -49,8 +61,8 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs body over [0, n) split into at most {@link #threads()} ranges whose sizes are multiples of grain
-     * (except the last). The calling thread takes the first range.
+     * Runs body over [0, n) split into at most {@link #threads()} parts whose sizes are multiples of grain
+     * (except the last).
      */
     public void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
@@ -58,55 +70,112 @@ public final class Parallel implements AutoCloseable {
         }
         int g = Math.max(1, grain);
         int units = (n + g - 1) / g;
-        int parts = Math.min(threads, units);
-        if (parts <= 1) {
+        int p = Math.min(threads, units);
+        if (p <= 1) {
             body.run(0, n);
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(parts - 1);
-        int firstEnd = 0;
-        for (int p = 0; p < parts; p++) {
-            int start = Math.min(n, (int) ((long) units * p / parts) * g);
-            int end = Math.min(n, (int) ((long) units * (p + 1) / parts) * g);
-            if (p == 0) {
-                firstEnd = end;
-            } else if (end > start) {
-                futures.add(pool.submit(() -> body.run(start, end)));
-            }
+        if (closed) {
+            throw new IllegalStateException("this thread pool is closed");
         }
-        Throwable error = null;
-        try {
-            body.run(0, firstEnd);
-        } catch (Throwable t) {
-            error = t;
+        this.body = body;
+        this.n = n;
+        this.grain = g;
+        this.parts = p;
+        this.failure = null;
+        this.caller = Thread.currentThread();
+        done.set(0);
+        long generation = (ticket.get() >>> 32) + 1;
+        ticket.set(generation << 32);
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (error == null) {
-                    error = e.getCause();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (error == null) {
-                    error = e;
-                }
-            }
-        }
-        if (error instanceof RuntimeException re) {
+        claimParts(generation);
+        awaitParts(p);
+        this.body = null;
+        Throwable t = failure;
+        if (t instanceof RuntimeException re) {
             throw re;
-        } else if (error instanceof Error err) {
+        } else if (t instanceof Error err) {
             throw err;
-        } else if (error != null) {
-            throw new IllegalStateException(error);
+        } else if (t != null) {
+            throw new IllegalStateException(t);
         }
+    }
+
+    /** Runs parts of this generation's job until none is left unclaimed. */
+    private void claimParts(long generation) {
+        while (true) {
+            long t = ticket.get();
+            if (t >>> 32 != generation) {
+                return;
+            }
+            int part = (int) t;
+            // parts is this generation's while the ticket is: the job cannot end before this part is claimed and run
+            if (part >= parts || !ticket.compareAndSet(t, t + 1)) {
+                if (part >= parts) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                runPart(part);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (done.incrementAndGet() == parts) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    private void runPart(int part) {
+        int units = (n + grain - 1) / grain;
+        int start = Math.min(n, (int) ((long) units * part / parts) * grain);
+        int end = Math.min(n, (int) ((long) units * (part + 1) / parts) * grain);
+        if (end > start) {
+            body.run(start, end);
+        }
+    }
+
+    private void awaitParts(int p) {
+        for (int spin = 0; done.get() < p; spin++) {
+            if (spin < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, 50_000);
+            }
+        }
+    }
+
+    private void workLoop() {
+        long seen = 0;
+        while (!closed) {
+            long generation = ticket.get() >>> 32;
+            if (generation == seen) {
+                waitForWork(seen);
+                continue;
+            }
+            seen = generation;
+            claimParts(generation);
+        }
+    }
+
+    private void waitForWork(long seen) {
+        for (int spin = 0; spin < SPINS; spin++) {
+            if (ticket.get() >>> 32 != seen || closed) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        LockSupport.park(this);
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 }
