@@ -11,60 +11,13 @@
 #include <string.h>
 #include "questkernel.h"
 
-/* ---- binary16 ---- */
-
-uint16_t qk_f32_to_f16(float f) {
-    uint32_t bits;
-    memcpy(&bits, &f, 4);
-    uint32_t sign = (bits >> 16) & 0x8000u;
-    uint32_t abs = bits & 0x7fffffffu;
-    if (abs >= 0x7f800000u) {
-        return (uint16_t) (abs == 0x7f800000u ? sign | 0x7c00u : sign | 0x7e00u | ((abs >> 13) & 0x3ffu));
-    }
-    if (abs >= 0x477ff000u) {
-        return (uint16_t) (sign | 0x7c00u);
-    }
-    if (abs >= 0x38800000u) {
-        uint32_t h = (((abs >> 23) - 112u) << 10) | ((abs >> 13) & 0x3ffu);
-        uint32_t rem = abs & 0x1fffu;
-        if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) h++;
-        return (uint16_t) (sign | h);
-    }
-    if (abs < 0x33000000u) {
-        return (uint16_t) sign;
-    }
-    uint32_t mant = (abs & 0x7fffffu) | 0x800000u;
-    uint32_t shift = 126u - (abs >> 23);
-    uint32_t h = mant >> shift;
-    uint32_t rem = mant & ((1u << shift) - 1u);
-    uint32_t half = 1u << (shift - 1u);
-    if (rem > half || (rem == half && (h & 1u))) h++;
-    return (uint16_t) (sign | h);
-}
-
-float qk_f16_to_f32(uint16_t h) {
-    uint32_t sign = (uint32_t) (h >> 15) << 31;
-    uint32_t exp = (h >> 10) & 0x1fu;
-    uint32_t mant = h & 0x3ffu;
-    uint32_t bits;
-    if (exp == 0x1f) {
-        bits = sign | 0x7f800000u | (mant << 13);
-    } else if (exp == 0) {
-        float f = (float) mant * 0x1p-24f;
-        return sign ? -f : f;
-    } else {
-        bits = sign | ((exp + 112u) << 23) | (mant << 13);
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
+/* ---- binary16 rows ---- */
 
 static void row_to_f16(const float *src, uint16_t *dst, int n) {
     if (qk_isa() >= QK_ISA_AVX2) {
         qk_f32_to_f16_row_f16c(src, dst, n);
     } else {
-        for (int i = 0; i < n; i++) dst[i] = qk_f32_to_f16(src[i]);
+        for (int i = 0; i < n; i++) dst[i] = qk_fp32_to_fp16(src[i]);
     }
 }
 
@@ -87,10 +40,10 @@ void qk_attn_store(uint16_t *keys, uint16_t *values, float *kmin, float *kmax, u
         float *lo = kmin + (size_t) page * d;
         float *hi = kmax + (size_t) page * d;
         if (t % p == 0) {
-            for (int c = 0; c < d; c++) lo[c] = hi[c] = qk_f16_to_f32(kd[c]);
+            for (int c = 0; c < d; c++) lo[c] = hi[c] = qk_fp16_to_fp32(kd[c]);
         } else {
             for (int c = 0; c < d; c++) {
-                float kf = qk_f16_to_f32(kd[c]);
+                float kf = qk_fp16_to_fp32(kd[c]);
                 lo[c] = kf < lo[c] ? kf : lo[c];
                 hi[c] = kf > hi[c] ? kf : hi[c];
             }
@@ -106,10 +59,10 @@ void qk_attn_recompute_bounds(const uint16_t *keys, float *kmin, float *kmax, ui
     const uint16_t *k0 = keys + (size_t) page * p * d;
     float *lo = kmin + (size_t) page * d;
     float *hi = kmax + (size_t) page * d;
-    for (int c = 0; c < d; c++) lo[c] = hi[c] = qk_f16_to_f32(k0[c]);
+    for (int c = 0; c < d; c++) lo[c] = hi[c] = qk_fp16_to_fp32(k0[c]);
     for (int t = 1; t < tokens; t++) {
         for (int c = 0; c < d; c++) {
-            float kf = qk_f16_to_f32(k0[(size_t) t * d + c]);
+            float kf = qk_fp16_to_fp32(k0[(size_t) t * d + c]);
             lo[c] = kf < lo[c] ? kf : lo[c];
             hi[c] = kf > hi[c] ? kf : hi[c];
         }
@@ -136,8 +89,8 @@ static void score_scalar(const uint16_t *bounds, int d, int pages, const float *
             memset(lanes, 0, sizeof lanes);
             const float *qr = q + (size_t) r * d;
             for (int c = 0; c < d; c++) {
-                float a = qr[c] * qk_f16_to_f32(lo[c]);
-                float b = qr[c] * qk_f16_to_f32(hi[c]);
+                float a = qr[c] * qk_fp16_to_fp32(lo[c]);
+                float b = qr[c] * qk_fp16_to_fp32(hi[c]);
                 lanes[c & 15] += a > b ? a : b;
             }
             float s = reduce_lanes(lanes);
@@ -250,7 +203,7 @@ void qk_attn_core_scalar(const uint16_t *keys, const uint16_t *values, int d, in
             for (int t = 0; t < lim; t++) {
                 const uint16_t *kt = keys + (size_t) (t0 + t) * d;
                 float dot = 0;
-                for (int c = 0; c < d; c++) dot += q[(size_t) r * dp + c] * qk_f16_to_f32(kt[c]);
+                for (int c = 0; c < d; c++) dot += q[(size_t) r * dp + c] * qk_fp16_to_fp32(kt[c]);
                 sr[t] = dot * scale;
             }
             if (lim <= 0) continue;
@@ -267,7 +220,7 @@ void qk_attn_core_scalar(const uint16_t *keys, const uint16_t *values, int d, in
                 float w = expf(sr[t] - m[r]);
                 l[r] += w;
                 const uint16_t *vt = values + (size_t) (t0 + t) * d;
-                for (int c = 0; c < d; c++) ar[c] += w * qk_f16_to_f32(vt[c]);
+                for (int c = 0; c < d; c++) ar[c] += w * qk_fp16_to_fp32(vt[c]);
             }
         }
     }

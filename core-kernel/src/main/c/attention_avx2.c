@@ -74,5 +74,5 @@ QK_TARGET void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n) {
         __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
         _mm_storeu_si128((__m128i *) (dst + i), h);
     }
-    for (; i < n; i++) dst[i] = qk_f32_to_f16(src[i]);
+    for (; i < n; i++) dst[i] = qk_fp32_to_fp16(src[i]);
 }

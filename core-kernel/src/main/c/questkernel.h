@@ -119,9 +119,6 @@ void qk_swiglu(float *gate, const float *up, size_t n);
 #define QK_ATTN_MAX_HEAD_DIM 1024
 #define QK_ATTN_MAX_PAGE 64
 
-uint16_t qk_f32_to_f16(float f);   /* round to nearest even, like vcvtps2ph */
-float qk_f16_to_f32(uint16_t h);
-
 /* Writes n tokens (rows k + i*stride, v + i*stride) at [pos, pos+n) and updates the bounds of their pages; the
  * bounds of the page holding pos must already describe its tokens before pos. */
 void qk_attn_store(uint16_t *keys, uint16_t *values, float *kmin, float *kmax, uint16_t *bounds, int d, int p,

@@ -54,6 +54,11 @@ public final class Kernels {
         }
     }
 
+    /** The attention kernel (Quest and dense attention over paged KV) matching {@link #backend()}. */
+    public static dev.questspark.quest.AttentionKernel attention() {
+        return dev.questspark.quest.AttentionKernels.get();
+    }
+
     /** Resolves a {@value #PROPERTY} value; package-private for tests. */
     static Backend choose(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);

@@ -15,6 +15,11 @@ final class AttentionExecutor {
     static final int QUEST_SEGMENT_TOKENS = 512;
     /** Query rows (tokens x group heads) per prefill unit: K/V pages are converted once per block of rows. */
     static final int PREFILL_ROWS = 32;
+    /**
+     * Phases reading fewer KV bytes than this run on the calling thread: waking pool threads costs tens of
+     * microseconds, as long as reading a megabyte. Units are the same either way, so outputs do not change.
+     */
+    static final long PARALLEL_MIN_BYTES = 1L << 20;
 
     private final Parallel pool;
     private final AttentionKernel kernel;
@@ -75,7 +80,7 @@ final class AttentionExecutor {
 
     void store(int layer, int pos, int n, float[] k, float[] v) {
         int stride = kvHeads * headDim;
-        pool.forRange(kvHeads, 1, (a, b) -> {
+        run(kvHeads, (long) n * kvHeads * headDim * 8, (a, b) -> {
             for (int h = a; h < b; h++) {
                 kernel.store(head(layer, h), pos, n, k, v, h * headDim, stride);
             }
@@ -96,11 +101,20 @@ final class AttentionExecutor {
         }
     }
 
+    /** Runs body over [0, n) on the pool, or inline when the phase reads fewer than PARALLEL_MIN_BYTES. */
+    private void run(int n, long bytes, Parallel.RangeBody body) {
+        if (bytes < PARALLEL_MIN_BYTES) {
+            body.run(0, n);
+        } else {
+            pool.forRange(n, 1, body);
+        }
+    }
+
     private void denseDecode(int layer, int context, float[] q, float[] out) {
         int pageCount = ceilDiv(context, pageSize);
         int segments = ceilDiv(pageCount, densePagesPerSegment);
         int size = AttentionKernel.stateSize(group, headDim);
-        pool.forRange(kvHeads * segments, 1, (a, b) -> {
+        run(kvHeads * segments, (long) kvHeads * context * headDim * 4, (a, b) -> {
             for (int u = a; u < b; u++) {
                 int h = u / segments;
                 int first = (u % segments) * densePagesPerSegment;
@@ -122,7 +136,7 @@ final class AttentionExecutor {
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
         int units = shared ? kvHeads : heads;
         int rows = shared ? group : 1;
-        pool.forRange(kvHeads, 1, (a, b) -> {
+        run(kvHeads, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
             for (int h = a; h < b; h++) {
                 int scoreOff = h * group * maxPages;
                 kernel.score(head(layer, h), candidates, q, h * group * headDim, group, shared, scores, scoreOff);
@@ -136,7 +150,7 @@ final class AttentionExecutor {
         });
         int segments = ceilDiv(budgetPages, questPagesPerSegment);
         int size = AttentionKernel.stateSize(rows, headDim);
-        pool.forRange(units * segments, 1, (a, b) -> {
+        run(units * segments, (long) units * budgetPages * pageSize * headDim * 4, (a, b) -> {
             for (int w = a; w < b; w++) {
                 int u = w / segments;
                 int first = (w % segments) * questPagesPerSegment;

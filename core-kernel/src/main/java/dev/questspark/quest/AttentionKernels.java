@@ -1,14 +1,14 @@
 package dev.questspark.quest;
 
+import dev.questspark.kernel.Kernels;
 import dev.questspark.kernel.NativeLibrary;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the attention kernel once per JVM from the property {@code quest.kernel}: {@code auto} (default: native
- * when the library loads and has the attention entry points, else Java), {@code native} (fail if unavailable) or
- * {@code java}.
+ * The attention kernel of this JVM, following {@link Kernels#backend()} (system property {@code quest.kernel}:
+ * auto|native|java, decided once): native when the loaded library also has the attention entry points, else Java
+ * (with a warning under {@code auto}, an error under {@code native}). Chosen once and logged.
  */
 public final class AttentionKernels {
     private static final Logger LOG = LoggerFactory.getLogger(AttentionKernels.class);
@@ -22,7 +22,7 @@ public final class AttentionKernels {
         if (k == null) {
             synchronized (AttentionKernels.class) {
                 if (chosen == null) {
-                    chosen = choose(System.getProperty("quest.kernel", "auto"));
+                    chosen = forBackend(Kernels.backend(), System.getProperty(Kernels.PROPERTY, "auto"));
                     LOG.info("Attention kernel: {}", chosen.name());
                 }
                 k = chosen;
@@ -41,30 +41,20 @@ public final class AttentionKernels {
         return new NativeAttentionKernel();
     }
 
-    static AttentionKernel choose(String setting) {
-        String mode = setting.trim().toLowerCase(Locale.ROOT);
-        switch (mode) {
-            case "java":
-                return new JavaAttentionKernel();
-            case "native": {
-                String why = NativeAttentionKernel.unavailableReason();
-                if (why != null) {
-                    throw new IllegalStateException("quest.kernel=native but the native attention kernel is unavailable: " + why
-                            + "; build core-kernel on linux-x86_64 with gcc, or use quest.kernel=auto|java");
-                }
-                return new NativeAttentionKernel();
-            }
-            case "auto": {
-                String why = NativeAttentionKernel.unavailableReason();
-                if (why != null) {
-                    LOG.warn("Native attention kernel unavailable ({}); using the Java kernel", why);
-                    return new JavaAttentionKernel();
-                }
-                return new NativeAttentionKernel();
-            }
-            default:
-                throw new IllegalArgumentException("quest.kernel must be auto|native|java, got '" + setting + "'");
+    static AttentionKernel forBackend(Kernels.Backend backend, String setting) {
+        if (backend == Kernels.Backend.JAVA) {
+            return new JavaAttentionKernel();
         }
+        String why = NativeAttentionKernel.unavailableReason();
+        if (why == null) {
+            return new NativeAttentionKernel();
+        }
+        if ("native".equalsIgnoreCase(setting.trim())) {
+            throw new IllegalStateException(Kernels.PROPERTY + "=native but the native attention kernel is unavailable: " + why
+                    + "; rebuild core-kernel (the library predates the attention kernel) or use " + Kernels.PROPERTY + "=auto|java");
+        }
+        LOG.warn("Native attention kernel unavailable ({}); using the Java kernel", why);
+        return new JavaAttentionKernel();
     }
 
     /** The native library's instruction set, for reports. */

@@ -1,5 +1,6 @@
 package dev.questspark.quest;
 
+import dev.questspark.kernel.Float16;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -155,12 +156,12 @@ public final class HeadPages {
 
     /** The key of token t, channel c, as a float. */
     public float key(int t, int c) {
-        return Half.toFloat(keys.getShort(((t * headDim) + c) * 2));
+        return Float16.toFloat(keys.getShort(((t * headDim) + c) * 2));
     }
 
     /** The value of token t, channel c, as a float. */
     public float value(int t, int c) {
-        return Half.toFloat(values.getShort(((t * headDim) + c) * 2));
+        return Float16.toFloat(values.getShort(((t * headDim) + c) * 2));
     }
 
     /** The stored minimum of channel c over page p's keys. */

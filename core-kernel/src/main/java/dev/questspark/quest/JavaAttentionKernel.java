@@ -1,5 +1,6 @@
 package dev.questspark.quest;
 
+import dev.questspark.kernel.Float16;
 import java.nio.ByteBuffer;
 
 /**
@@ -30,10 +31,10 @@ public final class JavaAttentionKernel implements AttentionKernel {
             boolean first = t % p == 0;
             int src = off + i * stride;
             for (int c = 0; c < d; c++) {
-                short kh = Half.fromFloat(k[src + c]);
+                short kh = Float16.fromFloat(k[src + c]);
                 keys.putShort((t * d + c) * 2, kh);
-                values.putShort((t * d + c) * 2, Half.fromFloat(v[src + c]));
-                float kf = Half.toFloat(kh);
+                values.putShort((t * d + c) * 2, Float16.fromFloat(v[src + c]));
+                float kf = Float16.toFloat(kh);
                 int mo = (page * d + c) * 4;
                 if (first) {
                     min.putFloat(mo, kf);
@@ -80,8 +81,8 @@ public final class JavaAttentionKernel implements AttentionKernel {
         int d = hp.headDim();
         ByteBuffer b = hp.bounds();
         for (int c = 0; c < d; c++) {
-            b.putShort((page * 2 * d + c) * 2, Half.fromFloat(hp.min(page, c)));
-            b.putShort((page * 2 * d + d + c) * 2, Half.fromFloat(hp.max(page, c)));
+            b.putShort((page * 2 * d + c) * 2, Float16.fromFloat(hp.min(page, c)));
+            b.putShort((page * 2 * d + d + c) * 2, Float16.fromFloat(hp.max(page, c)));
         }
     }
 
@@ -94,8 +95,8 @@ public final class JavaAttentionKernel implements AttentionKernel {
         float[] lanes = new float[LANES];
         for (int p = 0; p < pageCount; p++) {
             for (int c = 0; c < d; c++) {
-                lo[c] = Half.toFloat(b.getShort((p * 2 * d + c) * 2));
-                hi[c] = Half.toFloat(b.getShort((p * 2 * d + d + c) * 2));
+                lo[c] = Float16.toFloat(b.getShort((p * 2 * d + c) * 2));
+                hi[c] = Float16.toFloat(b.getShort((p * 2 * d + d + c) * 2));
             }
             float best = 0;
             for (int r = 0; r < rows; r++) {

@@ -3,6 +3,7 @@ package dev.questspark.quest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.questspark.kernel.Float16;
 import dev.questspark.kernel.Parallel;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
@@ -29,8 +30,8 @@ class PagedKvCacheMetadataTest {
                         assertTrue(lo == hp.min(page, ch), where + ": min " + hp.min(page, ch) + " != " + lo);
                         assertTrue(hi == hp.max(page, ch), where + ": max " + hp.max(page, ch) + " != " + hi);
                         ByteBuffer b = hp.bounds();
-                        assertTrue(lo == Half.toFloat(b.getShort((page * 2 * c.headDim() + ch) * 2)), where + ": f16 min copy");
-                        assertTrue(hi == Half.toFloat(b.getShort((page * 2 * c.headDim() + c.headDim() + ch) * 2)), where + ": f16 max copy");
+                        assertTrue(lo == Float16.toFloat(b.getShort((page * 2 * c.headDim() + ch) * 2)), where + ": f16 min copy");
+                        assertTrue(hi == Float16.toFloat(b.getShort((page * 2 * c.headDim() + c.headDim() + ch) * 2)), where + ": f16 max copy");
                     }
                 }
             }
