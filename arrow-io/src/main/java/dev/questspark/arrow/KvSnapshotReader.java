@@ -99,7 +99,10 @@ final class KvSnapshotReader {
                 tokens = new int[header.tokenCount()];
                 batch.tokens().asIntBuffer().get(tokens);
                 if (expectedTokens != null && !Arrays.equals(tokens, expectedTokens)) {
-                    throw otherDocument(file, tokens.length, expectedTokens.length);
+                    int at = Arrays.mismatch(tokens, expectedTokens);
+                    throw new KvSnapshotException(KvSnapshotException.Reason.OTHER_DOCUMENT, file, "it holds other tokens than the "
+                            + "document's: token " + at + " is " + tokens[at] + " in the snapshot but " + expectedTokens[at]
+                            + " in the document; prefill the document and snapshot it again");
                 }
                 logits = new float[header.vocabSize()];
                 batch.logits().asFloatBuffer().get(logits);
@@ -146,8 +149,8 @@ final class KvSnapshotReader {
         return null;
     }
 
-    static KvSnapshotException otherDocument(Path file, int snapshotTokens, int expected) {
-        return new KvSnapshotException(KvSnapshotException.Reason.OTHER_DOCUMENT, file, "it holds another document ("
-                + snapshotTokens + " tokens) than the expected " + expected + " tokens; prefill the document and snapshot it again");
+    private static KvSnapshotException otherDocument(Path file, int snapshotTokens, int expected) {
+        return new KvSnapshotException(KvSnapshotException.Reason.OTHER_DOCUMENT, file, "it holds " + snapshotTokens
+                + " tokens but the document has " + expected + "; prefill the document and snapshot it again");
     }
 }
