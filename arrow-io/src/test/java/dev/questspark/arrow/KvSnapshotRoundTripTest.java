@@ -109,6 +109,31 @@ class KvSnapshotRoundTripTest {
         }
     }
 
+    /** The default model (head dim 64, 3 query heads per KV head) in its default pages of 16: same round trip. */
+    @Test
+    void smolLm2RoundTrip() {
+        String dir = System.getProperty("quest.models.dir");
+        Path model = dir == null ? null : Path.of(dir, "SmolLM2-135M-Instruct.Q4_1.gguf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(model != null && java.nio.file.Files.isRegularFile(model),
+                () -> "SmolLM2-135M-Instruct.Q4_1.gguf not found (quest.models.dir=" + dir + "): run bin/fetch-model");
+        Engine engine = Engine.shared(model, 1);
+        dev.questspark.quest.QuestConfig quest = dev.questspark.quest.QuestConfig.quest().withTokenBudget(32);
+        int[] doc = engine.encodePrompt(StoriesModel.DOCUMENT, true);
+        Path file = tmp.resolve("smollm2.kvsnap.arrow");
+        int[] original;
+        List<PageMetadata> metadata;
+        try (DecoderSession s = engine.newSession(quest, StoriesModel.CONTEXT)) {
+            s.prefill(doc);
+            KvSnapshot.write(engine, s, DOC, file);
+            metadata = CacheContents.stored(PageMetadataExporter.pagedCache(s), DOC);
+            original = s.generate(GenerationConfig.greedy(16), null).tokens();
+        }
+        try (DecoderSession r = KvSnapshot.restore(engine, quest, StoriesModel.CONTEXT, file, doc)) {
+            assertEquals(metadata, CacheContents.stored(PageMetadataExporter.pagedCache(r), DOC));
+            assertArrayEquals(original, r.generate(GenerationConfig.greedy(16), null).tokens());
+        }
+    }
+
     private static List<int[]> answers(Engine engine, DecoderSession s) {
         int docLength = s.length();
         List<int[]> out = new java.util.ArrayList<>();
