@@ -32,8 +32,9 @@ final class KvSnapshotWriter {
         }
         PagedKvCache cache = PageMetadataExporter.pagedCache(session);
         checkShape(model, cache.config());
-        ByteBuffer logits = littleEndian(session.logits().length * Float.BYTES);
-        logits.asFloatBuffer().put(session.logits()); // logits() first: it runs any token the cache still lacks
+        float[] next = session.logits(); // first: it runs the context's last token when the cache still lacks it
+        ByteBuffer logits = littleEndian(next.length * Float.BYTES);
+        logits.asFloatBuffer().put(next);
         int[] tokens = session.tokens();
         ByteBuffer tokenBytes = littleEndian(tokens.length * Integer.BYTES);
         tokenBytes.asIntBuffer().put(tokens);
