@@ -74,6 +74,60 @@ static AVX2 void quantize_q8_1(const float *x, int n, int cols, uint8_t *dst, si
     }
 }
 
+/* ggml's quantize_row_q8_K: the scale comes from the first value of largest magnitude, with its sign. */
+static AVX2 void quantize_q8_k(const float *x, int n, int cols, uint8_t *dst, size_t stride) {
+    const int nk = cols / 256;
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    const int mode = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    for (int t = 0; t < n; t++) {
+        uint8_t *tok = dst + (size_t)t * stride;
+        float *d = (float *)(tok + qk_act_d_offset(cols));
+        int16_t *bsums = (int16_t *)(tok + qk_act_s_offset(QK_ACT_Q8_K, cols));
+        for (int k = 0; k < nk; k++) {
+            const float *xb = x + (size_t)t * cols + k * 256;
+            int8_t *q = (int8_t *)tok + k * 256;
+            __m256 m = _mm256_setzero_ps();
+            for (int j = 0; j < 256; j += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)));
+            __m128 m4 = _mm_max_ps(_mm256_extractf128_ps(m, 1), _mm256_castps256_ps128(m));
+            m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+            m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+            float amax = _mm_cvtss_f32(m4);
+            if (amax == 0.0f) {
+                d[k] = 0.0f;
+                memset(q, 0, 256);
+                memset(bsums + k * 16, 0, 32);
+                continue;
+            }
+            float max = 0.0f;
+            const __m256 target = _mm256_set1_ps(amax);
+            for (int j = 0; j < 256; j += 8) {
+                int hit = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)), target, _CMP_EQ_OQ));
+                if (hit) {
+                    max = xb[j + __builtin_ctz((unsigned)hit)];
+                    break;
+                }
+            }
+            float iscale = -127.0f / max;
+            const __m256 is = _mm256_set1_ps(iscale);
+            const __m256i top = _mm256_set1_epi32(127);
+            for (int g = 0; g < 16; g++) {
+                const float *xg = xb + 16 * g;
+                __m256i i0 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(is, _mm256_loadu_ps(xg)), mode)), top);
+                __m256i i1 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(is, _mm256_loadu_ps(xg + 8)), mode)), top);
+                __m256i s = _mm256_add_epi32(i0, i1);
+                __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+                s4 = _mm_add_epi32(s4, _mm_unpackhi_epi64(s4, s4));
+                s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, _MM_SHUFFLE(2, 3, 0, 1)));
+                bsums[k * 16 + g] = (int16_t)_mm_cvtsi128_si32(s4);
+                __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(i0), _mm256_extracti128_si256(i0, 1));
+                __m128i q16 = _mm_packs_epi32(_mm256_castsi256_si128(i1), _mm256_extracti128_si256(i1, 1));
+                _mm_storeu_si128((__m128i *)(q + 16 * g), _mm_packs_epi16(p16, q16));
+            }
+            d[k] = 1.0f / iscale;
+        }
+    }
+}
+
 static AVX2 void quantize_f16(const float *x, int n, int cols, uint8_t *dst, size_t stride) {
     for (int t = 0; t < n; t++) {
         uint16_t *h = (uint16_t *)(dst + (size_t)t * stride);
@@ -502,6 +556,7 @@ void qk_matmul_ops_avx2(qk_matmul_ops *ops) {
     ops->quantize[QK_ACT_F16] = quantize_f16;
     ops->quantize[QK_ACT_Q8_0] = quantize_q8_0;
     ops->quantize[QK_ACT_Q8_1] = quantize_q8_1;
+    ops->quantize[QK_ACT_Q8_K] = quantize_q8_k;
     ops->matmul[QK_F32] = matmul_f32;
     ops->matmul[QK_F16] = matmul_f16;
     ops->matmul[QK_BF16] = matmul_bf16;

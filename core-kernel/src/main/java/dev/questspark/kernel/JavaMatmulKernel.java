@@ -42,12 +42,7 @@ public final class JavaMatmulKernel implements MatmulKernel {
             return;
         }
         State st = state.get();
-        QuantizedActivations.Format format = QuantizedActivations.formatFor(w.type());
-        st.acts.convert(format, x, n, w.cols());
-        if (n >= WeightRows.UNPACK_MIN_TOKENS
-                && (format == QuantizedActivations.Format.Q8_0 || format == QuantizedActivations.Format.Q8_1)) {
-            st.acts.widen(n * w.cols());
-        }
+        st.acts.convert(QuantizedActivations.formatFor(w.type()), x, n, w.cols());
         WeightRows rows = st.rows(w.type());
         for (int r = rowStart; r < rowEnd; r++) {
             rows.dot(st.row(w, r), w.cols(), st.acts, n, out, r, w.rows());

@@ -1,5 +1,8 @@
 package dev.questspark.kernel;
 
+import dev.questspark.gguf.GgmlType;
+import java.util.Arrays;
+
 /**
  * Activations of n tokens converted the way llama.cpp converts them before dot products with a weight type
  * (ggml's vec_dot_type), reused across calls by one thread. Mirrors the native layouts in questkernel.h:
@@ -22,16 +25,7 @@ final class QuantizedActivations {
     float[] f = new float[0];    // (n, cols) float formats
     int[] wide = new int[0];     // (n, cols) Q8_0/Q8_1 quants as ints for many-token loops (the JIT vectorizes int dots)
 
-    void widen(int values) {
-        if (wide.length < values) {
-            wide = new int[values];
-        }
-        for (int i = 0; i < values; i++) {
-            wide[i] = q[i];
-        }
-    }
-
-    static Format formatFor(dev.questspark.gguf.GgmlType type) {
+    static Format formatFor(GgmlType type) {
         return switch (type) {
             case F32 -> Format.F32;
             case F16 -> Format.F16;
@@ -57,8 +51,22 @@ final class QuantizedActivations {
                     f[i] = BFloat16.round(f[i]);
                 }
             }
-            case Q8_0, Q8_1 -> quantize32(x, n, cols, format == Format.Q8_1);
+            case Q8_0, Q8_1 -> {
+                quantize32(x, n, cols, format == Format.Q8_1);
+                if (n >= WeightRows.UNPACK_MIN_TOKENS) {
+                    widen(n * cols);
+                }
+            }
             case Q8_K -> quantize256(x, n, cols);
+        }
+    }
+
+    private void widen(int values) {
+        if (wide.length < values) {
+            wide = new int[values];
+        }
+        for (int i = 0; i < values; i++) {
+            wide[i] = q[i];
         }
     }
 
@@ -116,8 +124,8 @@ final class QuantizedActivations {
             }
             if (amax == 0f) {
                 d[b] = 0f;
-                java.util.Arrays.fill(q, base, base + 256, (byte) 0);
-                java.util.Arrays.fill(bsums, b * 16, b * 16 + 16, (short) 0);
+                Arrays.fill(q, base, base + 256, (byte) 0);
+                Arrays.fill(bsums, b * 16, b * 16 + 16, (short) 0);
                 continue;
             }
             float iscale = -127f / max;

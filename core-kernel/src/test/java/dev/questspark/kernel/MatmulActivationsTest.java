@@ -48,6 +48,38 @@ class MatmulActivationsTest {
         }
     }
 
+    /**
+     * Q8_K takes its scale from the first value of largest magnitude, sign included (iscale = -127 / max), so that
+     * value quantizes to -127 and a later value of the same magnitude and opposite sign to +127.
+     */
+    @org.junit.jupiter.api.Test
+    void q8kScaleComesFromTheFirstLargestValue() {
+        float[] x = new float[512];
+        Random rnd = new Random(8);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        x[3] = -5f;
+        x[100] = 5f;
+        x[256 + 7] = 5f;
+        x[256 + 200] = -5f;
+        QuantizedActivations java = new QuantizedActivations();
+        java.convert(QuantizedActivations.Format.Q8_K, x, 1, 512);
+        assertEquals(-127, java.q[3]);
+        assertEquals(127, java.q[100]);
+        assertEquals(-127, java.q[256 + 7]);
+        assertEquals(127, java.q[256 + 200]);
+        checkJava(GgmlType.Q4_K, java, x, 0, 512);
+        assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
+        for (int isa = NativeMatmulKernel.ISA_SCALAR; isa <= NativeMatmulKernel.bestIsa(); isa++) {
+            NativeMatmulKernel.setIsa(isa);
+            byte[] raw = new byte[4096];
+            int stride = NativeMatmulKernel.quantizeActivations(GgmlType.Q4_K.id(), x, 1, 512, raw);
+            checkNative(GgmlType.Q4_K, ByteBuffer.wrap(raw, 0, stride).slice().order(ByteOrder.LITTLE_ENDIAN), x, 0, 512,
+                    "isa " + isa);
+        }
+    }
+
     private static void checkJava(GgmlType type, QuantizedActivations a, float[] x, int t, int cols) {
         String what = "java token " + t;
         switch (type) {

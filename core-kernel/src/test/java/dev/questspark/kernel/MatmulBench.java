@@ -6,13 +6,12 @@ import java.util.Random;
 
 /**
  * Quick matmul throughput check (not a test, no JMH): GMAC/s of the shapes that dominate SmolLM2-135M, for the
- * native and Java kernels on 1 and 2 threads. Run:
+ * native and Java kernels on 1 and 2 threads. Run from the project root:
  * <pre>
- * mvn -q -B -o -pl core-kernel test-compile
- * java -cp core-kernel/target/classes:core-kernel/target/test-classes:$(cat /tmp/cp.txt) \
+ * mvn -q -B -o -pl core-kernel test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+ * java -cp core-kernel/target/classes:core-kernel/target/test-classes:$(cat core-kernel/target/bench.cp) \
  *     dev.questspark.kernel.MatmulBench [seconds-per-case [kernel-name-prefix [TYPE:ROWSxCOLS:N]]]
  * </pre>
- * where /tmp/cp.txt comes from {@code mvn -q -o -pl core-kernel dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}.
  */
 public final class MatmulBench {
     private MatmulBench() {}
