@@ -151,6 +151,29 @@ public final class DecoderSession implements AutoCloseable {
         return logits;
     }
 
+    /**
+     * Adopts a context whose KV entries this session's cache already holds (a snapshot loaded into
+     * {@link #kvCache()}), with the next-token logits saved alongside it, so decoding continues exactly as it would
+     * have in the session the snapshot was taken from.
+     */
+    public void restoreContext(int[] context, float[] nextLogits) {
+        if (length != 0) {
+            throw new IllegalStateException("restoreContext needs an empty session; this one holds " + length + " tokens");
+        }
+        if (context.length == 0 || cache.length() != context.length) {
+            throw new IllegalArgumentException("the KV cache holds " + cache.length() + " tokens but the context has " + context.length
+                    + "; load every layer of the cache and advance it to the context length first");
+        }
+        if (nextLogits.length != logits.length) {
+            throw new IllegalArgumentException("next-token logits must hold the vocabulary's " + logits.length + " values, got "
+                    + nextLogits.length);
+        }
+        tokens = Arrays.copyOf(context, Math.max(context.length, tokens.length));
+        length = context.length;
+        System.arraycopy(nextLogits, 0, logits, 0, logits.length);
+        hasLogits = true;
+    }
+
     /** Attention statistics of this session's decode steps. */
     public AttentionStats stats() {
         return cache.stats();
