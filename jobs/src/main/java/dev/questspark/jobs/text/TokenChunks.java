@@ -1,0 +1,44 @@
+package dev.questspark.jobs.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits n tokens into chunks of at most size tokens, each overlapping the previous one by overlap tokens, all of
+ * nearly the same length (so the last chunk is not a short remainder with little context).
+ */
+public final class TokenChunks {
+    /** Tokens [start, end). */
+    public record Span(int start, int end) {
+        public int length() {
+            return end - start;
+        }
+    }
+
+    private TokenChunks() {
+    }
+
+    public static List<Span> split(int n, int size, int overlap) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunk size must be positive, got " + size);
+        }
+        if (overlap < 0 || overlap * 2 > size) {
+            throw new IllegalArgumentException("chunk overlap must be between 0 and half the chunk size ("
+                    + size / 2 + "), got " + overlap);
+        }
+        List<Span> spans = new ArrayList<>();
+        if (n <= size) {
+            spans.add(new Span(0, n));
+            return spans;
+        }
+        int count = (int) Math.ceil((double) (n - overlap) / (size - overlap));
+        int length = (int) Math.ceil((double) (n + (long) (count - 1) * overlap) / count);
+        int step = length - overlap;
+        for (int i = 0; i < count; i++) {
+            int start = i * step;
+            int end = i == count - 1 ? n : Math.min(n, start + length);
+            spans.add(new Span(start, end));
+        }
+        return spans;
+    }
+}
