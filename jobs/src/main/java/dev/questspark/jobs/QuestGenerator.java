@@ -6,6 +6,7 @@ import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.ModelLocation;
 import dev.questspark.jobs.model.SamplingSettings;
+import dev.questspark.jobs.model.SharedModels;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
 import org.apache.hadoop.conf.Configuration;
@@ -85,7 +86,7 @@ import java.util.List;
 public final class QuestGenerator extends Transformer implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
     /** Loads GGUF files with the project's engine; tests substitute a fake through {@link #setModelLoader}. */
-    public static final String ENGINE_LOADER = "dev.questspark.jobs.model.EngineModelLoader";
+    public static final String ENGINE_LOADER = SharedModels.ENGINE_LOADER;
     private static final String CHECK_COLUMN = "__quest_text_is_utf8";
 
     private final String uid;
@@ -199,6 +200,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     /** Sets every parameter that settings name (the keys of conf/quest-defaults.properties). */
     public QuestGenerator applySettings(QuestSettings s) {
         setModelPath(s.get("model"));
+        setModelLoader(s.get("model-loader", ENGINE_LOADER));
         setMaxNewTokens(s.getInt("max-tokens"));
         setTemperature(s.getFloat("temperature"));
         setTopK(s.getInt("top-k"));

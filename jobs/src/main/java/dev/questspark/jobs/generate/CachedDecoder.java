@@ -53,7 +53,7 @@ final class CachedDecoder implements AutoCloseable {
             cachedDocument = document;
         }
         prefill(prompt.tail(), usage);
-        Generation g = decoder.generate(sampling);
+        Generation g = decoder.generate(sampling, null);
         usage.addCall(prompt.length(), g, decoder.counters().minus(before));
         return g;
     }

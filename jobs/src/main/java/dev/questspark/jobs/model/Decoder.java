@@ -1,5 +1,7 @@
 package dev.questspark.jobs.model;
 
+import java.util.function.Consumer;
+
 /**
  * One sequence's decoding state: the tokens in its KV cache and the generation that continues from them.
  * Not thread-safe: one per Spark task.
@@ -11,8 +13,11 @@ public interface Decoder extends AutoCloseable {
     /** Appends tokens to the KV cache (dense, blocked prefill). */
     void prefill(int[] tokens);
 
-    /** Generates from the cache; the generated tokens stay in the cache. */
-    Generation generate(SamplingSettings sampling);
+    /**
+     * Generates from the cache; the generated tokens stay in the cache. onText (nullable) receives the text as it
+     * is produced.
+     */
+    Generation generate(SamplingSettings sampling, Consumer<String> onText);
 
     /** Forgets every token at or after length. */
     void truncate(int length);

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * loaded lazily by the first task that needs them, and never closed (they live as long as the executor).
  */
 public final class SharedModels {
+    /** Loads GGUF files with the project's engine; tests substitute a fake loader through the model-loader setting. */
+    public static final String ENGINE_LOADER = "dev.questspark.jobs.model.EngineModelLoader";
     private record Key(String loader, Path file, int threads) {
     }
 
