@@ -1,17 +1,15 @@
 package dev.questspark.kernel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one thread pool of a decoder. Work is split into contiguous ranges; every output element is computed
+ * The thread pool of one decoder session. Work is split into contiguous ranges; every output element is computed
  * by exactly one task in a fixed order, so results are bit-identical for any thread count.
+ * <p>
+ * A decode step issues a few hundred short parallel loops, so a general executor's hand-off (futures, queues)
+ * would cost as much as the work. Workers here spin briefly on a generation counter before parking, and the
+ * caller takes the first range itself. One thread at a time may call {@link #forRange}; bodies must not nest.
  */
 public final class Parallel implements AutoCloseable {
     /** A body that processes the half-open range [start, end). */
@@ -21,22 +19,34 @@ public final class Parallel implements AutoCloseable {
     }
 
     private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final int SPINS = 20_000;
+
     private final int threads;
-    private final ExecutorService pool;
+    private final Thread[] workers;
+    private volatile int generation;
+    private volatile boolean closed;
+    private volatile Thread caller;
+    private final AtomicInteger remaining = new AtomicInteger();
+    // the current job, published by the volatile write of generation
+    private RangeBody body;
+    private int n;
+    private int grain;
+    private int parts;
+    private volatile Throwable failure;
 
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
+        this.workers = new Thread[threads - 1];
         int id = POOLS.incrementAndGet();
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "quest-" + id + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, factory) : null;
+        for (int i = 0; i < workers.length; i++) {
+            int part = i + 1;
+            workers[i] = new Thread(() -> workLoop(part), "quest-" + id + "-" + part);
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
     }
 
     /** Threads from {@code quest.threads}, defaulting to the available processors. */
@@ -58,55 +68,95 @@ public final class Parallel implements AutoCloseable {
         }
         int g = Math.max(1, grain);
         int units = (n + g - 1) / g;
-        int parts = Math.min(threads, units);
-        if (parts <= 1) {
+        int p = Math.min(threads, units);
+        if (p <= 1) {
             body.run(0, n);
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(parts - 1);
-        int firstEnd = 0;
-        for (int p = 0; p < parts; p++) {
-            int start = Math.min(n, (int) ((long) units * p / parts) * g);
-            int end = Math.min(n, (int) ((long) units * (p + 1) / parts) * g);
-            if (p == 0) {
-                firstEnd = end;
-            } else if (end > start) {
-                futures.add(pool.submit(() -> body.run(start, end)));
-            }
+        if (closed) {
+            throw new IllegalStateException("this thread pool is closed");
         }
-        Throwable error = null;
-        try {
-            body.run(0, firstEnd);
-        } catch (Throwable t) {
-            error = t;
+        this.body = body;
+        this.n = n;
+        this.grain = g;
+        this.parts = p;
+        this.failure = null;
+        this.caller = Thread.currentThread();
+        remaining.set(workers.length);
+        generation++;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (error == null) {
-                    error = e.getCause();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (error == null) {
-                    error = e;
-                }
-            }
-        }
-        if (error instanceof RuntimeException re) {
+        runPart(0);
+        awaitWorkers();
+        this.body = null;
+        Throwable t = failure;
+        if (t instanceof RuntimeException re) {
             throw re;
-        } else if (error instanceof Error err) {
+        } else if (t instanceof Error err) {
             throw err;
-        } else if (error != null) {
-            throw new IllegalStateException(error);
+        } else if (t != null) {
+            throw new IllegalStateException(t);
         }
+    }
+
+    private void runPart(int part) {
+        if (part >= parts) {
+            return;
+        }
+        int units = (n + grain - 1) / grain;
+        int start = Math.min(n, (int) ((long) units * part / parts) * grain);
+        int end = Math.min(n, (int) ((long) units * (part + 1) / parts) * grain);
+        if (end > start) {
+            body.run(start, end);
+        }
+    }
+
+    private void awaitWorkers() {
+        for (int spin = 0; remaining.get() > 0; spin++) {
+            if (spin < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, 50_000);
+            }
+        }
+    }
+
+    private void workLoop(int part) {
+        int seen = 0;
+        while (!closed) {
+            int g = generation;
+            if (g == seen) {
+                waitForWork(seen);
+                continue;
+            }
+            seen = g;
+            try {
+                runPart(part);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            if (remaining.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    private void waitForWork(int seen) {
+        for (int spin = 0; spin < SPINS; spin++) {
+            if (generation != seen || closed) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        LockSupport.park(this);
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 }

@@ -1,0 +1,56 @@
+package dev.questspark.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+    @Test
+    void everyIndexIsVisitedOnceForAnyThreadCountAndGrain() {
+        for (int threads = 1; threads <= 4; threads++) {
+            try (Parallel p = new Parallel(threads)) {
+                for (int n : new int[] {1, 2, 7, 16, 17, 100, 1000}) {
+                    for (int grain : new int[] {1, 4, 16}) {
+                        int[] hits = new int[n];
+                        p.forRange(n, grain, (s, e) -> {
+                            for (int i = s; i < e; i++) {
+                                hits[i]++;
+                            }
+                        });
+                        int[] ones = new int[n];
+                        java.util.Arrays.fill(ones, 1);
+                        assertArrayEquals(ones, hits, "threads " + threads + " n " + n + " grain " + grain);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void manyShortLoopsInARowComplete() {
+        try (Parallel p = new Parallel(2)) {
+            AtomicInteger sum = new AtomicInteger();
+            for (int i = 0; i < 20_000; i++) {
+                p.forRange(64, 16, (s, e) -> sum.addAndGet(e - s));
+            }
+            assertEquals(20_000 * 64, sum.get());
+        }
+    }
+
+    @Test
+    void aFailureInAWorkerReachesTheCaller() {
+        try (Parallel p = new Parallel(2)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> p.forRange(100, 1, (s, end) -> {
+                        if (s > 0) {
+                            throw new IllegalStateException("boom at " + s);
+                        }
+                    }));
+            assertEquals("boom at 50", e.getMessage());
+            p.forRange(10, 1, (s, end) -> { });
+        }
+    }
+}
