@@ -32,12 +32,15 @@ public final class TokenChunks {
             return spans;
         }
         int count = (int) Math.ceil((double) (n - overlap) / (size - overlap));
-        int length = (int) Math.ceil((double) (n + (long) (count - 1) * overlap) / count);
-        int step = length - overlap;
+        // Lengths sum to n plus the overlaps; spread them evenly (they differ by at most one token).
+        long total = n + (long) (count - 1) * overlap;
+        int base = (int) (total / count);
+        int longer = (int) (total % count);
+        int start = 0;
         for (int i = 0; i < count; i++) {
-            int start = i * step;
-            int end = i == count - 1 ? n : Math.min(n, start + length);
-            spans.add(new Span(start, end));
+            int length = base + (i < longer ? 1 : 0);
+            spans.add(new Span(start, start + length));
+            start += length - overlap;
         }
         return spans;
     }
