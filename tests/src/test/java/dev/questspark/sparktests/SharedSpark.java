@@ -47,6 +47,8 @@ public final class SharedSpark implements ParameterResolver {
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.sql.codegen.wholeStage", "false")
+                    .config("spark.sql.adaptive.enabled", "false")
                     .config("spark.sql.warehouse.dir", warehouse.toString())
                     .getOrCreate();
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.questspark.jobs.io;
 
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -10,9 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -64,10 +61,7 @@ public final class Inputs {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("input folder " + path + " has no files");
         }
-        String[] paths = files.stream().map(Path::toString).toArray(String[]::new);
-        Dataset<Row> raw = spark.read().format("binaryFile").load(paths);
-        Column name = element_at(split(col("path"), "/"), -1);
-        return raw.select(name.as(idCol), col("content").cast("string").as(textCol), lit(null).cast("string").as(INPUT_ERROR));
+        return TextFiles.read(spark, files, idCol, textCol, INPUT_ERROR);
     }
 
     private static Dataset<Row> requireColumns(Dataset<Row> df, String path, String... required) {
