@@ -121,7 +121,7 @@ public final class BenchJob implements SparkJob {
 
     /** Loads the model and touches its weights before the timed runs, so the first run is not charged for it. */
     private static void warmUp(Dataset<Row> corpus, QuestSettings s) {
-        QuestGenerator g = generator(s, new AttentionSettings(AttentionSettings.DENSE, 1, 1, 0, null)).setMaxNewTokens(2);
+        QuestGenerator g = generator(s, modes(s).get(0)).setMaxNewTokens(2);
         g.transform(corpus.limit(1)).select(OutputColumns.STATUS).collectAsList();
     }
 

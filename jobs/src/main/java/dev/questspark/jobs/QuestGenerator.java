@@ -136,7 +136,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         tokenBudget = new IntParam(this, "tokenBudget", "Quest: tokens of KV cache each decode step reads", ParamValidators.gtEq(1));
         pageSize = new IntParam(this, "pageSize", "Quest: tokens per KV page", ParamValidators.gtEq(1));
         denseLayers = new IntParam(this, "denseLayers", "Quest: leading layers that attend densely", ParamValidators.gtEq(0));
-        gqaPolicy = new Param<>(this, "gqaPolicy", "Quest: page selection for grouped-query heads (empty: engine default)");
+        gqaPolicy = new Param<>(this, "gqaPolicy", "Quest: page selection for grouped-query heads: shared or per-head");
         threadsPerTask = new IntParam(this, "threadsPerTask", "decoder threads per task; 0 follows spark.task.cpus",
                 ParamValidators.gtEq(0));
         chat = new Param<>(this, "chat", "chat template: auto (when the model has one), on, off",

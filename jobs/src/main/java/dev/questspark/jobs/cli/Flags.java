@@ -25,7 +25,7 @@ final class Flags {
                 Flag.setting("token-budget", "N", "Quest: KV tokens each decode step reads"),
                 Flag.setting("page-size", "N", "Quest: tokens per KV page (8, 16, 32, 64)"),
                 Flag.setting("dense-layers", "N", "Quest: leading layers that attend densely"),
-                Flag.setting("gqa-policy", "POLICY", "Quest: page selection for grouped-query heads (empty: engine default)"));
+                Flag.setting("gqa-policy", "POLICY", "Quest: page selection for grouped-query heads: shared or per-head"));
     }
 
     static List<Flag> sampling() {
