@@ -19,13 +19,14 @@ final class GgufChannelReader {
     private final FileChannel channel;
     private final Path file;
     private final long size;
-    private final ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer window;
     private long windowStart; // file offset of window index 0
 
     GgufChannelReader(FileChannel channel, Path file, long size) {
         this.channel = channel;
         this.file = file;
         this.size = size;
+        this.window = ByteBuffer.allocate((int) Math.min(WINDOW_BYTES, size)).order(ByteOrder.LITTLE_ENDIAN);
         window.limit(0);
     }
 
@@ -84,7 +85,7 @@ final class GgufChannelReader {
     /** The next {@code n} bytes; the caller has checked that n fits an array. */
     byte[] bytes(int n, Supplier<String> field) throws IOException {
         byte[] out = new byte[n];
-        if (n <= WINDOW_BYTES) {
+        if (n <= window.capacity()) {
             need(n, field).get(out);
             return out;
         }
@@ -113,7 +114,7 @@ final class GgufChannelReader {
         checkAvailable(n, field);
         long start = position();
         window.clear();
-        window.limit((int) Math.min(WINDOW_BYTES, size - start));
+        window.limit((int) Math.min(window.capacity(), size - start));
         readFully(window, start, field);
         window.flip();
         windowStart = start;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -50,9 +51,12 @@ public final class GgufFile implements AutoCloseable {
      * Opens and validates a GGUF file.
      *
      * @throws GgufFormatException when the file is not a valid GGUF v2/v3 file this engine can read
-     * @throws IOException         when the file cannot be read at all (missing, unreadable)
+     * @throws IOException         when the file cannot be read at all (missing, a directory, unreadable)
      */
     public static GgufFile open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new IOException(path + " is a directory; expected a GGUF model file");
+        }
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {
             GgufHeaderParser.Header header = GgufHeaderParser.parse(path, channel);

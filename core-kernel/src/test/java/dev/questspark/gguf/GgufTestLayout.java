@@ -16,12 +16,12 @@ final class GgufTestLayout {
     static final int KV_COUNT = 16;
     static final int FIRST_KV = 24;
 
-    /** One key/value pair: where its key length, value type and value start. */
-    record Kv(String key, long keyLen, long type, long value, int valueType) {
+    /** One key/value pair: where its key length, value type and value start; elemType is -1 unless an array. */
+    record Kv(String key, long keyLen, long type, long value, int valueType, int elemType) {
     }
 
-    /** One tensor info: where its fields start. */
-    record Tensor(String name, long nameLen, long nDims, long dims, long type, long offset) {
+    /** One tensor info: where its fields start, and its number of dims. */
+    record Tensor(String name, long nameLen, long nDims, long dims, long type, long offset, int n) {
     }
 
     final List<Kv> kvs = new ArrayList<>();
@@ -62,8 +62,9 @@ final class GgufTestLayout {
             long type = b.position();
             int t = b.getInt();
             long value = b.position();
+            int elemType = t == GgufTestWriter.ARRAY ? b.getInt(b.position()) : -1;
             skip(t);
-            kvs.add(new Kv(key, keyLen, type, value, t));
+            kvs.add(new Kv(key, keyLen, type, value, t, elemType));
         }
         for (long i = 0; i < tensorCount; i++) {
             long nameLen = b.position();
@@ -76,7 +77,7 @@ final class GgufTestLayout {
             b.getInt();
             long offset = b.position();
             b.getLong();
-            tensors.add(new Tensor(name, nameLen, nDims, dims, type, offset));
+            tensors.add(new Tensor(name, nameLen, nDims, dims, type, offset, n));
         }
         headerEnd = b.position();
     }

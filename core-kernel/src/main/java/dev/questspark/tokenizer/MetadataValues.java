@@ -1,0 +1,103 @@
+package dev.questspark.tokenizer;
+
+import java.util.List;
+import java.util.Map;
+
+/** Typed access to GGUF metadata (integers Long, floats Double, bools Boolean, strings String, arrays List). */
+final class MetadataValues {
+    private MetadataValues() {
+    }
+
+    static String string(Map<String, Object> md, String key) {
+        Object v = md.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String)) {
+            throw wrongType(key, "a string", v);
+        }
+        return (String) v;
+    }
+
+    static String requiredString(Map<String, Object> md, String key) {
+        String s = string(md, key);
+        if (s == null) {
+            throw new TokenizerException("GGUF metadata has no '" + key + "'; the file has no usable tokenizer");
+        }
+        return s;
+    }
+
+    static Long integer(Map<String, Object> md, String key) {
+        Object v = md.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number) || v instanceof Double || v instanceof Float) {
+            throw wrongType(key, "an integer", v);
+        }
+        return ((Number) v).longValue();
+    }
+
+    static Boolean bool(Map<String, Object> md, String key) {
+        Object v = md.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Boolean)) {
+            throw wrongType(key, "a bool", v);
+        }
+        return (Boolean) v;
+    }
+
+    static List<?> list(Map<String, Object> md, String key) {
+        Object v = md.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof List)) {
+            throw wrongType(key, "an array", v);
+        }
+        return (List<?>) v;
+    }
+
+    static String[] strings(Map<String, Object> md, String key) {
+        List<?> l = list(md, key);
+        if (l == null) {
+            return null;
+        }
+        String[] out = new String[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object e = l.get(i);
+            if (!(e instanceof String)) {
+                throw wrongType(key + "[" + i + "]", "a string", e);
+            }
+            out[i] = (String) e;
+        }
+        return out;
+    }
+
+    static Number[] numbers(Map<String, Object> md, String key, int minLength) {
+        List<?> l = list(md, key);
+        if (l == null) {
+            return null;
+        }
+        if (l.size() < minLength) {
+            throw new TokenizerException("GGUF metadata '" + key + "' has " + l.size()
+                    + " entries but the vocabulary has " + minLength + " tokens");
+        }
+        Number[] out = new Number[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object e = l.get(i);
+            if (!(e instanceof Number)) {
+                throw wrongType(key + "[" + i + "]", "a number", e);
+            }
+            out[i] = (Number) e;
+        }
+        return out;
+    }
+
+    private static TokenizerException wrongType(String key, String expected, Object v) {
+        return new TokenizerException("GGUF metadata '" + key + "' should be " + expected + " but is "
+                + (v == null ? "null" : v.getClass().getSimpleName()));
+    }
+}
