@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 public final class FakeModelLoader implements ModelLoader {
     public static final int CONTEXT = 512;
     public static final String FAIL = "FAKE-ENGINE-FAILURE";
+    /** A prompt containing this is answered with the whole prompt text, so tests can see what the model was given. */
+    public static final String ECHO = "FAKE-ECHO-PROMPT";
     private static final int BOS = 1;
     private static final int OFFSET = 3;
 
@@ -118,7 +120,8 @@ public final class FakeModelLoader implements ModelLoader {
 
         @Override
         public Generation generate(SamplingSettings sampling, Consumer<String> onText) {
-            if (model.decode(cache.stream().mapToInt(Integer::intValue).toArray()).contains(FAIL)) {
+            String prompt = model.decode(cache.stream().mapToInt(Integer::intValue).toArray());
+            if (prompt.contains(FAIL)) {
                 throw new IllegalStateException("fake engine failure");
             }
             long h = 1469598103934665603L;
@@ -134,7 +137,7 @@ public final class FakeModelLoader implements ModelLoader {
                 step();
                 cache.add(t);
             }
-            String out = model.decode(tokens);
+            String out = prompt.contains(ECHO) ? prompt : model.decode(tokens);
             if (onText != null) {
                 onText.accept(out);
             }

@@ -2,6 +2,8 @@ package dev.questspark.jobs.text;
 
 import dev.questspark.jobs.model.DocumentModel;
 
+import java.util.Arrays;
+
 /**
  * A user message with a {text} placeholder (exactly once) and optionally {question}. Prompts are assembled from
  * separately tokenized parts: a document segment (frame prefix, the text before {text}, the document tokens) that
@@ -53,7 +55,12 @@ public final class PromptTemplate {
             return new Segments(new int[0], tail);
         }
         int[] head = concat(frame.prefix(), encode(model, before), document);
-        return new Segments(head, concat(encode(model, after.replace(QUESTION, q)), frame.suffix()));
+        int[] tail = concat(encode(model, after.replace(QUESTION, q)), frame.suffix());
+        if (tail.length == 0 && head.length > 0) {
+            // Generation starts from the logits of the last prefilled token; a reused document alone has none.
+            return new Segments(Arrays.copyOf(head, head.length - 1), new int[]{head[head.length - 1]});
+        }
+        return new Segments(head, tail);
     }
 
     /** Tokens of the prompt other than the document's. */
