@@ -1,6 +1,7 @@
 package dev.questspark.sparktests;
 
 import dev.questspark.jobs.config.QuestSettings;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,26 @@ final class TestModels {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The real tiny model stories260K with the engine; the test is skipped (with how to get it) when the file is
+     * absent. Its context is 512 tokens as trained (the header says 2048); it has no chat template.
+     */
+    static QuestSettings stories(String... overrides) {
+        Path model = storiesModel();
+        Map<String, String> m = new HashMap<>(Map.of("model", model.toString(), "max-tokens", "24", "chat", "auto",
+                "context-tokens", "512", "partitions", "2", "chunk-overlap", "32", "qa-chunk-tokens", "96",
+                "threads", "1"));
+        return QuestSettings.defaults().with(m).with(pairs(overrides));
+    }
+
+    static Path storiesModel() {
+        String dir = System.getProperty("quest.shared.models", "../shared/models");
+        Path model = Path.of(dir, "stories260K.gguf").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(model), "stories260K.gguf not found at " + model
+                + ": it is kept beside the project in ../shared/models (see its README); set -Dquest.shared.models=DIR");
+        return model;
     }
 
     static Map<String, String> pairs(String... kv) {
