@@ -3,7 +3,6 @@ package dev.questspark.sparktests;
 import dev.questspark.jobs.JobReport;
 import dev.questspark.jobs.OutputColumns;
 import dev.questspark.jobs.SummarizeJob;
-import dev.questspark.jobs.config.QuestSettings;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -11,12 +10,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the real tiny model cannot show quickly: several reduce levels, and an engine error on one row. */
