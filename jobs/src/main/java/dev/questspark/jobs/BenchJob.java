@@ -1,5 +1,6 @@
 package dev.questspark.jobs;
 
+import dev.questspark.jobs.bench.BalancedPartitions;
 import dev.questspark.jobs.bench.BenchCharts;
 import dev.questspark.jobs.bench.BenchRow;
 import dev.questspark.jobs.bench.BenchSummary;
@@ -66,7 +67,7 @@ public final class BenchJob implements SparkJob {
         warmUp(corpus, s);
         List<BenchRow> rows = new ArrayList<>();
         for (int parallelism : parallelisms(spark, s)) {
-            Dataset<Row> parts = corpus.repartition(parallelism).cache();
+            Dataset<Row> parts = BalancedPartitions.of(spark, corpus, "id", "text", parallelism).cache();
             parts.count();
             for (AttentionSettings mode : modes(s)) {
                 rows.addAll(runOnce(parts, s, mode, parallelism));
