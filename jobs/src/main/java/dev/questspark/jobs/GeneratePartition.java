@@ -89,11 +89,9 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
                 if (!r.ok()) {
                     errors++;
                 }
-                if (counters != null) {
-                    counters.rows().add(1);
-                    counters.generatedTokens().add(r.generatedTokens());
-                    counters.errors().add(r.ok() ? 0 : 1);
-                }
+                counters.rows().add(1);
+                counters.generatedTokens().add(r.generatedTokens());
+                counters.errors().add(r.ok() ? 0 : 1);
                 // After a row has been produced, so a retry also has to throw away partial work.
                 FailOnce.check(failOnceMarker, task);
                 return output(in, r);
