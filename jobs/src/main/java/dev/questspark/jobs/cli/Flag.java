@@ -11,6 +11,9 @@ package dev.questspark.jobs.cli;
  * @param help         one line
  */
 public record Flag(String name, String placeholder, boolean setting, String fixedDefault, String help) {
+    /** The fixedDefault of a flag that must be given. */
+    public static final String REQUIRED = "required";
+
     public static Flag setting(String name, String placeholder, String help) {
         return new Flag(name, placeholder, true, null, help);
     }

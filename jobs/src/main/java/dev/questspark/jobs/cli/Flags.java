@@ -39,7 +39,7 @@ final class Flags {
 
     static List<Flag> generate() {
         List<Flag> f = new ArrayList<>();
-        f.add(Flag.value("prompt", "TEXT", "required", "the prompt"));
+        f.add(Flag.value("prompt", "TEXT", Flag.REQUIRED, "the prompt"));
         f.add(Flag.toggle("chat", "wrap the prompt in the model's chat template as one user message"));
         f.addAll(model());
         f.addAll(sampling());
@@ -73,8 +73,8 @@ final class Flags {
 
     static List<Flag> summarize() {
         List<Flag> f = new ArrayList<>();
-        f.add(Flag.value("input", "PATH", "required", "documents: Parquet, JSON Lines or a folder of text files"));
-        f.add(Flag.value("output", "PATH", "required", "output folder (Parquet)"));
+        f.add(Flag.value("input", "PATH", Flag.REQUIRED, "documents: Parquet, JSON Lines or a folder of text files"));
+        f.add(Flag.value("output", "PATH", Flag.REQUIRED, "output folder (Parquet)"));
         f.add(Flag.value("output-col", "NAME", "summary", "column of the generated summary"));
         f.addAll(documents());
         f.addAll(job());
@@ -83,9 +83,9 @@ final class Flags {
 
     static List<Flag> qa() {
         List<Flag> f = new ArrayList<>();
-        f.add(Flag.value("documents", "PATH", "required", "documents: Parquet, JSON Lines or a folder of text files"));
-        f.add(Flag.value("questions", "PATH", "required", "questions: Parquet or JSON Lines"));
-        f.add(Flag.value("output", "PATH", "required", "output folder (Parquet)"));
+        f.add(Flag.value("documents", "PATH", Flag.REQUIRED, "documents: Parquet, JSON Lines or a folder of text files"));
+        f.add(Flag.value("questions", "PATH", Flag.REQUIRED, "questions: Parquet or JSON Lines"));
+        f.add(Flag.value("output", "PATH", Flag.REQUIRED, "output folder (Parquet)"));
         f.add(Flag.value("output-col", "NAME", "answer", "column of the generated answer"));
         f.addAll(documents());
         f.add(Flag.setting("doc-id-col", "NAME", "column of the questions naming their document"));
@@ -98,7 +98,7 @@ final class Flags {
 
     static List<Flag> bench() {
         List<Flag> f = new ArrayList<>();
-        f.add(Flag.value("output", "PATH", "required", "output folder: rows (Parquet), summary.md, PNG charts"));
+        f.add(Flag.value("output", "PATH", Flag.REQUIRED, "output folder: rows (Parquet), summary.md, PNG charts"));
         f.add(Flag.value("corpus", "PATH", "synthetic", "documents to run instead of the synthetic corpus"));
         f.add(Flag.setting("lengths", "N,N,...", "token lengths of the synthetic documents"));
         f.add(Flag.setting("docs-per-length", "N", "synthetic documents per length"));

@@ -130,7 +130,8 @@ public final class QuestCli {
             if (def == null || def.isEmpty()) {
                 def = "none";
             }
-            sb.append(String.format("  %-28s %s (default: %s)%n", left, f.help(), def));
+            String note = def.equals(Flag.REQUIRED) ? "(required)" : "(default: " + def + ")";
+            sb.append(String.format("  %-28s %s %s%n", left, f.help(), note));
         }
         sb.append(String.format("  %-28s %s%n", "--help", "this list"));
         return sb.toString();

@@ -27,7 +27,8 @@ class QuestCliTest {
             Result r = run(command, "--help");
             assertEquals(0, r.code(), command);
             long flagLines = r.out().lines().filter(l -> l.startsWith("  --")).count();
-            long withDefault = r.out().lines().filter(l -> l.startsWith("  --") && l.contains("(default: ")).count();
+            long withDefault = r.out().lines().filter(l -> l.startsWith("  --")
+                    && (l.contains("(default: ") || l.endsWith("(required)"))).count();
             assertEquals(flagLines - 1, withDefault, command + ": every flag but --help shows a default\n" + r.out());
             assertTrue(r.out().contains("--attention MODE") && r.out().contains("--token-budget N"), command);
             assertTrue(r.out().contains("--json"), command);
