@@ -64,7 +64,7 @@ public final class BenchJob implements SparkJob {
 
         Dataset<Row> corpus = corpus(spark, s).cache();
         long documents = corpus.count();
-        warmUp(corpus, s);
+        warmUp(spark, s);
         List<BenchRow> rows = new ArrayList<>();
         for (int parallelism : parallelisms(spark, s)) {
             Dataset<Row> parts = BalancedPartitions.of(spark, corpus, "id", "text", parallelism).cache();
@@ -120,10 +120,20 @@ public final class BenchJob implements SparkJob {
         return SharedModels.get(s.get("model-loader", QuestGenerator.ENGINE_LOADER), file, threads);
     }
 
-    /** Loads the model and touches its weights before the timed runs, so the first run is not charged for it. */
-    private static void warmUp(Dataset<Row> corpus, QuestSettings s) {
-        QuestGenerator g = generator(s, modes(s).get(0)).setMaxNewTokens(2);
-        g.transform(corpus.limit(1)).select(OutputColumns.STATUS).collectAsList();
+    /**
+     * Loads the model and touches its weights before the timed runs, so the first run is not charged for it: one
+     * short text in every partition slot, so each executor loads its copy.
+     */
+    private static void warmUp(SparkSession spark, QuestSettings s) {
+        int slots = spark.sparkContext().defaultParallelism();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            rows.add(RowFactory.create("warm-up-" + i, 0, "A short text to load the model."));
+        }
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("context", DataTypes.IntegerType)
+                .add("text", DataTypes.StringType);
+        Dataset<Row> warm = spark.createDataFrame(rows, schema).repartition(slots);
+        generator(s, modes(s).get(0)).setMaxNewTokens(2).transform(warm).select(OutputColumns.STATUS).collectAsList();
     }
 
     private static List<BenchRow> runOnce(Dataset<Row> parts, QuestSettings s, AttentionSettings mode, int parallelism) {
