@@ -52,7 +52,9 @@ public final class DistributedModelFile {
     /** Whether the driver can see the model, for a clear error before any task starts. */
     public static void checkVisible(ModelLocation location, Configuration hadoopConf) {
         if (location.isLocal()) {
-            if (!Files.isRegularFile(location.localPath()) && shippedFile(location.fileName()) == null) {
+            // A bare file name may be a file shipped with --files that only executors fetch; they report it if not.
+            boolean bareName = location.location().equals(location.fileName());
+            if (!Files.isRegularFile(location.localPath()) && shippedFile(location.fileName()) == null && !bareName) {
                 throw new IllegalArgumentException("model file not found: " + location.localPath()
                         + " (run bin/fetch-model for the default model, or pass --model PATH to a GGUF file)");
             }
