@@ -31,14 +31,15 @@ class SummarizeJobTest {
         String output = dir.resolve("summaries").toString();
         JobReport report = new SummarizeJob().run(spark, TestModels.stories("input", corpus.toString(), "output", output));
 
-        assertEquals(6, report.rowsIn());
-        assertEquals(6, report.rowsOut());
-        assertEquals(3, report.rowsError());
+        assertEquals(7, report.rowsIn());
+        assertEquals(7, report.rowsOut());
+        assertEquals(4, report.rowsError());
         Map<String, Row> rows = new HashMap<>();
         spark.read().parquet(output).collectAsList().forEach(r -> rows.put(r.getAs("id"), r));
         assertEquals("text is empty", rows.get("empty.txt").getAs(OutputColumns.ERROR));
         assertEquals("text is not valid UTF-8", rows.get("latin1.txt").getAs(OutputColumns.ERROR));
         assertEquals("text is not valid UTF-8", rows.get("junk.bin").getAs(OutputColumns.ERROR));
+        assertEquals("text looks like binary data (8 control characters in 16)", rows.get("control.txt").getAs(OutputColumns.ERROR));
         for (String id : List.of("a.txt", "b.txt", "long.txt")) {
             Row r = rows.get(id);
             assertEquals("ok", r.getAs(OutputColumns.STATUS), id + ": " + r.getAs(OutputColumns.ERROR));

@@ -30,7 +30,10 @@ final class TestData {
         return sb.toString();
     }
 
-    /** A folder of text files: two stories, a long document, an empty file, binary junk and invalid UTF-8. */
+    /**
+     * A folder of text files: two stories, a long document, an empty file, binary junk (invalid UTF-8), control
+     * characters that are valid UTF-8, and Latin-1 text (invalid UTF-8).
+     */
     static Path textFolder(Path dir, int longSentences) {
         try {
             Files.createDirectories(dir);
@@ -47,6 +50,7 @@ final class TestData {
             junk[2] = 'N';
             junk[3] = 'G';
             Files.write(dir.resolve("junk.bin"), junk);
+            Files.writeString(dir.resolve("control.txt"), "\u0000\u0001\u0002\u0003 header \u0004\u0005\u0006\u0007");
             Files.write(dir.resolve("latin1.txt"), "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, \u00e0 la fran\u00e7aise."
                     .getBytes(StandardCharsets.ISO_8859_1));
             Files.writeString(dir.resolve(".hidden"), "ignored");
