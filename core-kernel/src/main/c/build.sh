@@ -10,4 +10,4 @@ java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)"
 mkdir -p "$out_dir"
 gcc -O3 -std=gnu11 -fPIC -shared -Wall -Wextra -Wno-unused-parameter -fno-strict-aliasing \
   -I"$here" -I"$include_dir" -I"$java_home/include" -I"$java_home/include/linux" \
-  "$here"/*.c -lm -o "$out_dir/libquestkernel.so"
+  "$here"/*.c -lm -Wl,--no-undefined -o "$out_dir/libquestkernel.so"

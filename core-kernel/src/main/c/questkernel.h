@@ -24,6 +24,147 @@ const char *qk_isa_name(int isa);
 
 /* ---- Quantized matrix products (matmul section) ---- */
 
+/*
+ * Weight types, numbered as ggml numbers them (GgmlType.id on the Java side). A row of a weight tensor is
+ * cols / qk_type_block(type) blocks of qk_type_size(type) bytes, laid out exactly as in a GGUF file.
+ */
+enum qk_type { QK_F32 = 0, QK_F16 = 1, QK_Q4_0 = 2, QK_Q4_1 = 3, QK_Q8_0 = 8, QK_Q4_K = 12, QK_Q6_K = 14, QK_BF16 = 30 };
+#define QK_TYPE_COUNT 31
+
+/* Values per block and bytes per block of a weight type; 0 for an id this kernel does not know. */
+int qk_type_block(int type);
+int qk_type_size(int type);
+
+/*
+ * Activation formats: the form llama.cpp converts activations to before a dot product with each weight type
+ * (ggml's vec_dot_type). Activations of n tokens are converted once per matmul call into a per-thread
+ * buffer, token t at byte offset t * qk_act_stride(format, cols). Layout of one token (nb = cols / 32,
+ * nk = cols / 256; every array starts 4-byte aligned because cols is a multiple of 32):
+ *   QK_ACT_F32  : float x[cols], a copy
+ *   QK_ACT_F16  : uint16_t h[cols], IEEE half, rounded to nearest even
+ *   QK_ACT_BF16 : uint16_t h[cols], bfloat16, rounded to nearest even
+ *   QK_ACT_Q8_0 : int8_t q[cols]; float d[nb] (the fp16-rounded block scale); int32_t sum[nb] (sum of q)
+ *   QK_ACT_Q8_1 : int8_t q[cols]; float d[nb] (fp16-rounded); float s[nb] (fp16-rounded d * sum of q)
+ *   QK_ACT_Q8_K : int8_t q[cols]; float d[nk]; int16_t bsums[nk * 16] (sums of q over 16 values)
+ * Blocks are quantized as ggml's x86 build does: Q8_0/Q8_1 use id = 127 / amax and round x * id to nearest
+ * even; Q8_K uses iscale = -127 / (the signed value of largest magnitude) and d = 1 / iscale.
+ */
+enum qk_act { QK_ACT_F32 = 0, QK_ACT_F16, QK_ACT_BF16, QK_ACT_Q8_0, QK_ACT_Q8_1, QK_ACT_Q8_K, QK_ACT_COUNT };
+
+int qk_act_format(int type);
+size_t qk_act_stride(int act, int cols);
+/* Byte offsets inside one token's activations of the two arrays after q[cols]. */
+static inline size_t qk_act_d_offset(int cols) { return (size_t)cols; }
+static inline size_t qk_act_s_offset(int act, int cols) {
+    return (size_t)cols + (size_t)(act == QK_ACT_Q8_K ? cols / 256 : cols / 32) * 4;
+}
+
+/* Converts n tokens of cols floats (token t at x + t * cols) to format act, token t at dst + t * stride. */
+typedef void (*qk_quantize_fn)(const float *x, int n, int cols, uint8_t *dst, size_t stride);
+
+/*
+ * For t < n and r in [r0, r1): out[t * ldo + (r - r0)] = dot(weight row r, activations of token t).
+ * w points at row 0; act at token 0 in the weight type's activation format.
+ */
+typedef void (*qk_matmul_fn)(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act, size_t act_stride,
+                             int n, float *out, size_t ldo, int r0, int r1);
+
+typedef struct {
+    qk_quantize_fn quantize[QK_ACT_COUNT];
+    qk_matmul_fn matmul[QK_TYPE_COUNT];
+    const char *name;
+} qk_matmul_ops;
+
+/* Fill ops: the generic C versions set every entry; the ISA versions replace the entries they speed up. */
+void qk_matmul_ops_generic(qk_matmul_ops *ops);
+void qk_matmul_ops_avx2(qk_matmul_ops *ops);
+int qk_matmul_ops_avx512(qk_matmul_ops *ops); /* 0 when the CPU lacks AVX-512 VNNI: ops left unchanged */
+
+/* The ops the JNI entry points use: chosen at first use from qk_isa(), or lowered by qk_matmul_set_isa. */
+const qk_matmul_ops *qk_matmul_active(void);
+void qk_matmul_set_isa(int isa);
+
+/* Writes row values dequantized as ggml's dequantize_row_* does. */
+void qk_dequantize_row(int type, const uint8_t *row, int cols, float *out);
+
+/* Scalar conversions, rounding to nearest even like F16C and ggml's bf16 conversion. */
+float qk_fp16_to_fp32(uint16_t h);
+uint16_t qk_fp32_to_fp16(float f);
+static inline float qk_bf16_to_fp32(uint16_t h) {
+    union { uint32_t u; float f; } v = { (uint32_t)h << 16 };
+    return v.f;
+}
+uint16_t qk_fp32_to_bf16(float f);
+
+/* A 64-byte aligned buffer of at least bytes owned by the calling thread (freed at thread exit), or NULL. */
+void *qk_thread_scratch(size_t bytes);
+
+/* ---- Element-wise activations (ops.c) ---- */
+
+/* gate[i] = silu(gate[i]) * up[i] = gate[i] / (1 + exp(-gate[i])) * up[i], for i < n. */
+void qk_swiglu(float *gate, const float *up, size_t n);
+
 /* ---- Attention and Quest (attention section) ---- */
+/*
+ * Storage of one (layer, KV head), as dev.questspark.quest.HeadPages lays it out (little-endian, 64-byte aligned):
+ *   keys, values  binary16 [tokens][d], token-major; page p = tokens [p*P, (p+1)*P)
+ *   kmin, kmax    f32 [pages][d]: per page and channel, min / max of the page's stored keys
+ *   bounds        binary16 [pages][2][d]: the same min row then max row (exact: they are binary16 values)
+ * A partial attention state of `rows` query rows is float [rows] m, [rows] l, [rows][d] acc: the running max of
+ * scaled scores, the sum of exp(score - m), and the sum of exp(score - m) * value.
+ * Scores of Quest pages are summed in 16 lanes (channel c into lane c % 16, in channel order) reduced by a fixed
+ * tree (lanes j += j+8, j += j+4, j += j+2, 0 += 1): bit-identical in every ISA and in the Java twin.
+ */
+#define QK_ATTN_ABI_VERSION 2
+#define QK_ATTN_MAX_HEAD_DIM 1024
+#define QK_ATTN_MAX_PAGE 64
+
+/* Writes n tokens (rows k + i*stride, v + i*stride) at [pos, pos+n) and updates the bounds of their pages; the
+ * bounds of the page holding pos must already describe its tokens before pos. */
+void qk_attn_store(uint16_t *keys, uint16_t *values, float *kmin, float *kmax, uint16_t *bounds, int d, int p,
+                   int pos, int n, const float *k, const float *v, size_t stride);
+/* Recomputes page's bounds from its first `tokens` keys. */
+void qk_attn_recompute_bounds(const uint16_t *keys, float *kmin, float *kmax, uint16_t *bounds, int d, int p,
+                              int page, int tokens);
+/* Criticality of pages [0, pages) for `rows` query rows q[rows][d]: max over rows into scores[page] when
+ * max_over_rows, else row r into scores[r*pages + page]. */
+void qk_attn_score(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows, float *scores);
+/* Indices of the k largest scores[0, n) (ties to the lower index, NaN lowest), ascending, into out; returns min(k, n)
+ * or -1 when scratch memory cannot be allocated. */
+int qk_attn_select(const float *scores, int n, int k, int32_t *out);
+/* Partial attention state of rows q[rows][d] over pages ids[0, count) (or first .. first+count-1 when ids is NULL),
+ * reading only tokens < tokens; returns 0, or -1 when scratch memory cannot be allocated. */
+int qk_attn_pages(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, int tokens,
+                  const int32_t *ids, int first, int count, const float *q, int rows, float *state);
+/* Merges `segments` consecutive states into normalized outputs out[rows][d]. */
+void qk_attn_merge(const float *states, int segments, int rows, int d, float *out);
+/* Causal attention of `tokens` query tokens at first_pos.., rows heads each (token t, head j at q + t*q_stride + j*d),
+ * token t attending to [0, first_pos + t]; outputs at the same layout in out. Returns 0 or -1 (no memory). */
+int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
+                   size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride);
+/* Sum of n floats with the widest vectors (the memory-bandwidth probe). */
+float qk_sum_floats(const float *x, size_t n);
+
+/* Per-ISA cores behind the functions above (attention_avx2.c, attention_avx512.c). `q` is rows x dp floats
+ * (dp = d rounded up to 16, zero padded), `limits` the token limit of each row (max_limit their maximum), `m`, `l`
+ * and `acc` (rows x dp) a state updated in place, `work` scratch of qk_attn_work_floats(rows, dp, p) floats. */
+size_t qk_attn_work_floats(int rows, int dp, int p);
+void qk_attn_core_scalar(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
+                         int first, int count, const int *limits, int max_limit, const float *q, int rows,
+                         float *m, float *l, float *acc, float *work);
+void qk_attn_core_avx2(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
+                       int first, int count, const int *limits, int max_limit, const float *q, int rows,
+                       float *m, float *l, float *acc, float *work);
+void qk_attn_core_avx512(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
+                         int first, int count, const int *limits, int max_limit, const float *q, int rows,
+                         float *m, float *l, float *acc, float *work);
+/* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work `rows` floats. */
+void qk_attn_score_avx2(const uint16_t *bounds, int d, int pages, const float *qp, int rows, int max_over_rows,
+                        float *scores, float *work);
+void qk_attn_score_avx512(const uint16_t *bounds, int d, int pages, const float *qp, int rows, int max_over_rows,
+                          float *scores, float *work);
+void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n);
+float qk_sum_floats_avx2(const float *x, size_t n);
+float qk_sum_floats_avx512(const float *x, size_t n);
 
 #endif

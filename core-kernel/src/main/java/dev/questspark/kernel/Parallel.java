@@ -1,15 +1,18 @@
 package dev.questspark.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The thread pool of one decoder session. Work is split into contiguous ranges; every output element is computed
- * by exactly one task in a fixed order, so results are bit-identical for any thread count.
+ * The thread pool of one decoder session. Work is split into fixed contiguous parts; every output element is
+ * computed by exactly one part in a fixed order, so results are bit-identical for any thread count and whoever
+ * runs a part.
  * <p>
- * A decode step issues a few hundred short parallel loops, so a general executor's hand-off (futures, queues)
- * would cost as much as the work. Workers here spin briefly on a generation counter before parking, and the
- * caller takes the first range itself. One thread at a time may call {@link #forRange}; bodies must not nest.
+ * A decode step issues a few hundred short parallel loops, so a general executor's hand-off (futures, queues) would
+ * cost as much as the work. Parts are claimed from a ticket (generation in the high bits, next part in the low
+ * bits): workers spin briefly before parking, and the caller claims parts too, so a worker the OS has not scheduled
+ * never holds up a loop. One thread at a time may call {@link #forRange}; bodies must not nest.
  */
 public final class Parallel implements AutoCloseable {
     /** A body that processes the half-open range [start, end). */
@@ -19,15 +22,15 @@ public final class Parallel implements AutoCloseable {
     }
 
     private static final AtomicInteger POOLS = new AtomicInteger();
-    private static final int SPINS = 20_000;
+    private static final int SPINS = 2_000; // about 0.1 ms of PAUSE: covers the gaps inside a decode step, not idle time
 
     private final int threads;
     private final Thread[] workers;
-    private volatile int generation;
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
     private volatile boolean closed;
     private volatile Thread caller;
-    private final AtomicInteger remaining = new AtomicInteger();
-    // the current job, published by the volatile write of generation
+    // the current job, published by the volatile write of ticket
     private RangeBody body;
     private int n;
     private int grain;
@@ -42,8 +45,7 @@ public final class Parallel implements AutoCloseable {
         this.workers = new Thread[threads - 1];
         int id = POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
-            int part = i + 1;
-            workers[i] = new Thread(() -> workLoop(part), "quest-" + id + "-" + part);
+            workers[i] = new Thread(this::workLoop, "quest-" + id + "-" + (i + 1));
             workers[i].setDaemon(true);
             workers[i].start();
         }
@@ -59,8 +61,8 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs body over [0, n) split into at most {@link #threads()} ranges whose sizes are multiples of grain
-     * (except the last). The calling thread takes the first range.
+     * Runs body over [0, n) split into at most {@link #threads()} parts whose sizes are multiples of grain
+     * (except the last).
      */
     public void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
@@ -82,13 +84,14 @@ public final class Parallel implements AutoCloseable {
         this.parts = p;
         this.failure = null;
         this.caller = Thread.currentThread();
-        remaining.set(workers.length);
-        generation++;
+        done.set(0);
+        long generation = (ticket.get() >>> 32) + 1;
+        ticket.set(generation << 32);
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        runPart(0);
-        awaitWorkers();
+        claimParts(generation);
+        awaitParts(p);
         this.body = null;
         Throwable t = failure;
         if (t instanceof RuntimeException re) {
@@ -100,10 +103,33 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void runPart(int part) {
-        if (part >= parts) {
-            return;
+    /** Runs parts of this generation's job until none is left unclaimed. */
+    private void claimParts(long generation) {
+        while (true) {
+            long t = ticket.get();
+            if (t >>> 32 != generation) {
+                return;
+            }
+            int part = (int) t;
+            // parts is this generation's while the ticket is: the job cannot end before this part is claimed and run
+            if (part >= parts || !ticket.compareAndSet(t, t + 1)) {
+                if (part >= parts) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                runPart(part);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (done.incrementAndGet() == parts) {
+                LockSupport.unpark(caller);
+            }
         }
+    }
+
+    private void runPart(int part) {
         int units = (n + grain - 1) / grain;
         int start = Math.min(n, (int) ((long) units * part / parts) * grain);
         int end = Math.min(n, (int) ((long) units * (part + 1) / parts) * grain);
@@ -112,8 +138,8 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void awaitWorkers() {
-        for (int spin = 0; remaining.get() > 0; spin++) {
+    private void awaitParts(int p) {
+        for (int spin = 0; done.get() < p; spin++) {
             if (spin < SPINS) {
                 Thread.onSpinWait();
             } else {
@@ -122,29 +148,22 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void workLoop(int part) {
-        int seen = 0;
+    private void workLoop() {
+        long seen = 0;
         while (!closed) {
-            int g = generation;
-            if (g == seen) {
+            long generation = ticket.get() >>> 32;
+            if (generation == seen) {
                 waitForWork(seen);
                 continue;
             }
-            seen = g;
-            try {
-                runPart(part);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (remaining.decrementAndGet() == 0) {
-                LockSupport.unpark(caller);
-            }
+            seen = generation;
+            claimParts(generation);
         }
     }
 
-    private void waitForWork(int seen) {
+    private void waitForWork(long seen) {
         for (int spin = 0; spin < SPINS; spin++) {
-            if (generation != seen || closed) {
+            if (ticket.get() >>> 32 != seen || closed) {
                 return;
             }
             Thread.onSpinWait();

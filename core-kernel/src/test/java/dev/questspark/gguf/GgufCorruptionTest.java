@@ -1,5 +1,7 @@
 package dev.questspark.gguf;
 
+import dev.questspark.testing.TestModels;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,129 @@
+package dev.questspark.arrow;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.questspark.engine.DecoderSession;
+import dev.questspark.engine.Engine;
+import dev.questspark.engine.GenerationConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The --kv-cache directory: naming, hits and misses, and saves that readers never see half-written. */
+class KvSnapshotStoreTest {
+    private static final String DOC = "corpus/doc-42";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileNamesSeparateModelsPageSizesAndDocuments() {
+        KvSnapshotStore store = new KvSnapshotStore(dir);
+        Engine engine = StoriesModel.engine();
+        Path p = store.pathFor(engine.info(), DOC, 16);
+        assertEquals(dir, p.getParent());
+        assertTrue(p.getFileName().toString().matches(engine.info().fingerprint() + "-p16-[0-9a-f]{32}\\.kvsnap\\.arrow"), p.toString());
+        assertNotEquals(p, store.pathFor(engine.info(), DOC, 8));
+        assertNotEquals(p, store.pathFor(engine.info(), DOC + "x", 16));
+        assertEquals(p, store.pathFor(engine.info(), DOC, 16));
+    }
+
+    @Test
+    void findMissesUntilSavedThenRestoresTheDocument() {
+        KvSnapshotStore store = new KvSnapshotStore(dir.resolve("kv"));
+        Engine engine = StoriesModel.engine();
+        int[] doc = StoriesModel.documentTokens(engine);
+        assertTrue(store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc).isEmpty());
+        int[] expected;
+        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+            Path saved = store.save(engine, s, DOC);
+            assertEquals(store.pathFor(engine.info(), DOC, 8), saved);
+            expected = s.generate(GenerationConfig.greedy(12), null).tokens();
+        }
+        Optional<DecoderSession> hit = store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc);
+        assertTrue(hit.isPresent());
+        try (DecoderSession r = hit.get()) {
+            assertArrayEquals(expected, r.generate(GenerationConfig.greedy(12), null).tokens());
+        }
+        assertTrue(store.find(engine, StoriesModel.QUEST.withTokenBudget(32).withPageSize(16), StoriesModel.CONTEXT, DOC, doc)
+                .isEmpty(), "another page size is another file");
+        int[] edited = doc.clone();
+        edited[3] ^= 1;
+        assertTrue(store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, edited).isEmpty(),
+                "a document edited under the same id misses");
+    }
+
+    @Test
+    void aDamagedSnapshotIsAMissAndASaveReplacesIt() throws IOException {
+        KvSnapshotStore store = new KvSnapshotStore(dir);
+        Engine engine = StoriesModel.engine();
+        int[] doc = StoriesModel.documentTokens(engine);
+        Path file = store.pathFor(engine.info(), DOC, 8);
+        Files.write(file, new byte[] {1, 2, 3});
+        assertTrue(store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc).isEmpty());
+        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+            store.save(engine, s, DOC);
+        }
+        store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc).orElseThrow().close();
+    }
+
+    /** Several writers save the same document while a reader looks it up: every lookup is a miss or a whole file. */
+    @Test
+    void concurrentSavesAreAtomic() throws Exception {
+        KvSnapshotStore store = new KvSnapshotStore(dir);
+        Engine engine = StoriesModel.engine();
+        int[] doc = StoriesModel.documentTokens(engine);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                writers.add(pool.submit(() -> {
+                    try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+                        for (int i = 0; i < 4; i++) {
+                            store.save(engine, s, DOC);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Future<Integer> reader = pool.submit(() -> {
+                int hits = 0;
+                while (writing.get() || hits == 0) {
+                    Path file = store.pathFor(engine.info(), DOC, 8);
+                    if (Files.exists(file)) {
+                        // the file name only ever points at a complete snapshot: restore throws on anything else
+                        try (DecoderSession r = KvSnapshot.restore(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, file, doc)) {
+                            hits++;
+                        }
+                    }
+                }
+                return hits;
+            });
+            for (Future<?> f : writers) {
+                f.get();
+            }
+            writing.set(false);
+            assertTrue(reader.get() > 0);
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(store.pathFor(engine.info(), DOC, 8)), files.toList(), "no temporary files are left");
+        }
+    }
+}

@@ -1,0 +1,355 @@
+/*
+ * attention.c: Quest and dense attention over paged binary16 KV storage: the generic (scalar) implementation,
+ * run-time dispatch to the AVX2 / AVX-512 cores, page selection, state merging, and the JNI entry points of
+ * dev.questspark.quest.NativeAttentionKernel, which re-validate every buffer, offset and page index they get.
+ */
+#include <jni.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "questkernel.h"
+
+/* ---- binary16 rows ---- */
+
+static void row_to_f16(const float *src, uint16_t *dst, int n) {
+    if (qk_isa() >= QK_ISA_AVX2) {
+        qk_f32_to_f16_row_f16c(src, dst, n);
+    } else {
+        for (int i = 0; i < n; i++) dst[i] = qk_fp32_to_fp16(src[i]);
+    }
+}
+
+/* ---- page bounds ---- */
+
+static void mirror_bounds(const float *kmin, const float *kmax, uint16_t *bounds, int d, int page) {
+    row_to_f16(kmin + (size_t) page * d, bounds + (size_t) page * 2 * d, d);
+    row_to_f16(kmax + (size_t) page * d, bounds + (size_t) page * 2 * d + d, d);
+}
+
+void qk_attn_store(uint16_t *keys, uint16_t *values, float *kmin, float *kmax, uint16_t *bounds, int d, int p,
+                   int pos, int n, const float *k, const float *v, size_t stride) {
+    int last_page = -1;
+    for (int i = 0; i < n; i++) {
+        int t = pos + i;
+        int page = t / p;
+        uint16_t *kd = keys + (size_t) t * d;
+        row_to_f16(k + (size_t) i * stride, kd, d);
+        row_to_f16(v + (size_t) i * stride, values + (size_t) t * d, d);
+        float *lo = kmin + (size_t) page * d;
+        float *hi = kmax + (size_t) page * d;
+        if (t % p == 0) {
+            for (int c = 0; c < d; c++) lo[c] = hi[c] = qk_fp16_to_fp32(kd[c]);
+        } else {
+            for (int c = 0; c < d; c++) {
+                float kf = qk_fp16_to_fp32(kd[c]);
+                lo[c] = kf < lo[c] ? kf : lo[c];
+                hi[c] = kf > hi[c] ? kf : hi[c];
+            }
+        }
+        if (page != last_page && last_page >= 0) mirror_bounds(kmin, kmax, bounds, d, last_page);
+        last_page = page;
+    }
+    if (last_page >= 0) mirror_bounds(kmin, kmax, bounds, d, last_page);
+}
+
+void qk_attn_recompute_bounds(const uint16_t *keys, float *kmin, float *kmax, uint16_t *bounds, int d, int p,
+                              int page, int tokens) {
+    const uint16_t *k0 = keys + (size_t) page * p * d;
+    float *lo = kmin + (size_t) page * d;
+    float *hi = kmax + (size_t) page * d;
+    for (int c = 0; c < d; c++) lo[c] = hi[c] = qk_fp16_to_fp32(k0[c]);
+    for (int t = 1; t < tokens; t++) {
+        for (int c = 0; c < d; c++) {
+            float kf = qk_fp16_to_fp32(k0[(size_t) t * d + c]);
+            lo[c] = kf < lo[c] ? kf : lo[c];
+            hi[c] = kf > hi[c] ? kf : hi[c];
+        }
+    }
+    mirror_bounds(kmin, kmax, bounds, d, page);
+}
+
+/* ---- criticality ---- */
+
+static float reduce_lanes(float *l) {
+    for (int w = 8; w >= 1; w /= 2)
+        for (int j = 0; j < w; j++) l[j] += l[j + w];
+    return l[0];
+}
+
+static void score_scalar(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows,
+                         float *scores) {
+    float lanes[16];
+    for (int p = 0; p < pages; p++) {
+        const uint16_t *lo = bounds + (size_t) p * 2 * d;
+        const uint16_t *hi = lo + d;
+        float best = 0;
+        for (int r = 0; r < rows; r++) {
+            memset(lanes, 0, sizeof lanes);
+            const float *qr = q + (size_t) r * d;
+            for (int c = 0; c < d; c++) {
+                float a = qr[c] * qk_fp16_to_fp32(lo[c]);
+                float b = qr[c] * qk_fp16_to_fp32(hi[c]);
+                lanes[c & 15] += a > b ? a : b;
+            }
+            float s = reduce_lanes(lanes);
+            if (max_over_rows) best = r == 0 ? s : (s > best ? s : best);
+            else scores[(size_t) r * pages + p] = s;
+        }
+        if (max_over_rows) scores[p] = best;
+    }
+}
+
+void qk_attn_score(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
+    int dp = (d + 15) & ~15;
+    float *buf = qk_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((size_t) rows * dp + rows + 16) * 4) : NULL;
+    if (buf == NULL) {
+        /* Scalar ISA, or no memory for the padded copy: the scalar path gives the same bits. */
+        score_scalar(bounds, d, pages, q, rows, max_over_rows, scores);
+        return;
+    }
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < dp; c++) buf[(size_t) r * dp + c] = c < d ? q[(size_t) r * d + c] : -0.0f;
+    float *work = buf + (size_t) rows * dp;
+    if (qk_isa() == QK_ISA_AVX512) qk_attn_score_avx512(bounds, d, pages, buf, rows, max_over_rows, scores, work);
+    else qk_attn_score_avx2(bounds, d, pages, buf, rows, max_over_rows, scores, work);
+    free(buf);
+}
+
+/* ---- top-k selection (the same keys and algorithm as dev.questspark.quest.PageSelector) ---- */
+
+static int64_t select_key(float s, int i) {
+    if (s != s) s = -INFINITY;
+    s += 0.0f; /* -0 and +0 tie */
+    int32_t b;
+    memcpy(&b, &s, 4);
+    int32_t sortable = b < 0 ? b ^ 0x7fffffff : b;
+    uint64_t u = ((uint64_t) (uint32_t) sortable << 32) | (uint64_t) (0xffffffffu - (uint32_t) i);
+    return (int64_t) u;
+}
+
+static int cmp_desc(const void *a, const void *b) {
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return x < y ? 1 : (x > y ? -1 : 0);
+}
+
+static int64_t median3(int64_t a, int64_t b, int64_t c) {
+    if (a > b) { int64_t t = a; a = b; b = t; }
+    return c <= a ? a : (b < c ? b : c);
+}
+
+static void partition_largest(int64_t *keys, int n, int k) {
+    int lo = 0, hi = n - 1, target = k - 1;
+    int rounds = 2 * (32 - __builtin_clz((unsigned) n)) + 8;
+    while (hi > lo) {
+        if (rounds-- == 0) {
+            qsort(keys + lo, (size_t) (hi - lo + 1), sizeof *keys, cmp_desc);
+            return;
+        }
+        int64_t pivot = median3(keys[lo], keys[(lo + hi) >> 1], keys[hi]);
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (keys[i] > pivot) i++;
+            while (keys[j] < pivot) j--;
+            if (i <= j) { int64_t t = keys[i]; keys[i] = keys[j]; keys[j] = t; i++; j--; }
+        }
+        if (target <= j) hi = j;
+        else if (target >= i) lo = i;
+        else return;
+    }
+}
+
+int qk_attn_select(const float *scores, int n, int k, int32_t *out) {
+    if (k <= 0 || n <= 0) return 0;
+    if (k >= n) {
+        for (int i = 0; i < n; i++) out[i] = i;
+        return n;
+    }
+    int64_t *keys = malloc((size_t) n * sizeof *keys);
+    unsigned char *chosen = calloc((size_t) n, 1);
+    if (keys == NULL || chosen == NULL) { free(keys); free(chosen); return -1; }
+    for (int i = 0; i < n; i++) keys[i] = select_key(scores[i], i);
+    partition_largest(keys, n, k);
+    for (int i = 0; i < k; i++) chosen[0xffffffffu - (uint32_t) (keys[i] & 0xffffffff)] = 1;
+    int w = 0;
+    for (int i = 0; i < n; i++) if (chosen[i]) out[w++] = i;
+    free(keys);
+    free(chosen);
+    return k;
+}
+
+/* ---- attention ---- */
+
+size_t qk_attn_work_floats(int rows, int dp, int p) {
+    size_t pp = (size_t) ((p + 15) & ~15);
+    return (size_t) rows * pp + 3 * pp * (size_t) dp + 64;
+}
+
+void qk_attn_core_scalar(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
+                         int first, int count, const int *limits, int max_limit, const float *q, int rows,
+                         float *m, float *l, float *acc, float *work) {
+    int dp = (d + 15) & ~15;
+    int pp = (p + 15) & ~15;
+    float *s = work; /* rows x pp */
+    for (int i = 0; i < count; i++) {
+        int page = ids != NULL ? ids[i] : first + i;
+        int t0 = page * p;
+        int nt = max_limit - t0 < p ? max_limit - t0 : p;
+        if (nt <= 0) continue;
+        for (int r = 0; r < rows; r++) {
+            float *sr = s + (size_t) r * pp;
+            int lim = limits[r] - t0 < nt ? limits[r] - t0 : nt;
+            for (int t = 0; t < lim; t++) {
+                const uint16_t *kt = keys + (size_t) (t0 + t) * d;
+                float dot = 0;
+                for (int c = 0; c < d; c++) dot += q[(size_t) r * dp + c] * qk_fp16_to_fp32(kt[c]);
+                sr[t] = dot * scale;
+            }
+            if (lim <= 0) continue;
+            float pm = -INFINITY;
+            for (int t = 0; t < lim; t++) pm = sr[t] > pm ? sr[t] : pm;
+            float *ar = acc + (size_t) r * dp;
+            if (pm > m[r]) {
+                float corr = expf(m[r] - pm);
+                l[r] *= corr;
+                for (int c = 0; c < d; c++) ar[c] *= corr;
+                m[r] = pm;
+            }
+            for (int t = 0; t < lim; t++) {
+                float w = expf(sr[t] - m[r]);
+                l[r] += w;
+                const uint16_t *vt = values + (size_t) (t0 + t) * d;
+                for (int c = 0; c < d; c++) ar[c] += w * qk_fp16_to_fp32(vt[c]);
+            }
+        }
+    }
+}
+
+static void attn_core(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
+                      int first, int count, const int *limits, int max_limit, const float *q, int rows,
+                      float *m, float *l, float *acc, float *work) {
+    switch (qk_isa()) {
+        case QK_ISA_AVX512:
+            qk_attn_core_avx512(keys, values, d, p, scale, ids, first, count, limits, max_limit, q, rows, m, l, acc, work);
+            break;
+        case QK_ISA_AVX2:
+            qk_attn_core_avx2(keys, values, d, p, scale, ids, first, count, limits, max_limit, q, rows, m, l, acc, work);
+            break;
+        default:
+            qk_attn_core_scalar(keys, values, d, p, scale, ids, first, count, limits, max_limit, q, rows, m, l, acc, work);
+            break;
+    }
+}
+
+/* Scratch of one attention call: padded queries, limits, state and core work space, in one allocation. */
+typedef struct {
+    float *q, *m, *l, *acc, *work;
+    int *limits;
+    void *block;
+} attn_scratch;
+
+static int scratch_alloc(attn_scratch *sc, int rows, int d, int p) {
+    int dp = (d + 15) & ~15;
+    size_t qf = (size_t) rows * dp, wf = qk_attn_work_floats(rows, dp, p);
+    size_t floats = 2 * qf + 2 * (size_t) rows + wf + 16 * 5;
+    sc->block = aligned_alloc(64, ((floats * 4 + (size_t) rows * sizeof(int)) + 63) & ~(size_t) 63);
+    if (sc->block == NULL) return -1;
+    float *f = sc->block;
+    sc->q = f;
+    f += (qf + 15) & ~(size_t) 15;
+    sc->acc = f;
+    f += (qf + 15) & ~(size_t) 15;
+    sc->m = f;
+    f += ((size_t) rows + 15) & ~(size_t) 15;
+    sc->l = f;
+    f += ((size_t) rows + 15) & ~(size_t) 15;
+    sc->work = f;
+    f += (wf + 15) & ~(size_t) 15;
+    sc->limits = (int *) f;
+    memset(sc->q, 0, qf * 4);
+    memset(sc->acc, 0, qf * 4);
+    for (int r = 0; r < rows; r++) { sc->m[r] = -INFINITY; sc->l[r] = 0; }
+    return 0;
+}
+
+int qk_attn_pages(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, int tokens,
+                  const int32_t *ids, int first, int count, const float *q, int rows, float *state) {
+    int dp = (d + 15) & ~15;
+    attn_scratch sc;
+    if (scratch_alloc(&sc, rows, d, p) != 0) return -1;
+    for (int r = 0; r < rows; r++) {
+        memcpy(sc.q + (size_t) r * dp, q + (size_t) r * d, (size_t) d * 4);
+        sc.limits[r] = tokens;
+    }
+    attn_core(keys, values, d, p, scale, ids, first, count, sc.limits, tokens, sc.q, rows, sc.m, sc.l, sc.acc, sc.work);
+    memcpy(state, sc.m, (size_t) rows * 4);
+    memcpy(state + rows, sc.l, (size_t) rows * 4);
+    for (int r = 0; r < rows; r++) memcpy(state + 2 * rows + (size_t) r * d, sc.acc + (size_t) r * dp, (size_t) d * 4);
+    free(sc.block);
+    return 0;
+}
+
+void qk_attn_merge(const float *states, int segments, int rows, int d, float *out) {
+    size_t size = (size_t) rows * (d + 2);
+    for (int r = 0; r < rows; r++) {
+        float m = -INFINITY;
+        for (int s = 0; s < segments; s++) m = fmaxf(m, states[s * size + r]);
+        float *o = out + (size_t) r * d;
+        memset(o, 0, (size_t) d * 4);
+        if (m == -INFINITY) continue;
+        float l = 0;
+        for (int s = 0; s < segments; s++) {
+            const float *base = states + s * size;
+            if (base[r] == -INFINITY) continue;
+            float w = expf(base[r] - m);
+            l += w * base[rows + r];
+            const float *a = base + 2 * rows + (size_t) r * d;
+            for (int c = 0; c < d; c++) o[c] += w * a[c];
+        }
+        float inv = 1.0f / l;
+        for (int c = 0; c < d; c++) o[c] *= inv;
+    }
+}
+
+int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
+                   size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride) {
+    int dp = (d + 15) & ~15;
+    int all = tokens * rows;
+    attn_scratch sc;
+    if (scratch_alloc(&sc, all, d, p) != 0) return -1;
+    for (int t = 0; t < tokens; t++) {
+        for (int j = 0; j < rows; j++) {
+            memcpy(sc.q + (size_t) (t * rows + j) * dp, q + t * q_stride + (size_t) j * d, (size_t) d * 4);
+            sc.limits[t * rows + j] = first_pos + t + 1;
+        }
+    }
+    int max_limit = first_pos + tokens;
+    attn_core(keys, values, d, p, scale, NULL, 0, (max_limit + p - 1) / p, sc.limits, max_limit, sc.q, all,
+              sc.m, sc.l, sc.acc, sc.work);
+    for (int t = 0; t < tokens; t++) {
+        for (int j = 0; j < rows; j++) {
+            int r = t * rows + j;
+            float inv = 1.0f / sc.l[r];
+            float *o = out + t * out_stride + (size_t) j * d;
+            for (int c = 0; c < d; c++) o[c] = sc.acc[(size_t) r * dp + c] * inv;
+        }
+    }
+    free(sc.block);
+    return 0;
+}
+
+float qk_sum_floats(const float *x, size_t n) {
+    switch (qk_isa()) {
+        case QK_ISA_AVX512: return qk_sum_floats_avx512(x, n);
+        case QK_ISA_AVX2: return qk_sum_floats_avx2(x, n);
+        default: {
+            float s[8] = {0};
+            size_t i = 0;
+            for (; i + 8 <= n; i += 8)
+                for (int j = 0; j < 8; j++) s[j] += x[i + j];
+            for (; i < n; i++) s[0] += x[i];
+            return s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7];
+        }
+    }
+}

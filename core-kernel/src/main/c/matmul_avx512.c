@@ -1,0 +1,518 @@
+/*
+ * matmul_avx512.c: AVX-512 VNNI kernels for the quantized types (Q4_0, Q4_1, Q8_0, Q4_K, Q6_K), used when the
+ * CPU has avx512f/bw/vl and avx512vnni. Float types keep their AVX2 kernels.
+ *
+ * Register blocking: a tile is 16 weight rows, one int32 lane of a zmm register per row. A tile's blocks are
+ * repacked on the fly, 16 blocks (512 values) at a time, so that group g of block b is one zmm holding values
+ * 4g..4g+3 of each of the 16 rows as unsigned bytes. One vpdpbusd with a broadcast of the token's 4 matching
+ * activation quants then advances 16 row dots by 4 values; every repacked register is reused for up to 8 tokens
+ * before the next is loaded. Per block and token the integer dot is exact; it is then scaled in float as in
+ * ggml: Q4_1 adds d_w * d_a * isum + m_w * s_a, Q4_0 and Q8_0 add d_w * d_a * isum.
+ *
+ * vpdpbusd multiplies unsigned by signed bytes, so signed weights are shifted to unsigned ones and the shift is
+ * taken back exactly through the activation block's sum of quants: Q4_0 stores nibble = q + 8, so
+ * dot(q, a) = dot(nibble, a) - 8 * sum(a); Q8_0 uses q ^ 0x80 = q + 128, so dot(q, a) = dot(q + 128, a) - 128 * sum(a).
+ *
+ * Each row's result depends only on that row's data and the token, never on the tile it landed in, the row
+ * range or the token grouping, so splitting rows across threads gives bit-identical results.
+ */
+#include <immintrin.h>
+#include <string.h>
+#include "questkernel.h"
+
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,fma,f16c")))
+#define INLINE __attribute__((always_inline)) inline
+
+enum { TILE = 16, KC = 16, TMAX = 8 };
+enum kind { K_Q4_0, K_Q4_1, K_Q8_0 };
+
+/* One repacked chunk of a tile: KC blocks of 16 rows. */
+typedef struct {
+    __m512i q[KC][8]; /* block b, group g: lane i = values 4g..4g+3 of row i, unsigned bytes */
+    __m512 d[KC];     /* weight scale of each row */
+    __m512 m[KC];     /* Q4_1: weight minimum of each row */
+} tile_t;
+
+/* Stands in for the blocks of rows past a tile's end; as long as the furthest byte any kernel reads in a block. */
+static const uint8_t zero_block[256] __attribute__((aligned(64)));
+
+/*
+ * Loads 16 bytes at p[i] + off for 16 rows and transposes them to four registers: out[k] lane i = bytes
+ * 4k..4k+3 of row i.
+ */
+static INLINE VNNI void load_transpose16(const uint8_t *const *p, int off, __m512i out[4]) {
+    __m512i b[4];
+    for (int c = 0; c < 4; c++) {
+        /* 128-bit lane j of b[c] holds row 4j + c */
+        __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(p[c] + off)));
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p[4 + c] + off)), 1);
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p[8 + c] + off)), 2);
+        b[c] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p[12 + c] + off)), 3);
+    }
+    /* 4x4 dword transpose inside every 128-bit lane: lane j, dword c of out[k] = dword k of row 4j + c */
+    __m512i t0 = _mm512_unpacklo_epi32(b[0], b[1]), t1 = _mm512_unpackhi_epi32(b[0], b[1]);
+    __m512i t2 = _mm512_unpacklo_epi32(b[2], b[3]), t3 = _mm512_unpackhi_epi32(b[2], b[3]);
+    out[0] = _mm512_unpacklo_epi64(t0, t2);
+    out[1] = _mm512_unpackhi_epi64(t0, t2);
+    out[2] = _mm512_unpacklo_epi64(t1, t3);
+    out[3] = _mm512_unpackhi_epi64(t1, t3);
+}
+
+/*
+ * The dword at byte off of each of the tile's rows (row r + i for lane i); lanes outside rows read as zero. The
+ * callers guarantee 15 * row_bytes fits an int.
+ */
+static INLINE VNNI __m512i gather_dwords(const uint8_t *w, size_t row_bytes, int r, size_t off, __mmask16 rows) {
+    const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                             _mm512_set1_epi32((int)row_bytes));
+    return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), rows, index, w + (size_t)r * row_bytes + off, 1);
+}
+
+static INLINE VNNI __m512 low_halves_to_f32(__m512i v) { return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(v)); }
+
+static INLINE VNNI __m512 high_halves_to_f32(__m512i v) {
+    return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(v, 16)));
+}
+
+static INLINE int block_bytes(int kind) { return kind == K_Q4_1 ? 20 : kind == K_Q4_0 ? 18 : 34; }
+
+/* The eight quant registers of block b for the 16 rows whose block starts are p[i]. */
+static INLINE VNNI void unpack_block(int kind, const uint8_t *const *p, __m512i q[8]) {
+    __m512i t[4];
+    if (kind == K_Q8_0) {
+        const __m512i bias = _mm512_set1_epi8((char)0x80);
+        load_transpose16(p, 2, t);
+        for (int k = 0; k < 4; k++) q[k] = _mm512_xor_si512(t[k], bias);
+        load_transpose16(p, 18, t);
+        for (int k = 0; k < 4; k++) q[4 + k] = _mm512_xor_si512(t[k], bias);
+    } else {
+        /* low nibbles of bytes 0..15 are values 0..15, high nibbles values 16..31 */
+        const __m512i low4 = _mm512_set1_epi8(0x0f);
+        load_transpose16(p, kind == K_Q4_1 ? 4 : 2, t);
+        for (int k = 0; k < 4; k++) {
+            q[k] = _mm512_and_si512(t[k], low4);
+            q[4 + k] = _mm512_and_si512(_mm512_srli_epi32(t[k], 4), low4);
+        }
+    }
+}
+
+static INLINE void block_pointers(const uint8_t **p, const uint8_t *w, size_t row_bytes, int r, int nrows, size_t off) {
+    for (int i = 0; i < TILE; i++) p[i] = i < nrows ? w + (size_t)(r + i) * row_bytes + off : zero_block;
+}
+
+static INLINE VNNI void repack(int kind, tile_t *tl, const uint8_t *w, size_t row_bytes, int r, int nrows, int b0, int kc) {
+    const int bsize = block_bytes(kind);
+    const __mmask16 rows = (__mmask16)((1u << nrows) - 1);
+    const uint8_t *p[TILE];
+    for (int b = 0; b < kc; b++) {
+        block_pointers(p, w, row_bytes, r, nrows, (size_t)(b0 + b) * bsize);
+        unpack_block(kind, p, tl->q[b]);
+        __m512i heads = gather_dwords(w, row_bytes, r, (size_t)(b0 + b) * bsize, rows);
+        tl->d[b] = low_halves_to_f32(heads);
+        if (kind == K_Q4_1) tl->m[b] = high_halves_to_f32(heads);
+    }
+}
+
+/* Tokens [t0, t0 + T) against one repacked chunk; accumulates into out (or starts from zero when first). */
+static INLINE VNNI void chunk_tokens(int kind, const tile_t *tl, int kc, int b0, const uint8_t *act, size_t act_stride,
+                                     int cols, int t0, int T, float *out, size_t ldo, __mmask16 mask, int first) {
+    const uint8_t *tq[TMAX];
+    const float *td[TMAX];
+    const float *ts[TMAX];
+    __m512 acc[TMAX];
+    for (int t = 0; t < T; t++) {
+        const uint8_t *tok = act + (size_t)(t0 + t) * act_stride;
+        tq[t] = tok + (size_t)b0 * 32;
+        td[t] = (const float *)(tok + qk_act_d_offset(cols)) + b0;
+        ts[t] = (const float *)(tok + qk_act_s_offset(kind == K_Q4_1 ? QK_ACT_Q8_1 : QK_ACT_Q8_0, cols)) + b0;
+        acc[t] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(mask, out + (size_t)(t0 + t) * ldo);
+    }
+    for (int b = 0; b < kc; b++) {
+        __m512i isum[TMAX];
+        for (int t = 0; t < T; t++) {
+            if (kind == K_Q4_1) {
+                isum[t] = _mm512_setzero_si512();
+            } else {
+                int sum;
+                memcpy(&sum, ts[t] + b, 4);
+                isum[t] = _mm512_set1_epi32(sum * (kind == K_Q4_0 ? -8 : -128));
+            }
+        }
+        for (int g = 0; g < 8; g++) {
+            const __m512i wq = _mm512_load_si512(&tl->q[b][g]);
+            for (int t = 0; t < T; t++) {
+                int a4;
+                memcpy(&a4, tq[t] + b * 32 + 4 * g, 4);
+                isum[t] = _mm512_dpbusd_epi32(isum[t], wq, _mm512_set1_epi32(a4));
+            }
+        }
+        for (int t = 0; t < T; t++) {
+            __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(td[t][b]));
+            acc[t] = _mm512_fmadd_ps(scaled, tl->d[b], acc[t]);
+            if (kind == K_Q4_1) acc[t] = _mm512_fmadd_ps(tl->m[b], _mm512_set1_ps(ts[t][b]), acc[t]);
+        }
+    }
+    for (int t = 0; t < T; t++) _mm512_mask_storeu_ps(out + (size_t)(t0 + t) * ldo, mask, acc[t]);
+}
+
+/*
+ * Few tokens (decode): each block's quant registers are unpacked and used at once by all T (< 4) tokens, with
+ * no repacked copy. Meanwhile the next tile's rows are prefetched (PF_TILES ahead), spread evenly over the blocks, so
+ * the next tiles' weights stream in from memory while this one computes. The float operations per row are
+ * those of chunk_tokens, so both paths give identical results.
+ */
+enum { PF_TILES = 1 };
+
+static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,
+                                    size_t act_stride, int T, float *out, size_t ldo, int r, int nrows,
+                                    const uint8_t *pf, size_t pf_bytes) {
+    const int nb = cols / 32, bsize = block_bytes(kind);
+    const __mmask16 rows = (__mmask16)((1u << nrows) - 1);
+    const uint8_t *tq[TMAX];
+    const float *td[TMAX];
+    const float *ts[TMAX];
+    __m512 acc[TMAX];
+    for (int t = 0; t < T; t++) {
+        const uint8_t *tok = act + (size_t)t * act_stride;
+        tq[t] = tok;
+        td[t] = (const float *)(tok + qk_act_d_offset(cols));
+        ts[t] = (const float *)(tok + qk_act_s_offset(kind == K_Q4_1 ? QK_ACT_Q8_1 : QK_ACT_Q8_0, cols));
+        acc[t] = _mm512_setzero_ps();
+    }
+    size_t pf_lines = (pf_bytes + 63) / 64, pf_per_block = (pf_lines + nb - 1) / nb, pf_next = 0;
+    const uint8_t *p[TILE];
+    for (int b = 0; b < nb; b++) {
+        for (size_t k = 0; k < pf_per_block && pf_next < pf_lines; k++, pf_next++) {
+            _mm_prefetch((const char *)pf + pf_next * 64, _MM_HINT_T0);
+        }
+        __m512i q[8];
+        block_pointers(p, w, row_bytes, r, nrows, (size_t)b * bsize);
+        unpack_block(kind, p, q);
+        __m512i heads = gather_dwords(w, row_bytes, r, (size_t)b * bsize, rows);
+        __m512 d = low_halves_to_f32(heads);
+        __m512i isum[TMAX];
+        for (int t = 0; t < T; t++) {
+            if (kind == K_Q4_1) {
+                isum[t] = _mm512_setzero_si512();
+            } else {
+                int sum;
+                memcpy(&sum, ts[t] + b, 4);
+                isum[t] = _mm512_set1_epi32(sum * (kind == K_Q4_0 ? -8 : -128));
+            }
+        }
+        for (int g = 0; g < 8; g++) {
+            for (int t = 0; t < T; t++) {
+                int a4;
+                memcpy(&a4, tq[t] + b * 32 + 4 * g, 4);
+                isum[t] = _mm512_dpbusd_epi32(isum[t], q[g], _mm512_set1_epi32(a4));
+            }
+        }
+        for (int t = 0; t < T; t++) {
+            __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(td[t][b]));
+            acc[t] = _mm512_fmadd_ps(scaled, d, acc[t]);
+            if (kind == K_Q4_1) acc[t] = _mm512_fmadd_ps(high_halves_to_f32(heads), _mm512_set1_ps(ts[t][b]), acc[t]);
+        }
+    }
+    for (int t = 0; t < T; t++) _mm512_mask_storeu_ps(out + (size_t)t * ldo, rows, acc[t]);
+}
+
+#define TILE_DIRECT(kind, T)                                                                                   \
+    static VNNI void tile_direct_##kind##_##T(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act, \
+                                              size_t act_stride, float *out, size_t ldo, int r, int nrows,     \
+                                              const uint8_t *pf, size_t pf_bytes) {                            \
+        tile_direct(kind, w, row_bytes, cols, act, act_stride, T, out, ldo, r, nrows, pf, pf_bytes);           \
+    }
+#define TILE_DIRECT_ALL(kind) TILE_DIRECT(kind, 1) TILE_DIRECT(kind, 2) TILE_DIRECT(kind, 3)
+TILE_DIRECT_ALL(K_Q4_0)
+TILE_DIRECT_ALL(K_Q4_1)
+TILE_DIRECT_ALL(K_Q8_0)
+
+typedef void (*direct_fn)(const uint8_t *, size_t, int, const uint8_t *, size_t, float *, size_t, int, int,
+                          const uint8_t *, size_t);
+
+#define CHUNK_TOKENS(kind, T)                                                                                  \
+    static VNNI void chunk_tokens_##kind##_##T(const tile_t *tl, int kc, int b0, const uint8_t *act,          \
+                                               size_t act_stride, int cols, int t0, float *out, size_t ldo,   \
+                                               __mmask16 mask, int first) {                                   \
+        chunk_tokens(kind, tl, kc, b0, act, act_stride, cols, t0, T, out, ldo, mask, first);                 \
+    }
+#define CHUNK_TOKENS_ALL(kind) CHUNK_TOKENS(kind, 8) CHUNK_TOKENS(kind, 4) CHUNK_TOKENS(kind, 2) CHUNK_TOKENS(kind, 1)
+CHUNK_TOKENS_ALL(K_Q4_0)
+CHUNK_TOKENS_ALL(K_Q4_1)
+CHUNK_TOKENS_ALL(K_Q8_0)
+
+typedef void (*chunk_fn)(const tile_t *, int, int, const uint8_t *, size_t, int, int, float *, size_t, __mmask16, int);
+
+static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const direct_fn direct[3], const uint8_t *w,
+                                     size_t row_bytes, int cols, const uint8_t *act, size_t act_stride, int n,
+                                     float *out, size_t ldo, int r0, int r1) {
+    const int nb = cols / 32;
+    if (n < 4) {
+        for (int r = r0; r < r1; r += TILE) {
+            int nrows = r1 - r < TILE ? r1 - r : TILE;
+            int pf_row = r + PF_TILES * TILE < r1 ? r + PF_TILES * TILE : r1;
+            int pf_rows = r1 - pf_row < TILE ? r1 - pf_row : TILE;
+            direct[n - 1](w, row_bytes, cols, act, act_stride, out + (r - r0), ldo, r, nrows,
+                          w + (size_t)pf_row * row_bytes, (size_t)pf_rows * row_bytes);
+        }
+        return;
+    }
+    tile_t tl;
+    for (int r = r0; r < r1; r += TILE) {
+        int nrows = r1 - r < TILE ? r1 - r : TILE;
+        __mmask16 mask = (__mmask16)((1u << nrows) - 1);
+        float *tile_out = out + (r - r0);
+        for (int b0 = 0; b0 < nb; b0 += KC) {
+            int kc = nb - b0 < KC ? nb - b0 : KC;
+            repack(kind, &tl, w, row_bytes, r, nrows, b0, kc);
+            int t = 0;
+            for (; t + 8 <= n; t += 8) chunk[0](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0);
+            if (n - t >= 4) { chunk[1](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0); t += 4; }
+            if (n - t >= 2) { chunk[2](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0); t += 2; }
+            if (n - t >= 1) chunk[3](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0);
+        }
+    }
+}
+
+/* Gathers index rows by 32-bit byte offsets; beyond that (never for real models) the AVX2 kernel runs. */
+#define MATMUL_TILES(name, kind)                                                                              \
+    static VNNI void matmul_##name(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
+                                   size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {        \
+        static const chunk_fn chunk[4] = {chunk_tokens_##kind##_8, chunk_tokens_##kind##_4,                   \
+                                          chunk_tokens_##kind##_2, chunk_tokens_##kind##_1};                  \
+        static const direct_fn direct[3] = {tile_direct_##kind##_1, tile_direct_##kind##_2,                   \
+                                            tile_direct_##kind##_3};                                          \
+        if (row_bytes > 0x7fffffff / TILE) {                                                                  \
+            fallback_##name(w, row_bytes, cols, act, act_stride, n, out, ldo, r0, r1);                        \
+            return;                                                                                           \
+        }                                                                                                     \
+        matmul_tiles(kind, chunk, direct, w, row_bytes, cols, act, act_stride, n, out, ldo, r0, r1);          \
+    }
+static qk_matmul_fn fallback_q4_0, fallback_q4_1, fallback_q8_0;
+MATMUL_TILES(q4_0, K_Q4_0)
+MATMUL_TILES(q4_1, K_Q4_1)
+MATMUL_TILES(q8_0, K_Q8_0)
+
+/* ---- Q4_K and Q6_K: the same tiles over 256-value blocks ---- */
+
+/*
+ * A 256-block splits into sub-blocks with their own integer scales (Q4_K: eight of 32 values with 6-bit scale
+ * and min; Q6_K: sixteen of 16 values with int8 scale). Each sub-block's dot is exact (vpdpbusd), is multiplied
+ * by the row's scale with vpmulld and summed in int32 over the 256-block, then scaled in float by d_w * d_a, as
+ * ggml_vec_dot_q4_K_q8_K / q6_K_q8_K do. Terms that involve only activation block sums use vpdpwssd on int16
+ * pairs: Q4_K's mins (sum_j min_j * (bsum_2j + bsum_2j+1)), and Q6_K's offset (stored values are q + 32, so
+ * 32 * sum_g scale_g * bsum_g is taken back).
+ */
+enum { KCK = 2 }; /* 256-blocks per repacked chunk: 512 values like the 32-block tiles */
+enum kkind { K_Q4_K, K_Q6_K };
+
+typedef struct {
+    __m512i q[KCK][64];    /* block k, group of 4 values i (values 4i..4i+3 of each of the 16 rows) */
+    __m512i sc[KCK][16];   /* Q4_K: sc[k][0..7] sub-block scales; Q6_K: sc[k][0..15] group scales */
+    __m512i pairs[KCK][8]; /* Q4_K: [0..3] mins in int16 pairs; Q6_K: [0..7] scales in int16 pairs */
+    __m512 d[KCK];
+    __m512 dmin[KCK];
+} ktile_t;
+
+/* A byte of each dword lane of v (0..3), zero-extended. */
+static INLINE VNNI __m512i lane_byte(__m512i v, int byte) {
+    return _mm512_and_si512(_mm512_srli_epi32(v, 8 * byte), _mm512_set1_epi32(0xff));
+}
+
+static INLINE VNNI void repack_q4_k(ktile_t *tl, int k, const uint8_t *w, size_t row_bytes, int r, int nrows, int blk) {
+    const __mmask16 rows = (__mmask16)((1u << nrows) - 1);
+    const __m512i low4 = _mm512_set1_epi8(0x0f);
+    const uint8_t *p[TILE];
+    size_t off = (size_t)blk * 144;
+    block_pointers(p, w, row_bytes, r, nrows, off);
+    for (int c = 0; c < 4; c++) { /* 32 bytes per 64 values: low nibbles sub-block 2c, high nibbles 2c + 1 */
+        for (int half = 0; half < 2; half++) {
+            __m512i t[4];
+            load_transpose16(p, 16 + 32 * c + 16 * half, t);
+            for (int i = 0; i < 4; i++) {
+                tl->q[k][8 * (2 * c) + 4 * half + i] = _mm512_and_si512(t[i], low4);
+                tl->q[k][8 * (2 * c + 1) + 4 * half + i] = _mm512_and_si512(_mm512_srli_epi32(t[i], 4), low4);
+            }
+        }
+    }
+    __m512i heads = gather_dwords(w, row_bytes, r, off, rows);
+    tl->d[k] = low_halves_to_f32(heads);
+    tl->dmin[k] = high_halves_to_f32(heads);
+    /* the 12 scale bytes: 6-bit scales and mins packed as ggml's get_scale_min_k4 reads them */
+    __m512i s0 = gather_dwords(w, row_bytes, r, off + 4, rows);
+    __m512i s1 = gather_dwords(w, row_bytes, r, off + 8, rows);
+    __m512i s2 = gather_dwords(w, row_bytes, r, off + 12, rows);
+    const __m512i six = _mm512_set1_epi32(63), four = _mm512_set1_epi32(15);
+    __m512i mins[8];
+    for (int j = 0; j < 4; j++) {
+        tl->sc[k][j] = _mm512_and_si512(lane_byte(s0, j), six);
+        mins[j] = _mm512_and_si512(lane_byte(s1, j), six);
+        __m512i hi = lane_byte(s2, j);
+        tl->sc[k][4 + j] = _mm512_or_si512(_mm512_and_si512(hi, four),
+                                           _mm512_slli_epi32(_mm512_srli_epi32(lane_byte(s0, j), 6), 4));
+        mins[4 + j] = _mm512_or_si512(_mm512_srli_epi32(hi, 4),
+                                      _mm512_slli_epi32(_mm512_srli_epi32(lane_byte(s1, j), 6), 4));
+    }
+    for (int j = 0; j < 4; j++) tl->pairs[k][j] = _mm512_or_si512(mins[2 * j], _mm512_slli_epi32(mins[2 * j + 1], 16));
+}
+
+static INLINE VNNI void repack_q6_k(ktile_t *tl, int k, const uint8_t *w, size_t row_bytes, int r, int nrows, int blk) {
+    const __mmask16 rows = (__mmask16)((1u << nrows) - 1);
+    const __m512i low4 = _mm512_set1_epi8(0x0f), two = _mm512_set1_epi8(3);
+    const uint8_t *p[TILE];
+    size_t off = (size_t)blk * 210;
+    block_pointers(p, w, row_bytes, r, nrows, off);
+    for (int h = 0; h < 2; h++) { /* 128 values: ql[64 h .. + 64] low nibbles, qh[32 h .. + 32] high bit pairs */
+        __m512i ql[16], qh[8];
+        for (int i = 0; i < 4; i++) load_transpose16(p, 64 * h + 16 * i, ql + 4 * i);
+        for (int i = 0; i < 2; i++) load_transpose16(p, 128 + 32 * h + 16 * i, qh + 4 * i);
+        for (int part = 0; part < 4; part++) { /* values 32 part .. + 32 of this half */
+            for (int g = 0; g < 8; g++) {
+                __m512i lo = ql[8 * (part & 1) + g];
+                lo = part >= 2 ? _mm512_srli_epi32(lo, 4) : lo;
+                __m512i hi = _mm512_and_si512(_mm512_srli_epi32(qh[g], 2 * part), two);
+                tl->q[k][8 * (4 * h + part) + g] =
+                    _mm512_or_si512(_mm512_and_si512(lo, low4), _mm512_slli_epi32(hi, 4));
+            }
+        }
+    }
+    /* d is the last 2 bytes of the block: read the dword that ends there, never past the block */
+    tl->d[k] = high_halves_to_f32(gather_dwords(w, row_bytes, r, off + 206, rows));
+    for (int i = 0; i < 4; i++) {
+        __m512i s = gather_dwords(w, row_bytes, r, off + 192 + 4 * i, rows);
+        for (int b = 0; b < 4; b++) { /* sign-extend byte b of each lane */
+            tl->sc[k][4 * i + b] = _mm512_srai_epi32(_mm512_slli_epi32(s, 24 - 8 * b), 24);
+        }
+    }
+    const __m512i low16 = _mm512_set1_epi32(0xffff);
+    for (int j = 0; j < 8; j++) {
+        tl->pairs[k][j] = _mm512_or_si512(_mm512_and_si512(tl->sc[k][2 * j], low16), _mm512_slli_epi32(tl->sc[k][2 * j + 1], 16));
+    }
+}
+
+/* Tokens [t0, t0 + T) against kc repacked 256-blocks starting at block k0. */
+static INLINE VNNI void kchunk_tokens(int kind, const ktile_t *tl, int kc, int k0, const uint8_t *act, size_t act_stride,
+                                      int cols, int t0, int T, float *out, size_t ldo, __mmask16 mask, int first) {
+    const uint8_t *tq[TMAX];
+    const float *td[TMAX];
+    const int16_t *tb[TMAX];
+    __m512 acc[TMAX];
+    for (int t = 0; t < T; t++) {
+        const uint8_t *tok = act + (size_t)(t0 + t) * act_stride;
+        tq[t] = tok + (size_t)k0 * 256;
+        td[t] = (const float *)(tok + qk_act_d_offset(cols)) + k0;
+        tb[t] = (const int16_t *)(tok + qk_act_s_offset(QK_ACT_Q8_K, cols)) + (size_t)k0 * 16;
+        acc[t] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(mask, out + (size_t)(t0 + t) * ldo);
+    }
+    const int subs = kind == K_Q4_K ? 8 : 16, groups = kind == K_Q4_K ? 8 : 4;
+    for (int k = 0; k < kc; k++) {
+        __m512i isum[TMAX], side[TMAX];
+        for (int t = 0; t < T; t++) {
+            isum[t] = _mm512_setzero_si512();
+            side[t] = _mm512_setzero_si512();
+        }
+        for (int j = 0; j < subs; j++) {
+            __m512i part[TMAX];
+            for (int t = 0; t < T; t++) part[t] = _mm512_setzero_si512();
+            for (int g = 0; g < groups; g++) {
+                const __m512i wq = _mm512_load_si512(&tl->q[k][groups * j + g]);
+                for (int t = 0; t < T; t++) {
+                    int a4;
+                    memcpy(&a4, tq[t] + k * 256 + (groups * j + g) * 4, 4);
+                    part[t] = _mm512_dpbusd_epi32(part[t], wq, _mm512_set1_epi32(a4));
+                }
+            }
+            for (int t = 0; t < T; t++) isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(part[t], tl->sc[k][j]));
+        }
+        for (int t = 0; t < T; t++) {
+            const int16_t *bs = tb[t] + k * 16;
+            if (kind == K_Q4_K) {
+                for (int j = 0; j < 4; j++) {
+                    uint32_t pair = (uint16_t)(bs[4 * j] + bs[4 * j + 1]) | (uint32_t)(uint16_t)(bs[4 * j + 2] + bs[4 * j + 3]) << 16;
+                    side[t] = _mm512_dpwssd_epi32(side[t], tl->pairs[k][j], _mm512_set1_epi32((int)pair));
+                }
+            } else {
+                for (int j = 0; j < 8; j++) {
+                    int pair;
+                    memcpy(&pair, bs + 2 * j, 4);
+                    side[t] = _mm512_dpwssd_epi32(side[t], tl->pairs[k][j], _mm512_set1_epi32(pair));
+                }
+                isum[t] = _mm512_sub_epi32(isum[t], _mm512_slli_epi32(side[t], 5));
+            }
+            __m512 dd = _mm512_mul_ps(tl->d[k], _mm512_set1_ps(td[t][k]));
+            acc[t] = _mm512_fmadd_ps(dd, _mm512_cvtepi32_ps(isum[t]), acc[t]);
+            if (kind == K_Q4_K) {
+                __m512 dm = _mm512_mul_ps(tl->dmin[k], _mm512_set1_ps(td[t][k]));
+                acc[t] = _mm512_fnmadd_ps(dm, _mm512_cvtepi32_ps(side[t]), acc[t]);
+            }
+        }
+    }
+    for (int t = 0; t < T; t++) _mm512_mask_storeu_ps(out + (size_t)(t0 + t) * ldo, mask, acc[t]);
+}
+
+#define KCHUNK_TOKENS(kind, T)                                                                                 \
+    static VNNI void kchunk_##kind##_##T(const ktile_t *tl, int kc, int k0, const uint8_t *act,                \
+                                         size_t act_stride, int cols, int t0, float *out, size_t ldo,         \
+                                         __mmask16 mask, int first) {                                          \
+        kchunk_tokens(kind, tl, kc, k0, act, act_stride, cols, t0, T, out, ldo, mask, first);                  \
+    }
+KCHUNK_TOKENS(K_Q4_K, 8) KCHUNK_TOKENS(K_Q4_K, 4) KCHUNK_TOKENS(K_Q4_K, 2) KCHUNK_TOKENS(K_Q4_K, 1)
+KCHUNK_TOKENS(K_Q6_K, 8) KCHUNK_TOKENS(K_Q6_K, 4) KCHUNK_TOKENS(K_Q6_K, 2) KCHUNK_TOKENS(K_Q6_K, 1)
+
+typedef void (*kchunk_fn)(const ktile_t *, int, int, const uint8_t *, size_t, int, int, float *, size_t, __mmask16, int);
+
+static INLINE VNNI void matmul_ktiles(int kind, const kchunk_fn fns[4], const uint8_t *w, size_t row_bytes, int cols,
+                                      const uint8_t *act, size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {
+    ktile_t tl;
+    const int nk = cols / 256;
+    for (int r = r0; r < r1; r += TILE) {
+        int nrows = r1 - r < TILE ? r1 - r : TILE;
+        __mmask16 mask = (__mmask16)((1u << nrows) - 1);
+        float *tile_out = out + (r - r0);
+        for (int k0 = 0; k0 < nk; k0 += KCK) {
+            int kc = nk - k0 < KCK ? nk - k0 : KCK;
+            for (int k = 0; k < kc; k++) {
+                if (kind == K_Q4_K) repack_q4_k(&tl, k, w, row_bytes, r, nrows, k0 + k);
+                else repack_q6_k(&tl, k, w, row_bytes, r, nrows, k0 + k);
+            }
+            int t = 0;
+            for (; t + 8 <= n; t += 8) fns[0](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0);
+            if (n - t >= 4) { fns[1](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0); t += 4; }
+            if (n - t >= 2) { fns[2](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0); t += 2; }
+            if (n - t >= 1) fns[3](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0);
+        }
+    }
+}
+
+static qk_matmul_fn fallback_q4_k, fallback_q6_k;
+
+#define MATMUL_KTILES(name, kind)                                                                             \
+    static VNNI void matmul_##name(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
+                                   size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {        \
+        static const kchunk_fn fns[4] = {kchunk_##kind##_8, kchunk_##kind##_4, kchunk_##kind##_2,             \
+                                         kchunk_##kind##_1};                                                  \
+        if (row_bytes > 0x7fffffff / TILE) {                                                                  \
+            fallback_##name(w, row_bytes, cols, act, act_stride, n, out, ldo, r0, r1);                        \
+            return;                                                                                           \
+        }                                                                                                     \
+        matmul_ktiles(kind, fns, w, row_bytes, cols, act, act_stride, n, out, ldo, r0, r1);                   \
+    }
+MATMUL_KTILES(q4_k, K_Q4_K)
+MATMUL_KTILES(q6_k, K_Q6_K)
+
+int qk_matmul_ops_avx512(qk_matmul_ops *ops) {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512vnni")) return 0;
+    fallback_q4_0 = ops->matmul[QK_Q4_0];
+    fallback_q4_1 = ops->matmul[QK_Q4_1];
+    fallback_q8_0 = ops->matmul[QK_Q8_0];
+    fallback_q4_k = ops->matmul[QK_Q4_K];
+    fallback_q6_k = ops->matmul[QK_Q6_K];
+    ops->matmul[QK_Q4_0] = matmul_q4_0;
+    ops->matmul[QK_Q4_1] = matmul_q4_1;
+    ops->matmul[QK_Q8_0] = matmul_q8_0;
+    ops->matmul[QK_Q4_K] = matmul_q4_k;
+    ops->matmul[QK_Q6_K] = matmul_q6_k;
+    ops->name = "avx512-vnni";
+    return 1;
+}

@@ -1,0 +1,241 @@
+package dev.questspark.engine;
+
+import dev.questspark.kernel.Parallel;
+import dev.questspark.model.AttentionStats;
+import dev.questspark.model.ForwardState;
+import dev.questspark.model.KvCache;
+import dev.questspark.model.LlamaModel;
+import dev.questspark.tokenizer.TokenStreamDecoder;
+import dev.questspark.tokenizer.Tokenizer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One sequence being decoded: its context tokens, KV cache, activation buffers and thread pool. Prefill appends
+ * prompt tokens and runs them in blocks (matrix-matrix products); generate continues one token at a time.
+ * Generated tokens stay in the context, so a later prefill or generate continues from them;
+ * {@link #truncate(int)} goes back to a prefix. Not thread-safe: one session per task.
+ * <p>
+ * Invariant: the cache holds the first {@code cache.length() <= length} context tokens; the rest (at most the last
+ * generated token) are run lazily, so a generate call never computes logits it does not use.
+ */
+public final class DecoderSession implements AutoCloseable {
+    private final LlamaModel model;
+    private final Tokenizer tokenizer;
+    private final KvCache cache;
+    private final ForwardState state;
+    private final Parallel parallel;
+    private final float[] logits; // (vocab) next-token logits after the last cached token, when hasLogits
+    private int[] tokens;         // (length) the context
+    private int length;
+    private boolean hasLogits;
+    private long prefillNanos;
+
+    DecoderSession(LlamaModel model, Tokenizer tokenizer, Function<Parallel, KvCache> cacheFactory, int prefillBlock, int threads) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.parallel = new Parallel(threads);
+        this.cache = cacheFactory.apply(parallel);
+        this.state = new ForwardState(model.config(), prefillBlock);
+        this.logits = new float[model.config().vocabSize()];
+        this.tokens = new int[Math.min(cache.capacity(), 1024)];
+    }
+
+    /** Tokens in the context. */
+    public int length() {
+        return length;
+    }
+
+    /** The most tokens the context can hold. */
+    public int capacity() {
+        return cache.capacity();
+    }
+
+    /** A copy of the context's tokens. */
+    public int[] tokens() {
+        return Arrays.copyOf(tokens, length);
+    }
+
+    /** Appends tokens to the context and runs them through the model in blocks. */
+    public void prefill(int[] prompt) {
+        if ((long) length + prompt.length > cache.capacity()) {
+            throw new ContextOverflowException(length, prompt.length, cache.capacity());
+        }
+        long start = System.nanoTime();
+        for (int t : prompt) {
+            append(t);
+        }
+        sync();
+        prefillNanos += System.nanoTime() - start;
+    }
+
+    /**
+     * Generates up to cfg.maxTokens() tokens after the context, streaming text to onText (nullable) as complete
+     * UTF-8 characters become available. Stops early at an end-of-generation token ("eos"), a stop string
+     * ("stop", the text cut before it) or a full context ("context").
+     */
+    public GenerationResult generate(GenerationConfig cfg, Consumer<String> onText) {
+        if (length == 0) {
+            throw new IllegalStateException("the context is empty: prefill a prompt before generating");
+        }
+        Sampler sampler = new Sampler(cfg);
+        TokenStreamDecoder stream = tokenizer.streamDecoder();
+        StringBuilder text = new StringBuilder();
+        boolean fromBos = length == 1 && tokens[0] == tokenizer.bos() && tokenizer.model().equals("llama");
+        int[] out = new int[cfg.maxTokens()];
+        int count = 0;
+        String finish = "length";
+        long start = System.nanoTime();
+        while (count < cfg.maxTokens()) {
+            if (length >= cache.capacity()) {
+                finish = "context";
+                break;
+            }
+            sync();
+            int next = sampler.sample(logits);
+            if (tokenizer.isEndOfGeneration(next)) {
+                finish = "eos";
+                break;
+            }
+            append(next);
+            out[count++] = next;
+            int before = text.length();
+            text.append(stream.push(next));
+            if (fromBos && text.length() > 0) {
+                if (text.charAt(0) == ' ') {
+                    text.deleteCharAt(0); // SentencePiece drops the space prefix of a text's first word
+                }
+                fromBos = false;
+            }
+            int stop = stopIndex(text, before, cfg);
+            if (stop >= 0) {
+                emit(onText, text, before, stop);
+                text.setLength(stop);
+                finish = "stop";
+                break;
+            }
+            emit(onText, text, before, text.length());
+        }
+        if (!finish.equals("stop")) {
+            int before = text.length();
+            text.append(stream.flush());
+            emit(onText, text, before, text.length());
+        }
+        long decode = System.nanoTime() - start;
+        GenerationResult r = new GenerationResult(text.toString(), Arrays.copyOf(out, count), prefillNanos, decode, finish);
+        prefillNanos = 0;
+        return r;
+    }
+
+    /** Goes back to the first len tokens of the context (for example the document, before the next question). */
+    public void truncate(int len) {
+        if (len < 0 || len > length) {
+            throw new IllegalArgumentException("cannot truncate a context of " + length + " tokens to " + len);
+        }
+        if (len < length) {
+            length = len;
+            if (cache.length() > len) {
+                cache.truncate(len);
+            }
+            hasLogits = false;
+        }
+    }
+
+    /** Next-token logits after the whole context (a view, valid until the next call). */
+    public float[] logits() {
+        if (length == 0) {
+            throw new IllegalStateException("no logits: the context is empty");
+        }
+        sync();
+        return logits;
+    }
+
+    /**
+     * Adopts a context whose KV entries this session's cache already holds (a snapshot loaded into
+     * {@link #kvCache()}), with the next-token logits saved alongside it, so decoding continues exactly as it would
+     * have in the session the snapshot was taken from.
+     */
+    public void restoreContext(int[] context, float[] nextLogits) {
+        if (length != 0) {
+            throw new IllegalStateException("restoreContext needs an empty session; this one holds " + length + " tokens");
+        }
+        if (context.length == 0 || cache.length() != context.length) {
+            throw new IllegalArgumentException("the KV cache holds " + cache.length() + " tokens but the context has " + context.length
+                    + "; load every layer of the cache and advance it to the context length first");
+        }
+        if (nextLogits.length != logits.length) {
+            throw new IllegalArgumentException("next-token logits must hold the vocabulary's " + logits.length + " values, got "
+                    + nextLogits.length);
+        }
+        tokens = Arrays.copyOf(context, Math.max(context.length, tokens.length));
+        length = context.length;
+        System.arraycopy(nextLogits, 0, logits, 0, logits.length);
+        hasLogits = true;
+    }
+
+    /** Attention statistics of this session's decode steps. */
+    public AttentionStats stats() {
+        return cache.stats();
+    }
+
+    /** The KV cache behind this session (for exports and snapshots). */
+    public KvCache kvCache() {
+        return cache;
+    }
+
+    public int threads() {
+        return parallel.threads();
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        parallel.close();
+    }
+
+    /** Runs the context tokens the cache lacks, in blocks, and keeps the logits after the last one. */
+    private void sync() {
+        if (length == 0 || cache.length() == length && hasLogits) {
+            return;
+        }
+        if (cache.length() == length) {
+            cache.truncate(length - 1); // logits were dropped by a truncate: recompute the last token's
+        }
+        while (cache.length() < length) {
+            int off = cache.length();
+            int n = Math.min(state.block(), length - off);
+            boolean last = off + n == length;
+            float[] l = model.forward(cache, state, parallel, tokens, off, n, last);
+            if (last) {
+                System.arraycopy(l, 0, logits, 0, logits.length);
+            }
+        }
+        hasLogits = true;
+    }
+
+    private void append(int token) {
+        if (length == tokens.length) {
+            tokens = Arrays.copyOf(tokens, (int) Math.min(cache.capacity(), 2L * tokens.length));
+        }
+        tokens[length++] = token;
+        hasLogits = hasLogits && cache.length() == length;
+    }
+
+    private static int stopIndex(StringBuilder text, int before, GenerationConfig cfg) {
+        int best = -1;
+        for (String stop : cfg.stopStrings()) {
+            int i = text.indexOf(stop, Math.max(0, before - stop.length() + 1));
+            if (i >= 0 && (best < 0 || i < best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static void emit(Consumer<String> onText, StringBuilder text, int from, int to) {
+        if (onText != null && to > from) {
+            onText.accept(text.substring(from, to));
+        }
+    }
+}

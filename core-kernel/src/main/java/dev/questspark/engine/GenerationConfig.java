@@ -1,0 +1,34 @@
+package dev.questspark.engine;
+
+import java.util.List;
+
+/**
+ * How to pick tokens: temperature 0 is greedy (argmax, lowest id on ties); otherwise logits are divided by the
+ * temperature, cut to the top-k (0 = all) and the top-p nucleus, and sampled with a generator seeded by seed.
+ * Generation stops at maxTokens, at an end-of-generation token, or when the text ends with a stop string.
+ */
+public record GenerationConfig(int maxTokens, float temperature, int topK, float topP, long seed, List<String> stopStrings) {
+    public GenerationConfig {
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
+        if (!(temperature >= 0)) {
+            throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("topK must be >= 0, got " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+        }
+        stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
+    }
+
+    public static GenerationConfig greedy(int maxTokens) {
+        return new GenerationConfig(maxTokens, 0f, 0, 1f, 0L, List.of());
+    }
+
+    public boolean isGreedy() {
+        return temperature == 0f;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.questspark.model;
+
+/**
+ * Activation buffers for forward passes of up to {@code block} tokens. One per session; never shared between
+ * threads that run forward passes concurrently.
+ */
+public final class ForwardState {
+    private final int block;
+    final float[] x;      // (block, dim) residual stream
+    final float[] xb;     // (block, dim) normed input / projection output
+    final float[] q;      // (block, heads * headDim)
+    final float[] k;      // (block, kvHeads * headDim)
+    final float[] v;      // (block, kvHeads * headDim)
+    final float[] att;    // (block, heads * headDim) attention output
+    final float[] gate;   // (block, ffnDim)
+    final float[] up;     // (block, ffnDim)
+    final float[] logits; // (vocab)
+
+    public ForwardState(LlamaConfig c, int block) {
+        if (block < 1) {
+            throw new IllegalArgumentException("block must be at least 1, got " + block);
+        }
+        this.block = block;
+        x = new float[block * c.dim()];
+        xb = new float[block * c.dim()];
+        q = new float[block * c.qDim()];
+        k = new float[block * c.kvDim()];
+        v = new float[block * c.kvDim()];
+        att = new float[block * c.qDim()];
+        gate = new float[block * c.ffnDim()];
+        up = new float[block * c.ffnDim()];
+        logits = new float[c.vocabSize()];
+    }
+
+    public int block() {
+        return block;
+    }
+}

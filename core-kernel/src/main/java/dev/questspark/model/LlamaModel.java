@@ -1,0 +1,173 @@
+package dev.questspark.model;
+
+import dev.questspark.kernel.Activations;
+import dev.questspark.kernel.Float16;
+import dev.questspark.kernel.MatmulKernel;
+import dev.questspark.kernel.Parallel;
+import dev.questspark.kernel.WeightTensor;
+
+/**
+ * The Llama-family transformer forward pass (Llama 2/3, SmolLM2, Mistral, Qwen2). Stateless and shared by
+ * every session of a JVM: activations live in a {@link ForwardState}, keys and values in a {@link KvCache}.
+ */
+public final class LlamaModel {
+    private final LlamaConfig config;
+    private final LlamaWeights w;
+    private final MatmulKernel kernel;
+    private final Activations activations;
+    private final float ropeThetaScale; // base^(-2/ropeDim): successive pair frequencies, as ggml computes them
+
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, MatmulKernel kernel, Activations activations) {
+        this.config = config;
+        this.w = weights;
+        this.kernel = kernel;
+        this.activations = activations;
+        this.ropeThetaScale = (float) Math.pow(config.ropeBase(), -2.0 / config.ropeDim());
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public MatmulKernel kernel() {
+        return kernel;
+    }
+
+    /**
+     * Runs n tokens (n <= state.block()) at positions [cache.length(), cache.length() + n) through the model,
+     * stores their keys and values, commits them to the cache and, when wantLogits, returns the next-token
+     * logits after the last of them (a view into state, overwritten by the next call).
+     */
+    public float[] forward(KvCache cache, ForwardState s, Parallel par, int[] tokens, int off, int n, boolean wantLogits) {
+        LlamaConfig c = config;
+        int pos = cache.length();
+        if (n < 1 || n > s.block()) {
+            throw new IllegalArgumentException("forward needs 1.." + s.block() + " tokens, got " + n);
+        }
+        if (pos + n > cache.capacity()) {
+            throw new IllegalStateException("the KV cache holds " + cache.capacity() + " tokens; " + (pos + n) + " requested");
+        }
+        // 1. token embeddings
+        for (int t = 0; t < n; t++) {
+            int id = tokens[off + t];
+            if (id < 0 || id >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
+            }
+            kernel.dequantizeRow(w.tokenEmbedding, id, s.x, t * c.dim());
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            // 2. attention block: RMSNorm, Q/K/V projections (+ biases), RoPE, cache, attention, output projection
+            rmsNorm(s.xb, s.x, w.attnNorm[l], n, c.dim());
+            matmul(par, w.wq[l], s.xb, n, s.q);
+            matmul(par, w.wk[l], s.xb, n, s.k);
+            matmul(par, w.wv[l], s.xb, n, s.v);
+            addBias(s.q, w.bq[l], n);
+            addBias(s.k, w.bk[l], n);
+            addBias(s.v, w.bv[l], n);
+            rope(s.q, c.heads(), pos, n);
+            rope(s.k, c.kvHeads(), pos, n);
+            cache.store(l, pos, n, s.k, s.v);
+            roundToHalf(s.q, n * c.qDim()); // as llama.cpp does before multiplying f16 keys: keeps greedy tokens equal
+            cache.attend(l, pos, n, s.q, s.att);
+            matmul(par, w.wo[l], s.att, n, s.xb);
+            add(s.x, s.xb, n * c.dim());
+            // 3. feed-forward block: RMSNorm, SwiGLU, down projection, residual
+            rmsNorm(s.xb, s.x, w.ffnNorm[l], n, c.dim());
+            matmul(par, w.wGate[l], s.xb, n, s.gate);
+            matmul(par, w.wUp[l], s.xb, n, s.up);
+            activations.swiglu(s.gate, s.up, n * c.ffnDim());
+            matmul(par, w.wDown[l], s.gate, n, s.xb);
+            add(s.x, s.xb, n * c.dim());
+        }
+        cache.advance(n);
+        if (!wantLogits) {
+            return null;
+        }
+        // 4. final norm and classifier on the last token only
+        rmsNorm(s.xb, s.x, (n - 1) * c.dim(), w.outputNorm, c.dim());
+        matmul(par, w.output, s.xb, 1, s.logits);
+        return s.logits;
+    }
+
+    private void matmul(Parallel par, WeightTensor m, float[] x, int n, float[] out) {
+        par.forRange(m.rows(), 16, (start, end) -> kernel.matmul(m, x, n, out, start, end));
+    }
+
+    /** out[t] = x[t] / rms(x[t]) * weight for n rows of width d. */
+    private void rmsNorm(float[] out, float[] x, float[] weight, int n, int d) {
+        for (int t = 0; t < n; t++) {
+            rmsNormRow(out, x, t * d, weight, d, t * d);
+        }
+    }
+
+    private void rmsNorm(float[] out, float[] x, int xOff, float[] weight, int d) {
+        rmsNormRow(out, x, xOff, weight, d, 0);
+    }
+
+    /** The sum of squares is accumulated in double, as ggml does. */
+    private void rmsNormRow(float[] out, float[] x, int xOff, float[] weight, int d, int outOff) {
+        double ss = 0;
+        for (int i = 0; i < d; i++) {
+            float v = x[xOff + i];
+            ss += v * v;
+        }
+        float mean = (float) (ss / d);
+        float scale = 1.0f / (float) Math.sqrt(mean + config.rmsEps());
+        for (int i = 0; i < d; i++) {
+            out[outOff + i] = x[xOff + i] * scale * weight[i];
+        }
+    }
+
+    private void addBias(float[] y, float[] bias, int n) {
+        if (bias == null) {
+            return;
+        }
+        int d = bias.length;
+        for (int t = 0; t < n; t++) {
+            for (int i = 0; i < d; i++) {
+                y[t * d + i] += bias[i];
+            }
+        }
+    }
+
+    /** Rotates the first ropeDim channels of every head of n tokens at positions pos.. (ggml's theta recurrence, in float). */
+    private void rope(float[] y, int nHeads, int pos, int n) {
+        int hd = config.headDim();
+        int half = config.ropeDim() / 2;
+        float[] factors = w.ropeFreqFactors;
+        float[] cos = new float[half];
+        float[] sin = new float[half];
+        for (int t = 0; t < n; t++) {
+            float theta = pos + t;
+            for (int i = 0; i < half; i++) {
+                float th = factors != null ? theta / factors[i] : theta;
+                cos[i] = (float) Math.cos(th);
+                sin[i] = (float) Math.sin(th);
+                theta *= ropeThetaScale;
+            }
+            for (int h = 0; h < nHeads; h++) {
+                int base = (t * nHeads + h) * hd;
+                for (int i = 0; i < half; i++) {
+                    int a = config.ropeNeox() ? base + i : base + 2 * i;
+                    int b = config.ropeNeox() ? base + i + half : base + 2 * i + 1;
+                    float x0 = y[a];
+                    float x1 = y[b];
+                    y[a] = x0 * cos[i] - x1 * sin[i];
+                    y[b] = x0 * sin[i] + x1 * cos[i];
+                }
+            }
+        }
+    }
+
+    private static void roundToHalf(float[] y, int len) {
+        for (int i = 0; i < len; i++) {
+            y[i] = Float16.round(y[i]);
+        }
+    }
+
+    private static void add(float[] acc, float[] y, int len) {
+        for (int i = 0; i < len; i++) {
+            acc[i] += y[i];
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.questspark.quest;
+
+import dev.questspark.kernel.Parallel;
+import dev.questspark.model.AttentionStats;
+
+/**
+ * Runs a {@link PagedKvCache}'s attention on the thread pool: dense or Quest decode steps, and dense causal prefill.
+ * Work is cut into units fixed by the configuration and the context (never by the thread count), each unit writes
+ * its own slot, and slots are merged in a fixed order: outputs are bit-identical for any number of threads.
+ */
+final class AttentionExecutor {
+    /** Tokens per unit of dense decode work (split-K: each unit yields a partial softmax state). */
+    static final int DENSE_SEGMENT_TOKENS = 2048;
+    /** Tokens of selected pages per unit of Quest decode work (smaller: a few units per head balance two threads). */
+    static final int QUEST_SEGMENT_TOKENS = 512;
+    /** Query rows (tokens x group heads) per prefill unit: K/V pages are converted once per block of rows. */
+    static final int PREFILL_ROWS = 32;
+    /**
+     * Phases reading fewer KV bytes than this run on the calling thread: waking pool threads costs tens of
+     * microseconds, as long as reading a megabyte. Units are the same either way, so outputs do not change.
+     */
+    static final long PARALLEL_MIN_BYTES = 1L << 20;
+
+    private final Parallel pool;
+    private final AttentionKernel kernel;
+    private final HeadPages[] pages; // (layers * kvHeads)
+    private final int heads;
+    private final int kvHeads;
+    private final int group;
+    private final int headDim;
+    private final int pageSize;
+    private final QuestConfig quest;
+    private final int densePagesPerSegment;
+    private final int questPagesPerSegment;
+    private final float[] scores;  // (kvHeads, group, maxPages)
+    private final int maxPages;
+    private final int[] selected;  // (heads, budgetPages)
+    private final int[] selectedCount; // (heads)
+    private final float[] states;  // (work units, state size)
+    private final AttentionStats stats = new AttentionStats();
+    private final AttentionStats lastStep = new AttentionStats();
+
+    AttentionExecutor(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, HeadPages[] pages, int maxPages) {
+        this.pool = pool;
+        this.kernel = kernel;
+        this.pages = pages;
+        this.heads = config.heads();
+        this.kvHeads = config.kvHeads();
+        this.group = config.groupSize();
+        this.headDim = config.headDim();
+        this.quest = config.quest();
+        this.pageSize = quest.pageSize();
+        this.maxPages = maxPages;
+        this.densePagesPerSegment = Math.max(1, DENSE_SEGMENT_TOKENS / pageSize);
+        this.questPagesPerSegment = Math.max(1, QUEST_SEGMENT_TOKENS / pageSize);
+        int budgetPages = quest.budgetPages();
+        this.scores = new float[heads * maxPages];
+        this.selected = new int[heads * budgetPages];
+        this.selectedCount = new int[heads];
+        long dense = (long) kvHeads * ceilDiv(maxPages, densePagesPerSegment) * AttentionKernel.stateSize(group, headDim);
+        long sparse = (long) heads * ceilDiv(budgetPages, questPagesPerSegment) * AttentionKernel.stateSize(group, headDim);
+        this.states = new float[(int) Math.max(dense, sparse)];
+    }
+
+    AttentionKernel kernel() {
+        return kernel;
+    }
+
+    AttentionStats stats() {
+        return stats;
+    }
+
+    AttentionStats lastStep() {
+        return lastStep.snapshot();
+    }
+
+    private HeadPages head(int layer, int kvHead) {
+        return pages[layer * kvHeads + kvHead];
+    }
+
+    void store(int layer, int pos, int n, float[] k, float[] v) {
+        int stride = kvHeads * headDim;
+        run(kvHeads, (long) n * kvHeads * headDim * 8, (a, b) -> {
+            for (int h = a; h < b; h++) {
+                kernel.store(head(layer, h), pos, n, k, v, h * headDim, stride);
+            }
+        });
+    }
+
+    void attend(int layer, int pos, int n, float[] q, float[] out, QuestConfig.Attention mode) {
+        if (n > 1) {
+            prefill(layer, pos, n, q, out);
+            return;
+        }
+        int context = pos + 1;
+        boolean sparse = mode == QuestConfig.Attention.QUEST && layer >= quest.denseLayers() && context > quest.tokenBudget();
+        if (sparse) {
+            questDecode(layer, context, q, out);
+        } else {
+            denseDecode(layer, context, q, out);
+        }
+    }
+
+    /** Runs body over [0, n) on the pool, or inline when the phase reads fewer than PARALLEL_MIN_BYTES. */
+    private void run(int n, long bytes, Parallel.RangeBody body) {
+        if (bytes < PARALLEL_MIN_BYTES) {
+            body.run(0, n);
+        } else {
+            pool.forRange(n, 1, body);
+        }
+    }
+
+    private void denseDecode(int layer, int context, float[] q, float[] out) {
+        int pageCount = ceilDiv(context, pageSize);
+        int segments = ceilDiv(pageCount, densePagesPerSegment);
+        int size = AttentionKernel.stateSize(group, headDim);
+        run(kvHeads * segments, (long) kvHeads * context * headDim * 4, (a, b) -> {
+            for (int u = a; u < b; u++) {
+                int h = u / segments;
+                int first = (u % segments) * densePagesPerSegment;
+                int count = Math.min(densePagesPerSegment, pageCount - first);
+                kernel.attendPages(head(layer, h), context, null, 0, first, count, q, h * group * headDim, group, states, u * size);
+            }
+        });
+        for (int h = 0; h < kvHeads; h++) {
+            kernel.merge(states, h * segments * size, segments, group, headDim, out, h * group * headDim);
+        }
+        long bytes = (long) kvHeads * context * headDim * 4;
+        record(0, (long) pageCount * kvHeads, (long) context * kvHeads, bytes, bytes);
+    }
+
+    private void questDecode(int layer, int context, float[] q, float[] out) {
+        int lastPage = (context - 1) / pageSize;
+        int candidates = lastPage;
+        int budgetPages = quest.budgetPages();
+        boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
+        int units = shared ? kvHeads : heads;
+        int rows = shared ? group : 1;
+        run(kvHeads, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
+            for (int h = a; h < b; h++) {
+                int scoreOff = h * group * maxPages;
+                kernel.score(head(layer, h), candidates, q, h * group * headDim, group, shared, scores, scoreOff);
+                for (int r = 0; r < (shared ? 1 : group); r++) {
+                    int u = shared ? h : h * group + r;
+                    int count = kernel.select(scores, scoreOff + r * candidates, candidates, budgetPages - 1, selected, u * budgetPages);
+                    selected[u * budgetPages + count] = lastPage;
+                    selectedCount[u] = count + 1;
+                }
+            }
+        });
+        int segments = ceilDiv(budgetPages, questPagesPerSegment);
+        int size = AttentionKernel.stateSize(rows, headDim);
+        run(units * segments, (long) units * budgetPages * pageSize * headDim * 4, (a, b) -> {
+            for (int w = a; w < b; w++) {
+                int u = w / segments;
+                int first = (w % segments) * questPagesPerSegment;
+                int count = Math.max(0, Math.min(questPagesPerSegment, selectedCount[u] - first));
+                int kvHead = shared ? u : u / group;
+                kernel.attendPages(head(layer, kvHead), context, selected, u * budgetPages + first, 0, count, q, u * rows * headDim,
+                        rows, states, w * size);
+            }
+        });
+        long tokens = 0;
+        for (int u = 0; u < units; u++) {
+            kernel.merge(states, u * segments * size, segments, rows, headDim, out, u * rows * headDim);
+            tokens += (long) (selectedCount[u] - 1) * pageSize + (context - lastPage * pageSize);
+        }
+        long metaBytes = (long) kvHeads * candidates * headDim * 4;
+        long dense = (long) kvHeads * context * headDim * 4;
+        record((long) candidates * units, (long) budgetPages * units, tokens, metaBytes + tokens * headDim * 4, dense);
+    }
+
+    private void prefill(int layer, int pos, int n, float[] q, float[] out) {
+        int block = Math.max(1, PREFILL_ROWS / group);
+        int blocks = ceilDiv(n, block);
+        int stride = heads * headDim;
+        pool.forRange(kvHeads * blocks, 1, (a, b) -> {
+            for (int v = a; v < b; v++) {
+                int h = v % kvHeads;
+                int i = v / kvHeads;
+                // Zig-zag block order: consecutive units pair a short causal block with a long one, so the
+                // pool's contiguous ranges carry similar work.
+                int bi = (i & 1) == 0 ? i / 2 : blocks - 1 - i / 2;
+                int t0 = bi * block;
+                int tokens = Math.min(block, n - t0);
+                int off = t0 * stride + h * group * headDim;
+                kernel.attendCausal(head(layer, h), q, off, stride, tokens, group, pos + t0, out, off, stride);
+            }
+        });
+    }
+
+    private void record(long scored, long selectedPages, long tokens, long bytesRead, long bytesDense) {
+        stats.add(1, scored, selectedPages, tokens, bytesRead, bytesDense);
+        lastStep.reset();
+        lastStep.add(1, scored, selectedPages, tokens, bytesRead, bytesDense);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

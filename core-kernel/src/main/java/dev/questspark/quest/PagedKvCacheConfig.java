@@ -1,0 +1,56 @@
+package dev.questspark.quest;
+
+/**
+ * Shape and limits of a {@link PagedKvCache}.
+ *
+ * @param layers            transformer layers
+ * @param heads             query heads
+ * @param kvHeads           key/value heads (heads must be a multiple: query head h reads KV head h / (heads / kvHeads))
+ * @param headDim           channels per head
+ * @param capacity          most tokens the cache holds (the context length it is made for)
+ * @param quest             attention settings
+ * @param memoryBudgetBytes hard limit on the bytes the cache allocates (setting {@code kv-memory-budget})
+ */
+public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim, int capacity, QuestConfig quest,
+        long memoryBudgetBytes) {
+    /** The name of the memory budget setting, as error messages and config files spell it. */
+    public static final String MEMORY_BUDGET_SETTING = "kv-memory-budget";
+    /** Default budget: 4 GiB. */
+    public static final long DEFAULT_MEMORY_BUDGET = 4L << 30;
+
+    public PagedKvCacheConfig {
+        if (layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || capacity < 1) {
+            throw new IllegalArgumentException("layers, heads, kvHeads, headDim and capacity must be positive, got layers="
+                    + layers + " heads=" + heads + " kvHeads=" + kvHeads + " headDim=" + headDim + " capacity=" + capacity);
+        }
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("heads (" + heads + ") must be a multiple of kvHeads (" + kvHeads + ")");
+        }
+        if (headDim > 1024) {
+            throw new IllegalArgumentException("headDim " + headDim + " is above the supported 1024");
+        }
+        if (quest == null) {
+            throw new IllegalArgumentException("quest config must be set (QuestConfig.dense() for dense attention)");
+        }
+        if (memoryBudgetBytes <= 0) {
+            throw new IllegalArgumentException(MEMORY_BUDGET_SETTING + " must be positive, got " + memoryBudgetBytes);
+        }
+    }
+
+    /** Query heads per KV head. */
+    public int groupSize() {
+        return heads / kvHeads;
+    }
+
+    public PagedKvCacheConfig withQuest(QuestConfig q) {
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, q, memoryBudgetBytes);
+    }
+
+    public PagedKvCacheConfig withCapacity(int c) {
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, c, quest, memoryBudgetBytes);
+    }
+
+    public PagedKvCacheConfig withMemoryBudget(long bytes) {
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, bytes);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.questspark.quest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.questspark.kernel.Parallel;
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native kernel agrees with its Java twin on random inputs: stored keys, values and page bounds bit for bit,
+ * Quest scores bit for bit (so the same pages are selected), and attention outputs (dense decode, Quest decode
+ * with both GQA policies, prefill) within {@link #TOLERANCE}: the kernels differ only in float summation order
+ * and in exp (a polynomial in C, Math.exp in Java).
+ */
+class NativeJavaAttentionTest {
+    static final double TOLERANCE = 2e-5;
+
+    private record Case(int headDim, int pageSize, int group, int kvHeads, int context, int budget) {}
+
+    private static void check(Case c, SplittableRandom rnd, Parallel pool, AttentionKernel nat) {
+        QuestConfig quest = QuestConfig.quest().withPageSize(c.pageSize).withTokenBudget(c.budget).withDenseLayers(0);
+        PagedKvCacheConfig cfg = KvFixtures.config(1, c.kvHeads * c.group, c.kvHeads, c.headDim, c.context + 1, quest);
+        long seed = rnd.nextLong();
+        try (PagedKvCache java = new PagedKvCache(cfg, pool, new JavaAttentionKernel()); PagedKvCache fast = new PagedKvCache(cfg, pool, nat)) {
+            KvFixtures.fill(java, new SplittableRandom(seed), c.context);
+            KvFixtures.fill(fast, new SplittableRandom(seed), c.context);
+            for (int h = 0; h < c.kvHeads; h++) {
+                HeadPages a = java.pages(0, h);
+                HeadPages b = fast.pages(0, h);
+                assertEquals(prefix(a.keysView(), (long) c.context * c.headDim * 2), prefix(b.keysView(), (long) c.context * c.headDim * 2), c + " keys");
+                assertEquals(prefix(a.valuesView(), (long) c.context * c.headDim * 2), prefix(b.valuesView(), (long) c.context * c.headDim * 2), c + " values");
+                int pages = (c.context + c.pageSize - 1) / c.pageSize;
+                assertEquals(prefix(a.bounds(), (long) pages * c.headDim * 4), prefix(b.bounds(), (long) pages * c.headDim * 4), c + " bounds");
+                assertEquals(prefix(a.keyMinView(), (long) pages * c.headDim * 4), prefix(b.keyMinView(), (long) pages * c.headDim * 4), c + " min");
+                float[] q = KvFixtures.random(rnd, c.group * c.headDim, 3);
+                for (boolean shared : new boolean[] {true, false}) {
+                    float[] sa = new float[c.group * pages];
+                    float[] sb = new float[c.group * pages];
+                    new JavaAttentionKernel().score(a, pages, q, 0, c.group, shared, sa, 0);
+                    nat.score(b, pages, q, 0, c.group, shared, sb, 0);
+                    for (int i = 0; i < sa.length; i++) {
+                        assertTrue(sa[i] == sb[i], c + " score " + i + ": " + sa[i] + " vs " + sb[i]);
+                    }
+                }
+            }
+            int qDim = cfg.heads() * c.headDim;
+            float[] q = KvFixtures.random(rnd, qDim, 3);
+            for (QuestConfig.Attention mode : QuestConfig.Attention.values()) {
+                float[] oa = new float[qDim];
+                float[] ob = new float[qDim];
+                java.attend(0, c.context - 1, 1, q, oa, mode);
+                fast.attend(0, c.context - 1, 1, q, ob, mode);
+                double diff = KvFixtures.maxAbsDiff(oa, ob);
+                assertTrue(diff < TOLERANCE, c + " " + mode + " decode diff " + diff);
+                assertEquals(java.lastStepStats().tokensAttended(), fast.lastStepStats().tokensAttended(), c + " " + mode);
+            }
+            int n = Math.min(c.context, 1 + rnd.nextInt(40));
+            float[] qp = KvFixtures.random(rnd, n * qDim, 2);
+            float[] pa = new float[qp.length];
+            float[] pb = new float[qp.length];
+            java.attend(0, c.context - n, n, qp, pa);
+            fast.attend(0, c.context - n, n, qp, pb);
+            double diff = KvFixtures.maxAbsDiff(pa, pb);
+            assertTrue(diff < TOLERANCE, c + " prefill of " + n + " diff " + diff);
+        }
+    }
+
+    private static ByteBuffer prefix(ByteBuffer b, long bytes) {
+        ByteBuffer d = b.duplicate();
+        d.position(0).limit((int) bytes);
+        return d.slice();
+    }
+
+    @Test
+    void agreeOnRandomShapes() {
+        AttentionKernel nat = AttentionKernels.nativeOrNull();
+        Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
+        int[] dims = {8, 16, 24, 40, 64, 80, 96, 128, 200, 256};
+        int[] pageSizes = {8, 16, 32, 64};
+        SplittableRandom rnd = new SplittableRandom(53);
+        try (Parallel pool = new Parallel(2)) {
+            for (int i = 0; i < 48; i++) {
+                int d = dims[i % dims.length];
+                int p = pageSizes[(i / 3) % pageSizes.length];
+                int group = 1 + i % 8;
+                int kvHeads = 1 + rnd.nextInt(d >= 128 ? 1 : 2);
+                int context = i < 4 ? 1 + i : 1 + rnd.nextInt(i % 5 == 0 ? 6000 : 1500);
+                int budget = 2 * p * (1 + rnd.nextInt(12));
+                check(new Case(d, p, group, kvHeads, context, budget), rnd, pool, nat);
+            }
+        }
+    }
+
+    @Test
+    void agreeAt64kTokens() {
+        AttentionKernel nat = AttentionKernels.nativeOrNull();
+        Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
+        try (Parallel pool = new Parallel(2)) {
+            check(new Case(64, 16, 3, 1, 65536, 2048), new SplittableRandom(59), pool, nat);
+        }
+    }
+}

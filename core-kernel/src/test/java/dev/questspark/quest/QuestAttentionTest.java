@@ -1,0 +1,164 @@
+package dev.questspark.quest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.questspark.kernel.Parallel;
+import dev.questspark.model.AttentionStats;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Quest decode steps: equal to dense at full budget, and attention over exactly the pages a brute-force top-k picks. */
+class QuestAttentionTest {
+    @Test
+    void budgetCoveringTheContextEqualsDense() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        try (Parallel pool = new Parallel(2)) {
+            for (AttentionKernel kernel : KvFixtures.kernels()) {
+                PagedKvCacheConfig cfg = KvFixtures.config(3, 8, 2, 64, 1200,
+                        QuestConfig.quest().withTokenBudget(1024).withDenseLayers(0));
+                try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
+                    KvFixtures.fill(cache, rnd, 1000);
+                    for (int layer = 0; layer < 3; layer++) {
+                        float[] q = KvFixtures.random(rnd, 8 * 64, 2);
+                        float[] quest = new float[q.length];
+                        float[] dense = new float[q.length];
+                        cache.attend(layer, 999, 1, q, quest);
+                        cache.attend(layer, 999, 1, q, dense, QuestConfig.Attention.DENSE);
+                        assertTrue(KvFixtures.maxAbsDiff(quest, dense) < 1e-5, kernel.name());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gatherOverEveryPageEqualsDenseRange() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        try (Parallel pool = new Parallel(1)) {
+            for (AttentionKernel kernel : KvFixtures.kernels()) {
+                PagedKvCacheConfig cfg = KvFixtures.config(1, 4, 1, 96, 3000, QuestConfig.quest().withPageSize(32));
+                try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
+                    KvFixtures.fill(cache, rnd, 2777);
+                    HeadPages hp = cache.pages(0, 0);
+                    int pages = (2777 + 31) / 32;
+                    float[] q = KvFixtures.random(rnd, 4 * 96, 2);
+                    int size = AttentionKernel.stateSize(4, 96);
+                    float[] a = new float[size];
+                    float[] b = new float[size];
+                    kernel.attendPages(hp, 2777, null, 0, 0, pages, q, 0, 4, a, 0);
+                    kernel.attendPages(hp, 2777, IntStream.range(0, pages).toArray(), 0, 0, pages, q, 0, 4, b, 0);
+                    float[] outA = new float[4 * 96];
+                    float[] outB = new float[4 * 96];
+                    kernel.merge(a, 0, 1, 4, 96, outA, 0);
+                    kernel.merge(b, 0, 1, 4, 96, outB, 0);
+                    assertTrue(KvFixtures.maxAbsDiff(outA, outB) < 1e-5, kernel.name());
+                }
+            }
+        }
+    }
+
+    /** The pages a brute-force sort of the Java kernel's scores selects for each query head. */
+    private static boolean[][] expectedPages(PagedKvCache cache, int layer, int context, float[] q) {
+        PagedKvCacheConfig c = cache.config();
+        int p = c.quest().pageSize();
+        int g = c.groupSize();
+        int lastPage = (context - 1) / p;
+        int keep = c.quest().budgetPages() - 1;
+        boolean shared = c.quest().gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
+        boolean[][] allowed = new boolean[c.heads()][lastPage + 1];
+        JavaAttentionKernel java = new JavaAttentionKernel();
+        for (int kv = 0; kv < c.kvHeads(); kv++) {
+            float[] scores = new float[g * lastPage];
+            java.score(cache.pages(layer, kv), lastPage, q, kv * g * c.headDim(), g, shared, scores, 0);
+            for (int r = 0; r < g; r++) {
+                int row = shared ? 0 : r;
+                Integer[] idx = IntStream.range(0, lastPage).boxed().toArray(Integer[]::new);
+                Comparator<Integer> byScore = Comparator.comparingDouble(i -> scores[row * lastPage + i] + 0.0);
+                Arrays.sort(idx, byScore.reversed().thenComparingInt(i -> i));
+                for (int i = 0; i < keep; i++) {
+                    allowed[kv * g + r][idx[i]] = true;
+                }
+                allowed[kv * g + r][lastPage] = true;
+            }
+        }
+        return allowed;
+    }
+
+    @Test
+    void questAttendsExactlyTheTopPages() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        int[][] shapes = {{9, 3, 64, 16, 256}, {4, 4, 32, 8, 64}, {8, 1, 16, 32, 128}, {2, 1, 128, 64, 512}};
+        try (Parallel pool = new Parallel(2)) {
+            for (AttentionKernel kernel : KvFixtures.kernels()) {
+                for (QuestConfig.GqaPolicy policy : QuestConfig.GqaPolicy.values()) {
+                    for (int[] s : shapes) {
+                        QuestConfig quest = QuestConfig.quest().withPageSize(s[3]).withTokenBudget(s[4]).withDenseLayers(1)
+                                .withGqaPolicy(policy);
+                        PagedKvCacheConfig cfg = KvFixtures.config(2, s[0], s[1], s[2], 3200, quest);
+                        try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
+                            int context = s[4] + 1 + rnd.nextInt(2500);
+                            KvFixtures.fill(cache, rnd, context);
+                            float[] q = KvFixtures.random(rnd, s[0] * s[2], 3);
+                            float[] out = new float[q.length];
+                            cache.attend(1, context - 1, 1, q, out);
+                            double[] ref = KvFixtures.reference(cache, 1, context - 1, 1, q, expectedPages(cache, 1, context, q));
+                            double diff = KvFixtures.maxAbsDiff(out, ref);
+                            String what = kernel.name() + " " + policy + " " + Arrays.toString(s) + " context " + context;
+                            assertTrue(diff < 1e-5, what + " diff " + diff);
+                            AttentionStats step = cache.lastStepStats();
+                            int units = policy == QuestConfig.GqaPolicy.SHARED ? s[1] : s[0];
+                            int lastPage = (context - 1) / s[3];
+                            assertEquals((long) lastPage * units, step.pagesScored(), what);
+                            assertEquals((long) quest.budgetPages() * units, step.pagesSelected(), what);
+                            long tokens = (long) units * ((quest.budgetPages() - 1) * s[3] + context - lastPage * s[3]);
+                            assertEquals(tokens, step.tokensAttended(), what);
+                            assertEquals((long) s[1] * context * s[2] * 4, step.kvBytesDense(), what);
+                            if (policy == QuestConfig.GqaPolicy.SHARED) {
+                                assertTrue(step.kvBytesRead() < step.kvBytesDense(), what);
+                            }
+                            cache.attend(0, context - 1, 1, q, out);
+                            assertEquals(0, cache.lastStepStats().pagesScored(), "dense layer scores nothing");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void scoresBoundEveryKeyOfThePage() {
+        SplittableRandom rnd = new SplittableRandom(37);
+        try (Parallel pool = new Parallel(1)) {
+            for (AttentionKernel kernel : KvFixtures.kernels()) {
+                PagedKvCacheConfig cfg = KvFixtures.config(1, 3, 1, 40, 900, QuestConfig.quest());
+                try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
+                    KvFixtures.fill(cache, rnd, 800);
+                    HeadPages hp = cache.pages(0, 0);
+                    float[] q = KvFixtures.random(rnd, 3 * 40, 4);
+                    float[] scores = new float[3 * 50];
+                    kernel.score(hp, 50, q, 0, 3, false, scores, 0);
+                    float[] shared = new float[50];
+                    kernel.score(hp, 50, q, 0, 3, true, shared, 0);
+                    for (int page = 0; page < 50; page++) {
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int r = 0; r < 3; r++) {
+                            max = Math.max(max, scores[r * 50 + page]);
+                            for (int t = page * 16; t < page * 16 + 16; t++) {
+                                double dot = 0;
+                                for (int ch = 0; ch < 40; ch++) {
+                                    dot += (double) q[r * 40 + ch] * hp.key(t, ch);
+                                }
+                                assertTrue(scores[r * 50 + page] >= dot - 1e-4, kernel.name() + " page " + page);
+                            }
+                        }
+                        assertEquals(max, shared[page], kernel.name());
+                    }
+                }
+            }
+        }
+    }
+}
