@@ -64,15 +64,25 @@ final class Outputs {
         return new long[]{r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)};
     }
 
-    /** A header and a few rows of the given columns from the written files, long texts shortened. */
+    /**
+     * A header and a few rows of the given columns from the written files, long texts shortened; the last column
+     * (the generated text) shows the row's error instead when it has none.
+     */
     static List<List<String>> sample(SparkSession spark, String output, String orderBy, String... columns) {
         List<List<String>> out = new ArrayList<>();
         out.add(Arrays.asList(columns));
         Column[] cols = Arrays.stream(columns).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-        for (Row r : spark.read().parquet(output).orderBy(orderBy).select(cols).takeAsList(SAMPLE_ROWS)) {
+        Dataset<Row> written = spark.read().parquet(output).orderBy(orderBy);
+        Column[] withError = Arrays.copyOf(cols, cols.length + 1);
+        withError[cols.length] = col(OutputColumns.ERROR);
+        for (Row r : written.select(withError).takeAsList(SAMPLE_ROWS)) {
             List<String> values = new ArrayList<>();
             for (int i = 0; i < columns.length; i++) {
-                values.add(shorten(r.isNullAt(i) ? "" : String.valueOf(r.get(i))));
+                String v = r.isNullAt(i) ? "" : String.valueOf(r.get(i));
+                if (i == columns.length - 1 && r.isNullAt(i) && !r.isNullAt(columns.length)) {
+                    v = "(" + r.getString(columns.length) + ")";
+                }
+                values.add(shorten(v));
             }
             out.add(values);
         }
