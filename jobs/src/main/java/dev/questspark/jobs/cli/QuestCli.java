@@ -116,7 +116,7 @@ public final class QuestCli {
 
     static String overview() {
         StringBuilder sb = new StringBuilder("usage: bin/quest <command> [flags]\n\ncommands:\n");
-        COMMANDS.values().forEach(c -> sb.append(String.format("  %-12s %s%n", c.name(), c.summary())));
+        COMMANDS.values().forEach(c -> sb.append(String.format("  %-16s %s%n", c.name(), c.summary())));
         sb.append("\nbin/quest <command> --help lists the command's flags and their defaults.\n")
                 .append("Defaults come from conf/quest-defaults.properties, then spark.quest.* Spark conf keys, then flags.\n");
         return sb.toString();
