@@ -1,0 +1,85 @@
+package dev.questspark.eval;
+
+import dev.questspark.engine.Engine;
+import dev.questspark.model.AttentionStats;
+import dev.questspark.quest.QuestConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Passkey retrieval over a grid of lengths, depths and seeded trials. Every cell's prompt is prefilled once per page
+ * size and answered greedily under each attention setting of that page size, so all settings see the same prompt
+ * and the same dense first token.
+ */
+public final class PasskeyEval {
+    /**
+     * @param lengths      prompt lengths in tokens
+     * @param depths       key positions as fractions of the filler
+     * @param trials       seeded prompts per (length, depth)
+     * @param settings     attention settings (dense and Quest budgets x page sizes)
+     * @param answerTokens greedy tokens generated per answer
+     * @param seed         base seed of the keys
+     */
+    public record Grid(List<Integer> lengths, List<Double> depths, int trials, List<QuestConfig> settings, int answerTokens,
+                       long seed) {
+        public int cells() {
+            return lengths.size() * depths.size() * trials;
+        }
+    }
+
+    private PasskeyEval() {}
+
+    /** The key of one cell: a function of the base seed and the cell only, so reruns and subsets agree. */
+    public static String key(long seed, int length, int depthIndex, int trial) {
+        long s = seed;
+        for (long v : new long[] {length, depthIndex, trial}) {
+            s = s * 1_000_003L + v;
+        }
+        return PasskeyPrompts.key(s);
+    }
+
+    public static List<PasskeyRow> run(Engine engine, Grid grid, Consumer<PasskeyRow> progress) {
+        PasskeyPrompts prompts = new PasskeyPrompts(engine.tokenizer());
+        Map<Integer, List<QuestConfig>> byPage = byPageSize(grid.settings());
+        List<PasskeyRow> rows = new ArrayList<>();
+        for (int length : grid.lengths()) {
+            for (int d = 0; d < grid.depths().size(); d++) {
+                for (int trial = 0; trial < grid.trials(); trial++) {
+                    PasskeyPrompt prompt = prompts.build(length, grid.depths().get(d), key(grid.seed(), length, d, trial));
+                    for (Map.Entry<Integer, List<QuestConfig>> group : byPage.entrySet()) {
+                        try (SharedPrefill prefill = new SharedPrefill(engine, prompt.tokens(), group.getKey(), grid.answerTokens())) {
+                            for (QuestConfig q : group.getValue()) {
+                                PasskeyRow row = answer(engine, prefill, prompt, trial, q, grid.answerTokens());
+                                rows.add(row);
+                                progress.accept(row);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static PasskeyRow answer(Engine engine, SharedPrefill prefill, PasskeyPrompt prompt, int trial, QuestConfig q, int answerTokens) {
+        AttentionStats before = prefill.stats();
+        int[] tokens = prefill.greedy(q, answerTokens, engine.tokenizer());
+        AttentionUse use = AttentionUse.between(before, prefill.stats());
+        String answer = engine.tokenizer().decode(tokens);
+        return new PasskeyRow(prompt.tokens().length, prompt.depth(), trial, q.attention().configName(), AttentionSettings.budget(q),
+                q.pageSize(), PasskeyPrompts.correct(answer, prompt.key()), prompt.key(), answer, use.tokensAttended(),
+                use.kvBytesRead(), use.kvBytesDense());
+    }
+
+    /** Settings grouped by page size, in first-seen order (dense rides with the page size it names). */
+    static Map<Integer, List<QuestConfig>> byPageSize(List<QuestConfig> settings) {
+        Map<Integer, List<QuestConfig>> out = new LinkedHashMap<>();
+        for (QuestConfig q : settings) {
+            out.computeIfAbsent(q.pageSize(), k -> new ArrayList<>()).add(q);
+        }
+        return out;
+    }
+}
