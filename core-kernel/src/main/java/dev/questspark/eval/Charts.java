@@ -15,8 +15,12 @@ import javax.imageio.ImageIO;
 
 /** PNG line charts and heat maps drawn with java.awt (headless), so the report needs no chart library. */
 public final class Charts {
-    /** One line: points (x[i], y[i]); NaN values leave a gap. */
-    public record Series(String name, double[] x, double[] y) {}
+    /** One line: points (x[i], y[i]); NaN values leave a gap. Dashed lines mark references (dense). */
+    public record Series(String name, double[] x, double[] y, boolean dashed) {
+        public Series(String name, double[] x, double[] y) {
+            this(name, x, y, false);
+        }
+    }
 
     private static final int W = 900;
     private static final int H = 540;
@@ -33,13 +37,19 @@ public final class Charts {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** A line chart; logX plots x on a base-2 log scale (contexts, budgets). */
+    /** A line chart; logX plots x on a base-2 log scale (contexts, budgets); the y axis fits the values. */
     public static void line(Path png, String title, String xLabel, String yLabel, List<Series> series, boolean logX) throws IOException {
-        double[] xr = range(series, true, logX);
         double[] yr = range(series, false, false);
         if (yr[0] > 0 && yr[0] < 0.5 * yr[1]) {
             yr[0] = 0; // start at zero unless the values sit in a narrow band far from it
         }
+        line(png, title, xLabel, yLabel, series, logX, yr);
+    }
+
+    /** A line chart with a fixed y range {min, max} (for shares: 0 to 1). */
+    public static void line(Path png, String title, String xLabel, String yLabel, List<Series> series, boolean logX, double[] yr)
+            throws IOException {
+        double[] xr = range(series, true, logX);
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img, title);
         int pw = W - LEFT - RIGHT;
@@ -64,7 +74,8 @@ public final class Charts {
         for (int s = 0; s < series.size(); s++) {
             Series se = series.get(s);
             g.setColor(PALETTE[s % PALETTE.length]);
-            g.setStroke(new BasicStroke(2.2f));
+            g.setStroke(se.dashed() ? new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f)
+                    : new BasicStroke(2.2f));
             int px = -1;
             int py = -1;
             for (int i = 0; i < se.x().length; i++) {
@@ -81,7 +92,7 @@ public final class Charts {
                 px = x;
                 py = y;
             }
-            g.fillRect(W - RIGHT + 15, TOP + 10 + s * 20, 14, 10);
+            g.drawLine(W - RIGHT + 10, TOP + 15 + s * 20, W - RIGHT + 30, TOP + 15 + s * 20);
             g.setColor(Color.BLACK);
             g.drawString(se.name(), W - RIGHT + 35, TOP + 20 + s * 20);
         }

@@ -92,7 +92,7 @@ public final class EvalRun {
             }
         }
         seconds[4] = lap(t);
-        return new EvalResults(plan, preset, info, command, started, MachineInfo.describe(), passkey, ppl, agreement, speed, notes,
+        return new EvalResults(plan, preset, Set.copyOf(sections), info, command, started, MachineInfo.describe(), passkey, ppl, agreement, speed, notes,
                 seconds);
     }
 

@@ -16,12 +16,21 @@ public final class MachineInfo {
         List<String> out = new ArrayList<>();
         out.add("CPU: " + procField("/proc/cpuinfo", "model name", "unknown") + " (" + Runtime.getRuntime().availableProcessors()
                 + " processors available to the JVM)");
-        out.add("Memory: " + procField("/proc/meminfo", "MemTotal", "unknown"));
+        out.add("Memory: " + memory());
         out.add("OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         out.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         out.add("Native kernel: " + (NativeLibrary.isLoaded() ? "loaded, ISA " + NativeLibrary.isa()
                 : "not loaded (" + NativeLibrary.failure() + "), Java twins"));
         return out;
+    }
+
+    private static String memory() {
+        String kb = procField("/proc/meminfo", "MemTotal", "");
+        try {
+            return String.format(java.util.Locale.ROOT, "%.1f GiB", Long.parseLong(kb.replace("kB", "").trim()) / 1048576.0);
+        } catch (NumberFormatException e) {
+            return kb.isEmpty() ? "unknown" : kb;
+        }
     }
 
     private static String procField(String file, String key, String fallback) {

@@ -2,6 +2,7 @@ package dev.questspark.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.engine.DecoderSession;
@@ -46,6 +47,15 @@ class PasskeyEvalTest {
             assertArrayEquals(expected, first);
             assertArrayEquals(first, again, "going back to the prompt after a Quest answer restores the dense answer");
             assertEquals(first[0], quest[0], "the first answer token comes from the dense prefill");
+        }
+    }
+
+    @Test
+    void aFilledCacheKeepsItsPageSize() {
+        try (SharedPrefill prefill = new SharedPrefill(engine, new int[] {1, 2, 3}, 16, 4)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> prefill.use(QuestConfig.quest().withPageSize(8).withTokenBudget(64)));
+            assertTrue(e.getMessage().contains("page size"), e.getMessage());
         }
     }
 
