@@ -16,9 +16,31 @@ import java.util.Set;
  * (set by the launcher) followed by the flags.
  */
 public final class EvalMain {
+    static final String USAGE = "usage: eval [--quick] [--model PATH] [--docs DIR] [--text PATH] [--corpus DIR] [--llamacpp DIR] "
+            + "[--sections " + String.join(",", EvalRun.SECTIONS) + "] [--threads N] [--lengths L,..] [--depths D,..] [--trials N] "
+            + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..]";
+
     private EvalMain() {}
 
+    /** A parsed command line: the plan, the sections to run, threads of the accuracy sections, the docs folder. */
+    public record Options(EvalPlan plan, String preset, Set<String> sections, int threads, Path docs) {}
+
     public static void main(String[] args) throws IOException {
+        String command = (System.getProperty("quest.eval.command", "bin/quest eval") + " " + String.join(" ", args)).strip();
+        Options o = parse(args);
+        execute(o, command);
+        System.out.println("wrote " + o.docs().resolve("RESULTS.md") + " and " + o.docs().resolve("results"));
+    }
+
+    /** Runs the evaluation and writes the report (RESULTS.md, results/*.png and *.csv under the docs folder). */
+    public static EvalResults execute(Options o, String command) throws IOException {
+        EvalResults results = EvalRun.run(o.plan(), o.preset(), o.sections(), command, o.threads());
+        ResultsReport.write(results, o.docs());
+        return results;
+    }
+
+    /** Parses the flags listed in the class comment; paths default to the project's (system property quest.home). */
+    public static Options parse(String[] args) {
         Path home = Path.of(System.getProperty("quest.home", "."));
         Path model = home.resolve("models/SmolLM2-135M-Instruct.Q4_1.gguf");
         Path docs = home.resolve("docs");
@@ -48,15 +70,11 @@ public final class EvalMain {
                 case "--page-sizes" -> overrides[4] = list(value(args, ++i, a));
                 case "--speed-contexts" -> overrides[5] = list(value(args, ++i, a));
                 case "--speed-threads" -> overrides[6] = list(value(args, ++i, a));
-                default -> usage("unknown flag " + a);
+                default -> throw new IllegalArgumentException("unknown flag " + a + "; " + USAGE);
             }
         }
         EvalPlan plan = quick ? EvalPlan.quick(model, text, corpus, llama) : EvalPlan.full(model, text, corpus, llama);
-        plan = override(plan, overrides);
-        String command = (System.getProperty("quest.eval.command", "bin/quest eval") + " " + String.join(" ", args)).strip();
-        EvalResults results = EvalRun.run(plan, quick ? "quick" : "full", sections, command, threads);
-        Path md = ResultsReport.write(results, docs);
-        System.out.println("wrote " + md + " and " + docs.resolve("results"));
+        return new Options(override(plan, overrides), quick ? "quick" : "full", sections, threads, docs);
     }
 
     static EvalPlan override(EvalPlan p, String[][] o) {
@@ -65,14 +83,14 @@ public final class EvalMain {
                 o[4] == null ? p.pageSizes() : ints(o[4]), p.answerTokens(), p.seed(), p.pplText(), p.pplTokens(), p.pplPageSizes(),
                 p.corpus(), p.agreementDocTokens(), p.agreementTokens(), o[5] == null ? p.speedContexts() : ints(o[5]),
                 o[6] == null ? p.speedThreads() : ints(o[6]), o[3] == null ? p.speedBudgets() : ints(o[3]), p.speedDecodeTokens(),
-                p.llamaCppDir(), p.llamaCppRepeats());
+                p.llamaCppDir(), p.llamaCppRepeats(), p.adaptiveBudgets());
     }
 
     private static Set<String> sections(String v) {
         Set<String> out = new LinkedHashSet<>(Arrays.asList(list(v)));
         for (String s : out) {
             if (!EvalRun.SECTIONS.contains(s)) {
-                usage("unknown section " + s + "; sections are " + String.join(",", EvalRun.SECTIONS));
+                throw new IllegalArgumentException("unknown section " + s + "; sections are " + String.join(",", EvalRun.SECTIONS));
             }
         }
         return out;
@@ -92,16 +110,8 @@ public final class EvalMain {
 
     private static String value(String[] args, int i, String flag) {
         if (i >= args.length) {
-            usage(flag + " needs a value");
+            throw new IllegalArgumentException(flag + " needs a value; " + USAGE);
         }
         return args[i];
-    }
-
-    private static void usage(String problem) {
-        System.err.println("eval: " + problem);
-        System.err.println("usage: eval [--quick] [--model PATH] [--docs DIR] [--text PATH] [--corpus DIR] [--llamacpp DIR] "
-                + "[--sections " + String.join(",", EvalRun.SECTIONS) + "] [--threads N] [--lengths L,..] [--depths D,..] [--trials N] "
-                + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..]");
-        System.exit(2);
     }
 }

@@ -42,7 +42,7 @@ public final class EvalRun {
             long t = System.nanoTime();
             if (sections.contains("passkey")) {
                 PasskeyEval.Grid grid = new PasskeyEval.Grid(plan.passkeyLengths(), plan.passkeyDepths(), plan.passkeyTrials(),
-                        plan.passkeySettings(), plan.answerTokens(), plan.seed());
+                        plan.passkeySettings(), plan.answerTokens(), plan.seed(), plan.passkeyAdaptive());
                 passkey = PasskeyEval.run(engine, grid, row -> LOG.info("passkey {} depth {} trial {} {} b{} p{}: {} ('{}')", row.length(),
                         row.depth(), row.trial(), row.attention(), row.budget(), row.pageSize(), row.correct() ? "correct" : "wrong",
                         row.answer().strip()));
@@ -55,6 +55,11 @@ public final class EvalRun {
                     PerplexityRow row = PerplexityEval.run(engine, plan.pplText().getFileName().toString(), tokens, q);
                     LOG.info("perplexity {} b{} p{}: {} over {} tokens", row.attention(), row.budget(), row.pageSize(), row.perplexity(),
                             row.predicted());
+                    ppl.add(row);
+                }
+                for (AdaptiveBudget a : plan.pplAdaptive(tokens.length)) {
+                    PerplexityRow row = PerplexityEval.run(engine, plan.pplText().getFileName().toString(), tokens, a);
+                    LOG.info("perplexity {}: {} over {} tokens", row.attention(), row.perplexity(), row.predicted());
                     ppl.add(row);
                 }
             }

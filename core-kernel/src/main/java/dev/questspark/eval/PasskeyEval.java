@@ -22,9 +22,14 @@ public final class PasskeyEval {
      * @param settings     attention settings (dense and Quest budgets x page sizes)
      * @param answerTokens greedy tokens generated per answer
      * @param seed         base seed of the keys
+     * @param adaptive     adaptive budgets, each answered at the budget it gives the cell's prompt length
      */
     public record Grid(List<Integer> lengths, List<Double> depths, int trials, List<QuestConfig> settings, int answerTokens,
-                       long seed) {
+                       long seed, List<AdaptiveBudget> adaptive) {
+        public Grid(List<Integer> lengths, List<Double> depths, int trials, List<QuestConfig> settings, int answerTokens, long seed) {
+            this(lengths, depths, trials, settings, answerTokens, seed, List.of());
+        }
+
         public int cells() {
             return lengths.size() * depths.size() * trials;
         }
@@ -43,16 +48,22 @@ public final class PasskeyEval {
 
     public static List<PasskeyRow> run(Engine engine, Grid grid, Consumer<PasskeyRow> progress) {
         PasskeyPrompts prompts = new PasskeyPrompts(engine.tokenizer());
-        Map<Integer, List<QuestConfig>> byPage = byPageSize(grid.settings());
         List<PasskeyRow> rows = new ArrayList<>();
         for (int length : grid.lengths()) {
+            Map<Integer, List<Labeled>> byPage = new LinkedHashMap<>();
+            for (QuestConfig q : grid.settings()) {
+                byPage.computeIfAbsent(q.pageSize(), k -> new ArrayList<>()).add(new Labeled(q.attention().configName(), q));
+            }
+            for (AdaptiveBudget a : grid.adaptive()) {
+                byPage.computeIfAbsent(a.pageSize(), k -> new ArrayList<>()).add(new Labeled(a.label(), a.at(length)));
+            }
             for (int d = 0; d < grid.depths().size(); d++) {
                 for (int trial = 0; trial < grid.trials(); trial++) {
                     PasskeyPrompt prompt = prompts.build(length, grid.depths().get(d), key(grid.seed(), length, d, trial));
-                    for (Map.Entry<Integer, List<QuestConfig>> group : byPage.entrySet()) {
+                    for (Map.Entry<Integer, List<Labeled>> group : byPage.entrySet()) {
                         try (SharedPrefill prefill = new SharedPrefill(engine, prompt.tokens(), group.getKey(), grid.answerTokens())) {
-                            for (QuestConfig q : group.getValue()) {
-                                PasskeyRow row = answer(engine, prefill, prompt, trial, q, grid.answerTokens());
+                            for (Labeled l : group.getValue()) {
+                                PasskeyRow row = answer(engine, prefill, prompt, trial, l, grid.answerTokens());
                                 rows.add(row);
                                 progress.accept(row);
                             }
@@ -64,14 +75,18 @@ public final class PasskeyEval {
         return rows;
     }
 
-    private static PasskeyRow answer(Engine engine, SharedPrefill prefill, PasskeyPrompt prompt, int trial, QuestConfig q, int answerTokens) {
+    /** A setting and the attention name its rows carry. */
+    private record Labeled(String attention, QuestConfig quest) {}
+
+    private static PasskeyRow answer(Engine engine, SharedPrefill prefill, PasskeyPrompt prompt, int trial, Labeled l, int answerTokens) {
+        QuestConfig q = l.quest();
         AttentionStats before = prefill.stats();
         int[] tokens = prefill.greedy(q, answerTokens, engine.tokenizer());
         AttentionUse use = AttentionUse.between(before, prefill.stats());
         String answer = engine.tokenizer().decode(tokens);
-        return new PasskeyRow(prompt.tokens().length, prompt.depth(), trial, q.attention().configName(), AttentionSettings.budget(q),
-                q.pageSize(), PasskeyPrompts.correct(answer, prompt.key()), prompt.key(), answer, use.tokensAttended(),
-                use.kvBytesRead(), use.kvBytesDense());
+        return new PasskeyRow(prompt.tokens().length, prompt.depth(), trial, l.attention(), AttentionSettings.budget(q), q.pageSize(),
+                PasskeyPrompts.correct(answer, prompt.key()), prompt.key(), answer, use.steps(), use.tokensAttended(), use.kvBytesRead(),
+                use.kvBytesDense());
     }
 
     /** Settings grouped by page size, in first-seen order (dense rides with the page size it names). */

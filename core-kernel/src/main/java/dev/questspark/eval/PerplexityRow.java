@@ -5,10 +5,11 @@ package dev.questspark.eval;
  *
  * @param predicted tokens scored (all but the first)
  * @param meanNll   mean negative log-likelihood in nats per predicted token
+ * @param budget    the token budget (0 for dense; for an adaptive budget, its ceiling)
  */
 public record PerplexityRow(String text, int predicted, String attention, int budget, int pageSize, double meanNll,
-                            long tokensAttended, long kvBytesRead, long kvBytesDense) {
-    public static final String CSV_HEADER = "text,predicted_tokens,attention,budget,page_size,mean_nll,perplexity,tokens_attended,"
+                            long steps, long tokensAttended, long kvBytesRead, long kvBytesDense) {
+    public static final String CSV_HEADER = "text,predicted_tokens,attention,budget,page_size,mean_nll,perplexity,steps,tokens_attended,"
             + "kv_bytes_read,kv_bytes_dense";
 
     public double perplexity() {
@@ -17,6 +18,6 @@ public record PerplexityRow(String text, int predicted, String attention, int bu
 
     public String toCsv() {
         return Csv.quote(text) + "," + predicted + "," + attention + "," + budget + "," + pageSize + "," + meanNll + ","
-                + perplexity() + "," + tokensAttended + "," + kvBytesRead + "," + kvBytesDense;
+                + perplexity() + "," + steps + "," + tokensAttended + "," + kvBytesRead + "," + kvBytesDense;
     }
 }

@@ -120,7 +120,10 @@ public final class ResultsReport {
         List<Integer> lengths = distinct(r.passkey().stream().map(PasskeyRow::length).toList());
         line("## Passkey retrieval");
         line("");
-        line("Accuracy (share of answers containing the key) per setting and prompt length; n = answers per cell.");
+        line("Accuracy (share of answers containing the key) per setting and prompt length; n = answers per cell. Tokens attended "
+                + "are averaged over every layer (dense layers included) and KV head of the answers' decode steps. An adaptive row "
+                + "(budget = fraction x context, rounded up to pages) spends on average what the fixed budget it was matched to spends "
+                + "over these lengths.");
         line("");
         StringBuilder head = new StringBuilder("| setting | page size | budget |");
         StringBuilder rule = new StringBuilder("| --- | --- | --- |");
@@ -128,29 +131,34 @@ public final class ResultsReport {
             head.append(' ').append(len).append(" |");
             rule.append(" --- |");
         }
-        line(head.append(" KV read vs dense |").toString());
-        line(rule.append(" --- |").toString());
+        line(head.append(" tokens attended per head-step | KV read vs dense |").toString());
+        line(rule.append(" --- | --- |").toString());
         for (String key : settingKeys(r.passkey().stream().map(x -> new SettingKey(x.attention(), x.budget(), x.pageSize())).toList())) {
             List<PasskeyRow> rows = r.passkey().stream().filter(x -> key(x.attention(), x.budget(), x.pageSize()).equals(key)).toList();
             PasskeyRow any = rows.get(0);
-            StringBuilder row = new StringBuilder("| " + any.attention() + " | " + any.pageSize() + " | " + budgetText(any.budget()) + " |");
+            StringBuilder row = new StringBuilder("| " + any.attention() + " | " + any.pageSize() + " | "
+                    + budgetText(any.attention(), any.budget()) + " |");
             for (int len : lengths) {
                 List<PasskeyRow> cell = rows.stream().filter(x -> x.length() == len).toList();
                 row.append(' ').append(pct(accuracy(cell))).append(" (n=").append(cell.size()).append(") |");
             }
             long read = rows.stream().mapToLong(PasskeyRow::kvBytesRead).sum();
             long dense = rows.stream().mapToLong(PasskeyRow::kvBytesDense).sum();
-            line(row.append(' ').append(fmt3(dense == 0 ? 1 : (double) read / dense)).append(" |").toString());
+            double perStep = rows.stream().mapToLong(PasskeyRow::tokensAttended).sum()
+                    / Math.max(1.0, (double) rows.stream().mapToLong(PasskeyRow::steps).sum() * r.model().kvHeads());
+            line(row.append(' ').append(fmt0(perStep)).append(" | ").append(fmt3(dense == 0 ? 1 : (double) read / dense)).append(" |")
+                    .toString());
         }
         line("");
-        for (int page : distinct(r.passkey().stream().filter(x -> x.budget() > 0).map(PasskeyRow::pageSize).toList())) {
+        for (int page : distinct(r.passkey().stream().filter(x -> x.attention().equals("quest")).map(PasskeyRow::pageSize).toList())) {
             List<Charts.Series> series = new ArrayList<>();
             for (int len : lengths) {
-                List<Integer> budgets = distinct(r.passkey().stream().filter(x -> x.budget() > 0 && x.pageSize() == page)
-                        .map(PasskeyRow::budget).toList());
+                List<Integer> budgets = distinct(r.passkey().stream().filter(x -> x.budget() > 0 && x.pageSize() == page
+                        && x.attention().equals("quest")).map(PasskeyRow::budget).toList());
                 double[] xs = budgets.stream().mapToDouble(Integer::doubleValue).toArray();
                 double[] ys = budgets.stream().mapToDouble(b -> accuracy(r.passkey().stream()
-                        .filter(x -> x.length() == len && x.pageSize() == page && x.budget() == b).toList())).toArray();
+                        .filter(x -> x.length() == len && x.pageSize() == page && x.budget() == b && x.attention().equals("quest")).toList()))
+                        .toArray();
                 series.add(new Charts.Series("quest, " + len + " tokens", xs, ys));
                 double dense = accuracy(r.passkey().stream().filter(x -> x.length() == len && x.budget() == 0).toList());
                 double[] flat = new double[xs.length];
@@ -164,11 +172,12 @@ public final class ResultsReport {
         }
         List<Double> depths = distinctD(r.passkey().stream().map(PasskeyRow::depth).toList());
         heatMap("dense", x -> x.budget() == 0, lengths, depths, "passkey-heatmap-dense.png");
-        int smallest = r.passkey().stream().filter(x -> x.budget() > 0 && x.pageSize() == 16).mapToInt(PasskeyRow::budget).min().orElse(0);
-        int largest = r.passkey().stream().filter(x -> x.budget() > 0 && x.pageSize() == 16).mapToInt(PasskeyRow::budget).max().orElse(0);
+        int smallest = r.passkey().stream().filter(x -> x.attention().equals("quest") && x.pageSize() == 16).mapToInt(PasskeyRow::budget).min().orElse(0);
+        int largest = r.passkey().stream().filter(x -> x.attention().equals("quest") && x.pageSize() == 16).mapToInt(PasskeyRow::budget).max().orElse(0);
         for (int b : new TreeSet<>(List.of(smallest, largest))) {
             if (b > 0) {
-                heatMap("Quest, budget " + b + ", page size 16", x -> x.budget() == b && x.pageSize() == 16, lengths, depths,
+                heatMap("Quest, budget " + b + ", page size 16", x -> x.attention().equals("quest") && x.budget() == b && x.pageSize() == 16,
+                        lengths, depths,
                         "passkey-heatmap-quest-b" + b + "-p16.png");
             }
         }
@@ -196,23 +205,29 @@ public final class ResultsReport {
         }
         line("## Perplexity through the decode path");
         line("");
-        PerplexityRow dense = r.perplexity().stream().filter(x -> x.budget() == 0).findFirst().orElse(null);
-        line("| setting | page size | budget | tokens scored | mean NLL (nats) | perplexity | vs dense | KV read vs dense |");
-        line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        PerplexityRow dense = r.perplexity().stream().filter(x -> x.attention().equals("dense")).findFirst().orElse(null);
+        line("Tokens attended are averaged over every layer (dense layers included) and KV head of all steps. An adaptive row "
+                + "(budget = fraction x position, rounded up to pages, at least two pages) is matched to the fixed budget of about "
+                + "the same average.");
+        line("");
+        line("| setting | page size | budget | tokens scored | mean NLL (nats) | perplexity | vs dense | tokens attended per head-step "
+                + "| KV read vs dense |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (PerplexityRow x : r.perplexity()) {
             String delta = dense == null ? "" : String.format(Locale.ROOT, "%+.2f%%", 100 * (x.perplexity() / dense.perplexity() - 1));
-            line("| " + x.attention() + " | " + x.pageSize() + " | " + budgetText(x.budget()) + " | " + x.predicted() + " | "
-                    + fmt4(x.meanNll()) + " | " + fmt3(x.perplexity()) + " | " + delta + " | "
+            double perStep = x.tokensAttended() / Math.max(1.0, (double) x.steps() * r.model().kvHeads());
+            line("| " + x.attention() + " | " + x.pageSize() + " | " + budgetText(x.attention(), x.budget()) + " | " + x.predicted()
+                    + " | " + fmt4(x.meanNll()) + " | " + fmt3(x.perplexity()) + " | " + delta + " | " + fmt0(perStep) + " | "
                     + fmt3(x.kvBytesDense() == 0 ? 1 : (double) x.kvBytesRead() / x.kvBytesDense()) + " |");
         }
         line("");
         List<Charts.Series> series = new ArrayList<>();
-        for (int page : distinct(r.perplexity().stream().filter(x -> x.budget() > 0).map(PerplexityRow::pageSize).toList())) {
-            List<PerplexityRow> rows = r.perplexity().stream().filter(x -> x.budget() > 0 && x.pageSize() == page).toList();
+        for (int page : distinct(r.perplexity().stream().filter(x -> x.attention().equals("quest")).map(PerplexityRow::pageSize).toList())) {
+            List<PerplexityRow> rows = r.perplexity().stream().filter(x -> x.attention().equals("quest") && x.pageSize() == page).toList();
             double[] xs = rows.stream().mapToDouble(PerplexityRow::budget).toArray();
             series.add(new Charts.Series("quest, page " + page, xs, rows.stream().mapToDouble(PerplexityRow::perplexity).toArray()));
         }
-        double[] budgets = r.perplexity().stream().filter(x -> x.budget() > 0).mapToDouble(PerplexityRow::budget).distinct().sorted()
+        double[] budgets = r.perplexity().stream().filter(x -> x.attention().equals("quest")).mapToDouble(PerplexityRow::budget).distinct().sorted()
                 .toArray();
         if (dense != null && budgets.length > 0) {
             double[] flat = new double[budgets.length];
@@ -249,7 +264,7 @@ public final class ResultsReport {
             double kl = rows.stream().mapToDouble(AgreementRow::meanKl).average().orElse(Double.NaN);
             long read = rows.stream().mapToLong(AgreementRow::kvBytesRead).sum();
             long dense = rows.stream().mapToLong(AgreementRow::kvBytesDense).sum();
-            line("| " + any.attention() + " | " + any.pageSize() + " | " + budgetText(any.budget()) + " | " + rows.size() + " | "
+            line("| " + any.attention() + " | " + any.pageSize() + " | " + budgetText(any.attention(), any.budget()) + " | " + rows.size() + " | "
                     + pct(prefix) + " | " + fmt4(kl) + " | " + fmt3(dense == 0 ? 1 : (double) read / dense) + " |");
             points.computeIfAbsent(any.pageSize(), k -> new ArrayList<>()).add(new double[] {any.budget(), prefix, kl});
         }
@@ -315,12 +330,13 @@ public final class ResultsReport {
     private record SettingKey(String attention, int budget, int pageSize) {}
 
     private static List<String> settingKeys(List<SettingKey> keys) {
-        return keys.stream().sorted((a, b) -> a.budget() == 0 || b.budget() == 0 ? Integer.compare(a.budget(), b.budget())
-                : a.pageSize() != b.pageSize() ? Integer.compare(a.pageSize(), b.pageSize()) : Integer.compare(a.budget(), b.budget()))
-                .map(k -> key(k.attention(), k.budget(), k.pageSize())).distinct().toList();
+        return keys.stream().map(k -> key(k.attention(), k.budget(), k.pageSize())).distinct().sorted().toList();
     }
 
     private static String key(String attention, int budget, int pageSize) {
+        if (attention.startsWith("adaptive")) {
+            return String.format(Locale.ROOT, "2 %s p%02d", attention, pageSize);
+        }
         return budget == 0 ? "0 " + attention : String.format(Locale.ROOT, "1 %s p%02d b%05d", attention, pageSize, budget);
     }
 
@@ -347,6 +363,10 @@ public final class ResultsReport {
 
     private static String budgetText(int budget) {
         return budget == 0 ? "all" : Integer.toString(budget);
+    }
+
+    private static String budgetText(String attention, int budget) {
+        return attention.startsWith("adaptive-f") ? attention.substring("adaptive-f".length()) + " x context" : budgetText(budget);
     }
 
     private static String pct(double v) {

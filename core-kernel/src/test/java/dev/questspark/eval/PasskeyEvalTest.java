@@ -81,4 +81,18 @@ class PasskeyEvalTest {
             assertEquals(PasskeyEval.key(42, dense.length(), dense.depth() == 0 ? 0 : 1, dense.trial()), dense.key());
         }
     }
+
+    @Test
+    void adaptiveBudgetsAnswerAtTheBudgetOfEachLength() {
+        AdaptiveBudget a = new AdaptiveBudget(0.2, 32, 4096, 16);
+        PasskeyEval.Grid grid = new PasskeyEval.Grid(List.of(260, 400), List.of(0.5), 1, List.of(QuestConfig.dense()), 4, 1, List.of(a));
+        List<PasskeyRow> rows = PasskeyEval.run(engine, grid, r -> { });
+        assertEquals(4, rows.size());
+        for (PasskeyRow r : rows.subList(0, 2)) {
+            assertEquals(r == rows.get(0) ? "dense" : a.label(), r.attention());
+        }
+        assertEquals(a.budget(260), rows.get(1).budget());
+        assertEquals(a.budget(400), rows.get(3).budget());
+        assertTrue(rows.get(3).tokensAttended() < rows.get(2).tokensAttended());
+    }
 }

@@ -88,4 +88,16 @@ class PerplexityEvalTest {
         assertTrue(quest.kvBytesRead() < dense.kvBytesRead(), () -> quest + " vs " + dense);
         assertTrue(quest.tokensAttended() < dense.tokensAttended());
     }
+
+    @Test
+    void adaptiveBudgetCoveringTheContextIsDenseAndASmallOneReadsLess() {
+        AdaptiveBudget whole = new AdaptiveBudget(1.0, 16, 4096, 8);
+        PerplexityRow full = PerplexityEval.run(engine, "story", tokens, whole);
+        PerplexityRow dense = PerplexityEval.run(engine, "story", tokens, QuestConfig.dense().withPageSize(8));
+        assertEquals(dense.meanNll(), full.meanNll(), 0.0, "a budget of the whole context is dense at every step");
+        PerplexityRow quarter = PerplexityEval.run(engine, "story", tokens, new AdaptiveBudget(0.25, 16, 4096, 8));
+        assertTrue(quarter.attention().startsWith("adaptive-f0.25"), quarter.attention());
+        assertTrue(quarter.tokensAttended() < full.tokensAttended());
+        assertEquals(full.steps(), quarter.steps());
+    }
 }
