@@ -87,7 +87,7 @@ final class EvalCommand implements Command {
                 options.docs().resolve("RESULTS.md").toAbsolutePath());
         results.notes().forEach(out::println);
         if (f.has("output")) {
-            Path parquet = EvalParquet.write(options.docs().resolve("results"), f.get("output"), f.get("master"), f.conf());
+            Path parquet = EvalParquet.write(options.docs().resolve("results"), f.get("output"), s.get("master"), f.conf());
             out.println("eval: Parquet tables in " + parquet);
         }
         return 0;

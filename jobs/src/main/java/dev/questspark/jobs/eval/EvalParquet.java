@@ -17,7 +17,7 @@ public final class EvalParquet {
 
     /** Writes output/&lt;table&gt; for every CSV table in resultsDir; returns the output folder. */
     public static Path write(Path resultsDir, String output, String master, List<String> conf) {
-        SparkSession.Builder b = SparkSession.builder().appName("quest eval").master(master == null ? "local[1]" : master)
+        SparkSession.Builder b = SparkSession.builder().appName("quest eval").master(master == null || master.isBlank() ? "local[1]" : master)
                 .config("spark.ui.enabled", "false");
         for (String kv : conf) {
             int eq = kv.indexOf('=');
