@@ -17,21 +17,30 @@ public final class AgreementEval {
 
     /** Rows for every setting but dense (the reference) on one prompt. */
     public static List<AgreementRow> run(Engine engine, String promptName, int[] prompt, int maxTokens, List<QuestConfig> settings) {
+        Map<Integer, List<QuestConfig>> groups = PasskeyEval.byPageSize(settings);
+        List<AgreementRow> rows = new ArrayList<>();
         Reference ref;
+        // the reference's prefill also serves the settings of its page size
         try (SharedPrefill prefill = new SharedPrefill(engine, prompt, QuestConfig.DEFAULT_PAGE_SIZE, maxTokens)) {
             ref = reference(engine, prefill, maxTokens);
+            follow(prefill, promptName, ref, groups.getOrDefault(QuestConfig.DEFAULT_PAGE_SIZE, List.of()), rows);
         }
-        List<AgreementRow> rows = new ArrayList<>();
-        for (Map.Entry<Integer, List<QuestConfig>> group : PasskeyEval.byPageSize(settings).entrySet()) {
-            try (SharedPrefill prefill = new SharedPrefill(engine, prompt, group.getKey(), maxTokens)) {
-                for (QuestConfig q : group.getValue()) {
-                    if (q.attention() != QuestConfig.Attention.DENSE) {
-                        rows.add(follow(prefill, promptName, ref, q));
-                    }
+        for (Map.Entry<Integer, List<QuestConfig>> group : groups.entrySet()) {
+            if (group.getKey() != QuestConfig.DEFAULT_PAGE_SIZE) {
+                try (SharedPrefill prefill = new SharedPrefill(engine, prompt, group.getKey(), maxTokens)) {
+                    follow(prefill, promptName, ref, group.getValue(), rows);
                 }
             }
         }
         return rows;
+    }
+
+    private static void follow(SharedPrefill prefill, String promptName, Reference ref, List<QuestConfig> settings, List<AgreementRow> rows) {
+        for (QuestConfig q : settings) {
+            if (q.attention() != QuestConfig.Attention.DENSE) {
+                rows.add(follow(prefill, promptName, ref, q));
+            }
+        }
     }
 
     private record Reference(int[] tokens, List<double[]> logProbs) {}

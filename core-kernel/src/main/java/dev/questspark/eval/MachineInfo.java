@@ -19,9 +19,20 @@ public final class MachineInfo {
         out.add("Memory: " + memory());
         out.add("OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         out.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        out.add("Load average when the report was written (1, 5, 15 min; other processes sharing the cores make timings noisy): "
+                + loadAverage());
         out.add("Native kernel: " + (NativeLibrary.isLoaded() ? "loaded, ISA " + NativeLibrary.isa()
                 : "not loaded (" + NativeLibrary.failure() + "), Java twins"));
         return out;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f.length >= 3 ? f[0] + ", " + f[1] + ", " + f[2] : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String memory() {

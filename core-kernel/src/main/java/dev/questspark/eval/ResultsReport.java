@@ -167,7 +167,7 @@ public final class ResultsReport {
             }
             String png = "passkey-accuracy-p" + page + ".png";
             Charts.line(dir.resolve(png), "Passkey accuracy vs token budget (page size " + page + ")", "token budget", "accuracy",
-                    series, true, new double[] {-0.05, 1.05});
+                    series, true, new double[] {0, 1});
             image("Passkey accuracy vs budget, page size " + page, png);
         }
         List<Double> depths = distinctD(r.passkey().stream().map(PasskeyRow::depth).toList());
@@ -275,7 +275,7 @@ public final class ResultsReport {
                     pts.stream().mapToDouble(a -> a[1]).toArray()));
         }
         Charts.line(dir.resolve("agreement-vs-budget.png"), "Share of dense greedy tokens reproduced before divergence", "token budget",
-                "identical prefix", series, true, new double[] {-0.05, 1.05});
+                "identical prefix", series, true, new double[] {0, 1});
         image("Agreement vs budget", "agreement-vs-budget.png");
     }
 
@@ -323,7 +323,7 @@ public final class ResultsReport {
             String png = "latency-vs-context-t" + t + ".png";
             Charts.line(dir.resolve(png), "Decode latency vs context, " + t + " thread" + (t == 1 ? "" : "s"), "context (tokens)",
                     "ms per token", series, true);
-            image("Decode latency vs context, " + t + " threads", png);
+            image("Decode latency vs context, " + t + " thread" + (t == 1 ? "" : "s"), png);
         }
     }
 

@@ -97,4 +97,19 @@ class PasskeyPromptsTest {
         assertThrows(IllegalArgumentException.class, () -> prompts.build(400, 1.5, "12345"));
         assertArrayEquals(prompts.build(400, 0.3, "12345").tokens(), prompts.build(400, 0.3, "12345").tokens());
     }
+
+    @Test
+    void smolLm2PromptsAreExactAndStateTheKeyWhereAsked() {
+        try (Engine smol = Engine.load(TestModels.smolLm2(), 1)) {
+            PasskeyPrompts prompts = new PasskeyPrompts(smol.tokenizer());
+            for (double depth : new double[] {0, 0.5, 1}) {
+                PasskeyPrompt p = prompts.build(2048, depth, "90210");
+                assertEquals(2048, p.tokens().length);
+                assertTrue(Math.abs(p.actualDepth() - depth) <= (double) p.unitTokens() / p.fillerTokens());
+                String needle = smol.tokenizer().decode(Arrays.copyOfRange(p.tokens(), p.needleStart(), p.needleStart() + p.needleTokens()));
+                assertEquals(" The pass key is 90210. Remember it. 90210 is the pass key.", needle);
+                assertTrue(smol.tokenizer().decode(p.tokens()).endsWith(" What is the pass key? The pass key is"));
+            }
+        }
+    }
 }
