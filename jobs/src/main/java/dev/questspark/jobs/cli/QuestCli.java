@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * {@code bin/quest <command> [flags]}: the main class of the application jar. Commands: generate and
- * bench-attention (no Spark), summarize, qa, bench (Spark jobs). Every command has --help listing its flags and
- * defaults; a wrong flag or a missing file prints one line and exits non-zero (2 for usage, 1 for failures). Set
- * QUEST_DEBUG=1 for stack traces.
+ * bench-attention (no Spark), summarize, qa, bench (Spark jobs), eval (evaluation report). Every command has --help
+ * listing its flags and defaults; a wrong flag or a missing file prints one line and exits non-zero (2 for usage,
+ * 1 for failures). Set QUEST_DEBUG=1 for stack traces.
  */
 public final class QuestCli {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
@@ -27,6 +27,7 @@ public final class QuestCli {
         add(new JobCommand("bench", "throughput of dense and Quest attention: Parquet, summary and charts (Spark)",
                 "bench --output PATH", Flags.bench(), "dev.questspark.jobs.BenchJob", List.of("output"), List.of("corpus")));
         add(new BenchAttentionCommand());
+        add(new EvalCommand());
     }
 
     private QuestCli() {
