@@ -2,6 +2,7 @@ package dev.questspark.jobs;
 
 import dev.questspark.jobs.config.QuestSettings;
 import dev.questspark.jobs.generate.GeneratorSettings;
+import dev.questspark.jobs.generate.KvCacheDirectory;
 import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.ModelLocation;
@@ -44,7 +45,8 @@ import java.util.List;
  * A Spark ML transformer that runs a GGUF language model over a DataFrame: each row's text (and question) in, the
  * same row with the generated text and statistics columns out (see docs/output-schema.md). Every executor JVM
  * memory-maps the model once and shares it between its tasks; each task has its own decoder (KV cache), and rows
- * of one partition that are about the same document in a row reuse its prefill.
+ * of one partition that are about the same document in a row reuse its prefill, and with {@link #setKvCache} the
+ * prefill of a document is kept on disk for later questions and jobs.
  *
  * <p>Tasks: {@code summarize} (map-reduce over token chunks for documents longer than the context),
  * {@code answer} (the question column against the text; the BM25-best chunks of a long document), or a prompt
@@ -111,6 +113,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     private final IntParam contextTokens;
     private final IntParam chunkOverlap;
     private final IntParam qaChunkTokens;
+    private final Param<String> kvCache;
 
     public QuestGenerator() {
         this(Identifiable$.MODULE$.randomUID("questGenerator"));
@@ -147,6 +150,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
                 ParamValidators.gtEq(0));
         qaChunkTokens = new IntParam(this, "qaChunkTokens", "chunk size when ranking parts of a long document for a question",
                 ParamValidators.gtEq(16));
+        kvCache = new Param<>(this, "kvCache", "directory of KV snapshots of prefilled documents for the answer task"
+                + " (local, or mounted at the same path on every executor); empty for none");
         setBuiltInDefaults(QuestSettings.defaults());
     }
 
@@ -195,6 +200,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setDefault(contextTokens, d.getInt("context-tokens"));
         setDefault(chunkOverlap, d.getInt("chunk-overlap"));
         setDefault(qaChunkTokens, d.getInt("qa-chunk-tokens"));
+        setDefault(kvCache, d.get("kv-cache", ""));
     }
 
     /** Sets every parameter that settings name (the keys of conf/quest-defaults.properties). */
@@ -215,6 +221,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setChat(s.get("chat"));
         setContextTokens(s.getInt("context-tokens"));
         setChunkOverlap(s.getInt("chunk-overlap"));
+        setKvCache(s.get("kv-cache", ""));
         return setQaChunkTokens(s.getInt("qa-chunk-tokens"));
     }
 
@@ -245,6 +252,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public IntParam contextTokens() { return contextTokens; }
     public IntParam chunkOverlap() { return chunkOverlap; }
     public IntParam qaChunkTokens() { return qaChunkTokens; }
+    public Param<String> kvCache() { return kvCache; }
 
     public String getModelPath() { return $(modelPath); }
     public String getModelLoader() { return $(modelLoader); }
@@ -267,6 +275,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public int getContextTokens() { return (Integer) $(contextTokens); }
     public int getChunkOverlap() { return (Integer) $(chunkOverlap); }
     public int getQaChunkTokens() { return (Integer) $(qaChunkTokens); }
+    public String getKvCache() { return $(kvCache); }
 
     public QuestGenerator setModelPath(String v) { return put(modelPath, v); }
     public QuestGenerator setModelLoader(String v) { return put(modelLoader, v); }
@@ -292,6 +301,12 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public QuestGenerator setContextTokens(int v) { return put(contextTokens, v); }
     public QuestGenerator setChunkOverlap(int v) { return put(chunkOverlap, v); }
     public QuestGenerator setQaChunkTokens(int v) { return put(qaChunkTokens, v); }
+    /**
+     * Directory of KV snapshots: with the answer task (or a template with {question} after {text}), a document
+     * that fits the context is restored from its snapshot instead of prefilled, or prefilled and saved there.
+     * It must be local (local mode) or mounted at the same path on every executor; empty for none.
+     */
+    public QuestGenerator setKvCache(String v) { return put(kvCache, v == null ? "" : v.trim()); }
 
     private <T> QuestGenerator put(Param<T> p, T v) {
         set(p, v);
@@ -360,14 +375,14 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         return checked.mapPartitions(fn, Encoders.row(outSchema));
     }
 
-    /** The settings tasks receive; threads follow spark.task.cpus unless set. */
+    /** The settings tasks receive; threads follow spark.task.cpus unless set; the KV cache directory is made here. */
     GeneratorSettings settings(SparkContext sc) {
         int threads = getThreadsPerTask() > 0 ? getThreadsPerTask() : Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
         SamplingSettings sampling = new SamplingSettings(getMaxNewTokens(), getTemperature(), getTopK(), getTopP(), getSeed());
         AttentionSettings att = new AttentionSettings(getAttention(), getTokenBudget(), getPageSize(), getDenseLayers(),
                 getGqaPolicy());
         return new GeneratorSettings(getModelPath(), getModelLoader(), getTask(), getChat(), sampling, att, threads,
-                getContextTokens(), getChunkOverlap(), getQaChunkTokens());
+                getContextTokens(), getChunkOverlap(), getQaChunkTokens(), KvCacheDirectory.prepare(getKvCache()));
     }
 
     @Override

@@ -92,6 +92,8 @@ final class Flags {
         f.add(Flag.setting("question-col", "NAME", "question text column"));
         f.add(Flag.setting("question-id-col", "NAME", "question id column (optional in the input)"));
         f.add(Flag.setting("qa-chunk-tokens", "N", "chunk size when choosing the parts of a long document by BM25"));
+        f.add(Flag.setting("kv-cache", "DIR", "keep prefilled documents as KV snapshots in DIR and reuse them (local,"
+                + " or mounted at the same path on every executor)"));
         f.addAll(job());
         return f;
     }

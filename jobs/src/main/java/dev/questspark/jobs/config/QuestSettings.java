@@ -25,7 +25,7 @@ public final class QuestSettings {
     public static final String FILE = "conf/quest-defaults.properties";
     public static final String SPARK_PREFIX = "spark.quest.";
     /** Keys whose values are paths, resolved against QUEST_HOME when they come from a defaults file. */
-    private static final List<String> PATH_KEYS = List.of("model");
+    private static final List<String> PATH_KEYS = List.of("model", "kv-cache");
 
     private final Map<String, String> values;
 

@@ -30,8 +30,10 @@ final class Answerer {
         if (document.length <= room) {
             usage.chunks = 1;
             usage.chunksTotal = 1;
-            return ctx.generate(template, document, question, seed, usage);
+            // The whole document: its prompt segment does not depend on the question, so it can be a KV snapshot.
+            return ctx.generate(template, document, question, seed, true, usage);
         }
+        // Chunks chosen for this question: another question gets another segment, so no snapshot.
         int size = Math.min(chunkTokens, room);
         List<Span> spans = TokenChunks.split(document.length, size, ctx.overlapFor(size));
         int[] gap = ctx.model.encode(GAP);

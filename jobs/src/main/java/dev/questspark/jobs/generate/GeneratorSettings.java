@@ -15,11 +15,22 @@ import java.util.Locale;
  *                      capped to it)
  * @param chunkOverlap  tokens shared by consecutive chunks of a long document
  * @param qaChunkTokens chunk size for ranking the parts of a long document against a question
+ * @param kvCache       absolute directory of KV snapshots of prefilled documents, shared by every executor; null
+ *                      for none (see {@link KvCacheDirectory})
  */
 public record GeneratorSettings(String modelLocation, String loaderClass, String task, String chat,
                                 SamplingSettings sampling, AttentionSettings attention, int threads, int contextTokens,
-                                int chunkOverlap, int qaChunkTokens) implements Serializable {
+                                int chunkOverlap, int qaChunkTokens, String kvCache) implements Serializable {
+    /** Settings without a KV snapshot directory. */
+    public GeneratorSettings(String modelLocation, String loaderClass, String task, String chat,
+                             SamplingSettings sampling, AttentionSettings attention, int threads, int contextTokens,
+                             int chunkOverlap, int qaChunkTokens) {
+        this(modelLocation, loaderClass, task, chat, sampling, attention, threads, contextTokens, chunkOverlap,
+                qaChunkTokens, null);
+    }
+
     public GeneratorSettings {
+        kvCache = kvCache == null || kvCache.isBlank() ? null : kvCache;
         chat = chat == null ? "auto" : chat.trim().toLowerCase(Locale.ROOT);
         switch (chat) {
             case "auto", "on", "off" -> { }

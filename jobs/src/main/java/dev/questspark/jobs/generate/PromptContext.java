@@ -45,8 +45,19 @@ final class PromptContext {
         return Math.min(chunkOverlap, chunkSize / 4);
     }
 
+    /** One model call on a prompt whose document part is chosen for this call (a chunk, or chunks for a question). */
     String generate(PromptTemplate template, int[] document, String question, long seed, RowUsage usage) {
-        Generation g = decoder.run(template.build(model, frame, document, question), sampling.withSeed(Seeds.forCall(seed, usage.calls)), usage);
+        return generate(template, document, question, seed, false, usage);
+    }
+
+    /**
+     * One model call; wholeDocument says document is the row's entire document, so the prompt's document segment
+     * is the same for every question about it and may come from (and go to) a KV snapshot.
+     */
+    String generate(PromptTemplate template, int[] document, String question, long seed, boolean wholeDocument,
+                    RowUsage usage) {
+        Generation g = decoder.run(template.build(model, frame, document, question),
+                sampling.withSeed(Seeds.forCall(seed, usage.calls)), wholeDocument, usage);
         return g.text();
     }
 }

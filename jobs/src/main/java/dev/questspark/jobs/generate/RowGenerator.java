@@ -1,11 +1,13 @@
 package dev.questspark.jobs.generate;
 
+import dev.questspark.jobs.model.DecoderSnapshots;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.text.PromptFrame;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
 import dev.questspark.jobs.text.TextChecks;
 
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -89,7 +91,9 @@ public final class RowGenerator implements AutoCloseable {
             };
             int capacity = settings.contextTokens() > 0
                     ? Math.min(settings.contextTokens(), model.contextLength()) : model.contextLength();
-            CachedDecoder decoder = new CachedDecoder(model, settings.attention(), capacity);
+            DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE
+                    : model.snapshots(Path.of(settings.kvCache()));
+            CachedDecoder decoder = new CachedDecoder(model, settings.attention(), capacity, snapshots);
             ctx = new PromptContext(model, PromptFrame.discover(model, chat), chat, decoder, settings.sampling(),
                     settings.chunkOverlap());
             summarizer = new Summarizer(ctx);

@@ -1,5 +1,7 @@
 package dev.questspark.jobs.model;
 
+import java.nio.file.Path;
+
 /**
  * A language model as the jobs use it: a tokenizer, the prompt format and decoders. Implementations are shared by
  * every task of an executor JVM, so they must be thread-safe; the {@link Decoder}s they make are not.
@@ -31,4 +33,12 @@ public interface DocumentModel {
 
     /** A decoder with its own KV cache of at most maxContextTokens tokens. */
     Decoder newDecoder(AttentionSettings attention, int maxContextTokens);
+
+    /**
+     * KV snapshots of this model's decoders in directory (created when the first one is saved). A model without
+     * snapshot support has {@link DecoderSnapshots#NONE}: its documents are always prefilled.
+     */
+    default DecoderSnapshots snapshots(Path directory) {
+        return DecoderSnapshots.NONE;
+    }
 }

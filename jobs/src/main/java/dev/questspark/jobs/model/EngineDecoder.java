@@ -16,6 +16,11 @@ final class EngineDecoder implements Decoder {
         this.session = session;
     }
 
+    /** The engine session, for saving it as a KV snapshot. */
+    DecoderSession session() {
+        return session;
+    }
+
     @Override
     public int length() {
         return session.length();

@@ -3,6 +3,8 @@ package dev.questspark.jobs.model;
 import dev.questspark.engine.Engine;
 import dev.questspark.quest.QuestConfig;
 
+import java.nio.file.Path;
+
 /** {@link DocumentModel} over the engine: its tokenizer, chat template and decoder sessions. */
 final class EngineDocumentModel implements DocumentModel {
     private final Engine engine;
@@ -61,5 +63,10 @@ final class EngineDocumentModel implements DocumentModel {
     @Override
     public Decoder newDecoder(AttentionSettings attention, int maxContextTokens) {
         return new EngineDecoder(engine.newSession(QuestConfig.fromMap(attention.asSettings()), maxContextTokens));
+    }
+
+    @Override
+    public DecoderSnapshots snapshots(Path directory) {
+        return new EngineSnapshots(engine, directory);
     }
 }
