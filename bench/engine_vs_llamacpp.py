@@ -5,7 +5,7 @@ Runs are interleaved (ours, llama.cpp, ours, llama.cpp, ...) so that load on a s
 each figure is the median over the repeats, and the table gives ratios ours / llama.cpp.
 
     bench/engine_vs_llamacpp.py --threads 2 --contexts 512 --decode-tokens 64 --repeats 3
-    bench/engine_vs_llamacpp.py --contexts 8192 --configs dense,quest:1024 --no-llamacpp
+    bench/engine_vs_llamacpp.py --contexts 8000 --configs dense,quest:1024 --no-llamacpp
 
 Needs the project built (mvn -B -DskipTests package) and, for llama.cpp, `npm ci` in bench/llamacpp.
 """
@@ -21,7 +21,7 @@ ADD_OPENS = ["--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-acce
 
 
 def classpath():
-    cp_file = os.path.join(ROOT, "jobs", "target", "classpath.txt")
+    cp_file = os.path.join(ROOT, "jobs", "target", "classpath-runtime.txt")
     kernel = os.path.join(ROOT, "core-kernel", "target", "classes")
     if not os.path.isdir(kernel) or not os.path.isfile(cp_file):
         sys.exit("build the project first: mvn -B -DskipTests package")
@@ -29,10 +29,14 @@ def classpath():
         return kernel + os.pathsep + f.read().strip()
 
 
-def run_ours(args, config):
-    attention, _, budget = config.partition(":")
+def config_of(row):
+    return "dense" if row["attention"] == "dense" else f"quest:{row['token_budget']}"
+
+
+def run_ours(args, configs):
+    """One JVM: per context one prefill, then every setting decodes from it (EngineBench.compare)."""
     cmd = ["java", *ADD_OPENS, "-cp", classpath(), "dev.questspark.engine.EngineBench", args.model,
-           str(args.threads), args.contexts, str(args.decode_tokens), attention, budget or "1024"]
+           str(args.threads), args.contexts, str(args.decode_tokens), ",".join(configs)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
@@ -71,8 +75,8 @@ def main():
     ours = {c: [] for c in configs}
     peer = []
     for _ in range(args.repeats):
-        for c in configs:
-            ours[c] += run_ours(args, c)
+        for row in run_ours(args, configs):
+            ours[config_of(row)].append(row)
         if not args.no_llamacpp and peer is not None:
             got = run_llamacpp(args)
             peer = None if got is None else peer + got

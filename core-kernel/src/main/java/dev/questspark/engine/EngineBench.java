@@ -3,7 +3,10 @@ package dev.questspark.engine;
 import dev.questspark.model.AttentionStats;
 import dev.questspark.quest.QuestConfig;
 import java.nio.file.Path;
+import dev.questspark.quest.PagedKvCache;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -41,43 +44,67 @@ public final class EngineBench {
 
     /** Prefills contextTokens tokens, then decodes decodeTokens tokens greedily, timing each phase. */
     public static Result run(Engine engine, QuestConfig quest, int contextTokens, int decodeTokens) {
+        return compare(engine, List.of(quest), contextTokens, decodeTokens).get(0);
+    }
+
+    /**
+     * Prefills contextTokens tokens once (prefill is dense under every setting), then for each setting goes back to
+     * the prompt and decodes decodeTokens tokens greedily: settings are compared on the same cache in one run.
+     * The settings must share a page size.
+     */
+    public static List<Result> compare(Engine engine, List<QuestConfig> settings, int contextTokens, int decodeTokens) {
         int[] prompt = syntheticPrompt(engine, contextTokens);
-        try (DecoderSession s = engine.newSession(quest, contextTokens + decodeTokens + 1)) {
+        List<Result> results = new ArrayList<>();
+        try (DecoderSession s = engine.newSession(settings.get(0), contextTokens + decodeTokens + 1)) {
             long t0 = System.nanoTime();
             s.prefill(prompt);
             s.logits();
-            long t1 = System.nanoTime();
-            AttentionStats before = s.stats().snapshot();
-            for (int i = 0; i < decodeTokens; i++) {
-                s.prefill(new int[] {Sampler.argmax(s.logits())});
+            double prefillS = (System.nanoTime() - t0) / 1e9;
+            float[] promptLogits = s.logits().clone();
+            for (QuestConfig quest : settings) {
+                s.truncate(contextTokens);
+                ((PagedKvCache) s.kvCache()).setQuest(quest);
+                AttentionStats before = s.stats().snapshot();
+                long t1 = System.nanoTime();
+                int next = Sampler.argmax(promptLogits);
+                for (int i = 0; i < decodeTokens; i++) {
+                    s.prefill(new int[] {next});
+                    next = Sampler.argmax(s.logits());
+                }
+                double decodeS = (System.nanoTime() - t1) / 1e9;
+                AttentionStats after = s.stats().snapshot();
+                long read = after.kvBytesRead() - before.kvBytesRead();
+                long dense = after.kvBytesDense() - before.kvBytesDense();
+                results.add(new Result(contextTokens, decodeTokens, s.threads(), quest.attention().configName(),
+                        quest.tokenBudget(), contextTokens / prefillS, decodeTokens / decodeS,
+                        decodeS * 1000 / decodeTokens, dense == 0 ? 1.0 : (double) read / dense));
             }
-            s.logits();
-            long t2 = System.nanoTime();
-            AttentionStats after = s.stats().snapshot();
-            long read = after.kvBytesRead() - before.kvBytesRead();
-            long dense = after.kvBytesDense() - before.kvBytesDense();
-            double decodeS = (t2 - t1) / 1e9;
-            return new Result(contextTokens, decodeTokens, s.threads(), quest.attention().configName(),
-                    quest.tokenBudget(), contextTokens / ((t1 - t0) / 1e9), decodeTokens / decodeS,
-                    decodeS * 1000 / decodeTokens, dense == 0 ? 1.0 : (double) read / dense);
         }
+        return results;
     }
 
-    /** Usage: EngineBench MODEL THREADS CONTEXTS(comma list) DECODE_TOKENS [dense|quest] [BUDGET]. */
+    /**
+     * Usage: EngineBench MODEL THREADS CONTEXTS DECODE_TOKENS [SETTINGS], CONTEXTS a comma list, SETTINGS a comma
+     * list of dense and quest:BUDGET (default dense), all measured on one prefill per context.
+     */
     public static void main(String[] args) {
         if (args.length < 4) {
-            System.err.println("usage: EngineBench MODEL THREADS CONTEXTS DECODE_TOKENS [dense|quest] [BUDGET]");
+            System.err.println("usage: EngineBench MODEL THREADS CONTEXTS DECODE_TOKENS [dense,quest:BUDGET,...]");
             System.exit(2);
         }
         Engine engine = Engine.load(Path.of(args[0]), Integer.parseInt(args[1]));
-        QuestConfig quest = args.length > 4 && args[4].equals("quest") ? QuestConfig.quest() : QuestConfig.dense();
-        if (args.length > 5) {
-            quest = quest.withTokenBudget(Integer.parseInt(args[5]));
+        List<QuestConfig> settings = new ArrayList<>();
+        for (String s : (args.length > 4 ? args[4] : "dense").split(",")) {
+            settings.add(s.startsWith("quest")
+                    ? QuestConfig.quest().withTokenBudget(Integer.parseInt(s.substring(s.indexOf(':') + 1)))
+                    : QuestConfig.dense());
         }
         int decode = Integer.parseInt(args[3]);
-        run(engine, quest, 64, 8); // warm-up: JIT and page-ins
+        compare(engine, settings, 64, 8); // warm-up: JIT and page-ins
         for (int ctx : Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()) {
-            System.out.println(run(engine, quest, ctx, decode).toJson());
+            for (Result r : compare(engine, settings, ctx, decode)) {
+                System.out.println(r.toJson());
+            }
         }
     }
 }
