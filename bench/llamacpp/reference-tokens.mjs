@@ -186,7 +186,8 @@ async function main() {
             text: model.detokenize(reference[i].tokens, true, c.prompt_tokens),
             first_step_top5: reference[i].top,
             top2_logit_gap: reference[i].gaps,
-            flash_attention_on_first_difference: flashDiffs[i]
+            flash_attention_on_first_difference: flashDiffs[i],
+            generated_tokens_flash_attention: flash2[i].tokens
         }))
     };
     const json = formatFixture(fixture) + "\n";

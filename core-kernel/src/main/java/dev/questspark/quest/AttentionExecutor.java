@@ -41,10 +41,17 @@ final class AttentionExecutor {
     private final int[] selected;  // (heads, budgetPages)
     private final int[] selectedCount; // (heads)
     private final float[] states;  // (work units, state size)
-    private final AttentionStats stats = new AttentionStats();
+    private final AttentionStats stats;
     private final AttentionStats lastStep = new AttentionStats();
 
     AttentionExecutor(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, HeadPages[] pages, int maxPages) {
+        this(config, pool, kernel, pages, maxPages, new AttentionStats());
+    }
+
+    /** An executor that adds its counters to stats (which a cache keeps when its settings change). */
+    AttentionExecutor(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, HeadPages[] pages, int maxPages,
+            AttentionStats stats) {
+        this.stats = stats;
         this.pool = pool;
         this.kernel = kernel;
         this.pages = pages;

@@ -17,8 +17,10 @@ import java.nio.ByteBuffer;
  * bit-identical for any number of threads. One sequence per cache; calls must not overlap.
  */
 public final class PagedKvCache implements KvCache {
-    private final PagedKvCacheConfig config;
-    private final AttentionExecutor executor;
+    private final Parallel pool;
+    private final int pagesPerHead;
+    private PagedKvCacheConfig config;
+    private AttentionExecutor executor;
     private final HeadPages[] pages; // (layers * kvHeads)
     private final int[] written;     // (layers): tokens stored per layer
     private int length;
@@ -31,8 +33,9 @@ public final class PagedKvCache implements KvCache {
 
     public PagedKvCache(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel) {
         this.config = config;
+        this.pool = pool;
         int pageSize = config.quest().pageSize();
-        int pagesPerHead = (config.capacity() + pageSize - 1) / pageSize;
+        this.pagesPerHead = (config.capacity() + pageSize - 1) / pageSize;
         checkBudget(config, pagesPerHead);
         this.pages = new HeadPages[config.layers() * config.kvHeads()];
         for (int i = 0; i < pages.length; i++) {
@@ -72,6 +75,21 @@ public final class PagedKvCache implements KvCache {
 
     public PagedKvCacheConfig config() {
         return config;
+    }
+
+    /**
+     * Changes the attention settings of the following attend calls, keeping the stored tokens and the statistics:
+     * one dense prefill can then be decoded under several budgets (evaluation grids). The page size is the layout
+     * of the stored pages, so it cannot change.
+     */
+    public void setQuest(QuestConfig quest) {
+        checkOpen();
+        if (quest.pageSize() != config.quest().pageSize()) {
+            throw new IllegalArgumentException("setQuest cannot change the page size of a filled cache (" + config.quest().pageSize()
+                    + " -> " + quest.pageSize() + "); create a cache with page-size " + quest.pageSize() + " instead");
+        }
+        config = config.withQuest(quest);
+        executor = new AttentionExecutor(config, pool, executor.kernel(), pages, pagesPerHead, executor.stats());
     }
 
     /** The kernel doing the work. */

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 /**
  * SmolLM2-135M-Instruct greedy decoding against llama.cpp's own tokens on the same file (fixture and how it was
  * produced: src/test/resources/golden/README.md). Both engines quantize activations to 8 bits for the quantized
- * dot products, but round and sum differently (llama.cpp's non-flash attention also rounds queries and
- * softmax weights to f16; we keep them in f32), so logits differ by float rounding. Where llama.cpp's two best
- * logits are closer than {@link #NEAR_TIE} the argmax may flip, and everything after such a step legitimately
- * differs. Every other step must match, and at least five prompts must match on their first 32 tokens.
+ * dot products and both round queries to f16 before multiplying f16 keys, but they sum in different orders and
+ * llama.cpp's default attention also rounds the softmax weights to f16 (its flash-attention path, like our online
+ * softmax, does not), so logits differ by float rounding. Where llama.cpp's two best logits are closer than
+ * {@link #NEAR_TIE} the argmax may flip, and everything after such a step legitimately differs. A prompt counts as
+ * matched when its first 32 tokens (or all, when llama.cpp stopped earlier) equal llama.cpp's with either of its
+ * attention paths; a divergence from both at a clear margin fails the test; at least five prompts must match.
  */
 class SmolLm2GoldenTest {
     /**
@@ -55,22 +57,26 @@ class SmolLm2GoldenTest {
         int fullMatches = 0;
         List<String> report = new ArrayList<>();
         for (JsonNode c : golden.get("cases")) {
+            String name = c.get("name").asText();
             int[] prompt = ints(c.get("prompt_tokens"));
             int[] expected = ints(c.get("generated_tokens"));
+            int[] flash = ints(c.get("generated_tokens_flash_attention"));
             int[] got = greedy(prompt, expected.length);
-            int diverged = firstDifference(expected, got);
-            if (diverged < 0) {
-                fullMatches += expected.length >= MUST_MATCH || c.get("stopped_at_eog").asBoolean() ? 1 : 0;
+            int plainMatch = commonPrefix(expected, got);
+            int flashMatch = commonPrefix(flash, got);
+            int matched = Math.max(plainMatch, flashMatch);
+            if (matched >= Math.min(MUST_MATCH, expected.length)) {
+                fullMatches++;
+            }
+            if (plainMatch == expected.length) {
                 continue;
             }
-            double gap = c.get("top2_logit_gap").get(diverged).asDouble();
-            report.add(c.get("name").asText() + " diverges at step " + diverged + " (llama.cpp top-2 gap " + gap + ")");
-            if (gap >= NEAR_TIE) {
-                fail(c.get("name").asText() + ": token " + diverged + " is " + got[diverged] + " but llama.cpp chose "
-                        + expected[diverged] + " with a clear margin of " + gap + "; all: " + report);
-            }
-            if (diverged >= MUST_MATCH) {
-                fullMatches++;
+            double gap = c.get("top2_logit_gap").get(plainMatch).asDouble();
+            report.add(name + ": " + plainMatch + " tokens as llama.cpp, " + flashMatch
+                    + " as llama.cpp with flash attention; llama.cpp's top-2 gap at step " + plainMatch + " is " + gap);
+            if (gap >= NEAR_TIE && flashMatch <= plainMatch) {
+                fail(name + ": token " + plainMatch + " is " + got[plainMatch] + " but llama.cpp chose "
+                        + expected[plainMatch] + " with a clear margin of " + gap + "; all: " + report);
             }
         }
         System.getLogger(SmolLm2GoldenTest.class.getName()).log(System.Logger.Level.INFO,
@@ -103,13 +109,12 @@ class SmolLm2GoldenTest {
         return out;
     }
 
-    private static int firstDifference(int[] a, int[] b) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                return i;
-            }
+    private static int commonPrefix(int[] reference, int[] got) {
+        int i = 0;
+        while (i < reference.length && i < got.length && reference[i] == got[i]) {
+            i++;
         }
-        return -1;
+        return i;
     }
 
     private static int[] ints(JsonNode array) {

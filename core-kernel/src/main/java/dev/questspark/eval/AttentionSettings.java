@@ -1,0 +1,32 @@
+package dev.questspark.eval;
+
+import dev.questspark.quest.QuestConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The attention settings an evaluation compares: dense, and Quest at every (budget, page size) pair. */
+public final class AttentionSettings {
+    private AttentionSettings() {}
+
+    /** Dense first, then Quest at each budget for each page size (other Quest settings at their defaults). */
+    public static List<QuestConfig> grid(List<Integer> budgets, List<Integer> pageSizes) {
+        List<QuestConfig> out = new ArrayList<>();
+        out.add(QuestConfig.dense());
+        for (int p : pageSizes) {
+            for (int b : budgets) {
+                out.add(QuestConfig.quest().withPageSize(p).withTokenBudget(b));
+            }
+        }
+        return out;
+    }
+
+    /** "dense" or "quest-b256-p16": the key of a setting in tables and charts. */
+    public static String label(QuestConfig q) {
+        return q.attention() == QuestConfig.Attention.DENSE ? "dense" : "quest-b" + q.tokenBudget() + "-p" + q.pageSize();
+    }
+
+    /** The token budget of a setting as tables report it: 0 for dense. */
+    public static int budget(QuestConfig q) {
+        return q.attention() == QuestConfig.Attention.DENSE ? 0 : q.tokenBudget();
+    }
+}

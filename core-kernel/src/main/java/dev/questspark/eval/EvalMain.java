@@ -1,0 +1,117 @@
+package dev.questspark.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The evaluation command: runs an {@link EvalPlan} and writes docs/RESULTS.md, docs/results/*.png and *.csv.
+ * Flags: --model PATH, --quick, --docs DIR, --text PATH, --corpus DIR, --llamacpp DIR, --sections LIST, --threads N
+ * (accuracy sections), and grid overrides --lengths, --depths, --trials, --budgets, --page-sizes, --speed-contexts,
+ * --speed-threads. The regenerating command written into the report is the system property quest.eval.command
+ * (set by the launcher) followed by the flags.
+ */
+public final class EvalMain {
+    static final String USAGE = "usage: eval [--quick] [--model PATH] [--docs DIR] [--text PATH] [--corpus DIR] [--llamacpp DIR] "
+            + "[--sections " + String.join(",", EvalRun.SECTIONS) + "] [--threads N] [--lengths L,..] [--depths D,..] [--trials N] "
+            + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..]";
+
+    private EvalMain() {}
+
+    /** A parsed command line: the plan, the sections to run, threads of the accuracy sections, the docs folder. */
+    public record Options(EvalPlan plan, String preset, Set<String> sections, int threads, Path docs) {}
+
+    public static void main(String[] args) throws IOException {
+        String command = (System.getProperty("quest.eval.command", "bin/quest eval") + " " + String.join(" ", args)).strip();
+        Options o = parse(args);
+        execute(o, command);
+        System.out.println("wrote " + o.docs().resolve("RESULTS.md") + " and " + o.docs().resolve("results"));
+    }
+
+    /** Runs the evaluation and writes the report (RESULTS.md, results/*.png and *.csv under the docs folder). */
+    public static EvalResults execute(Options o, String command) throws IOException {
+        EvalResults results = EvalRun.run(o.plan(), o.preset(), o.sections(), command, o.threads());
+        ResultsReport.write(results, o.docs());
+        return results;
+    }
+
+    /** Parses the flags listed in the class comment; paths default to the project's (system property quest.home). */
+    public static Options parse(String[] args) {
+        Path home = Path.of(System.getProperty("quest.home", "."));
+        Path model = home.resolve("models/SmolLM2-135M-Instruct.Q4_1.gguf");
+        Path docs = home.resolve("docs");
+        Path text = Files.isRegularFile(Path.of("/usr/share/common-licenses/GPL-3")) ? Path.of("/usr/share/common-licenses/GPL-3")
+                : home.resolve("data/sample-corpus/gnu-gpl-3.0.txt");
+        Path corpus = home.resolve("data/sample-corpus");
+        Path llama = home.resolve("bench/llamacpp");
+        boolean quick = false;
+        Set<String> sections = new LinkedHashSet<>(EvalRun.SECTIONS);
+        int threads = Runtime.getRuntime().availableProcessors();
+        String[][] overrides = new String[7][];
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> quick = true;
+                case "--model" -> model = Path.of(value(args, ++i, a));
+                case "--docs" -> docs = Path.of(value(args, ++i, a));
+                case "--text" -> text = Path.of(value(args, ++i, a));
+                case "--corpus" -> corpus = Path.of(value(args, ++i, a));
+                case "--llamacpp" -> llama = Path.of(value(args, ++i, a));
+                case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
+                case "--sections" -> sections = sections(value(args, ++i, a));
+                case "--lengths" -> overrides[0] = list(value(args, ++i, a));
+                case "--depths" -> overrides[1] = list(value(args, ++i, a));
+                case "--trials" -> overrides[2] = list(value(args, ++i, a));
+                case "--budgets" -> overrides[3] = list(value(args, ++i, a));
+                case "--page-sizes" -> overrides[4] = list(value(args, ++i, a));
+                case "--speed-contexts" -> overrides[5] = list(value(args, ++i, a));
+                case "--speed-threads" -> overrides[6] = list(value(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown flag " + a + "; " + USAGE);
+            }
+        }
+        EvalPlan plan = quick ? EvalPlan.quick(model, text, corpus, llama) : EvalPlan.full(model, text, corpus, llama);
+        return new Options(override(plan, overrides), quick ? "quick" : "full", sections, threads, docs);
+    }
+
+    static EvalPlan override(EvalPlan p, String[][] o) {
+        return new EvalPlan(p.model(), o[0] == null ? p.passkeyLengths() : ints(o[0]), o[1] == null ? p.passkeyDepths() : doubles(o[1]),
+                o[2] == null ? p.passkeyTrials() : Integer.parseInt(o[2][0]), o[3] == null ? p.budgets() : ints(o[3]),
+                o[4] == null ? p.pageSizes() : ints(o[4]), p.answerTokens(), p.seed(), p.pplText(), p.pplTokens(), p.pplPageSizes(),
+                p.corpus(), p.agreementDocTokens(), p.agreementTokens(), o[5] == null ? p.speedContexts() : ints(o[5]),
+                o[6] == null ? p.speedThreads() : ints(o[6]), o[3] == null ? p.speedBudgets() : ints(o[3]), p.speedDecodeTokens(),
+                p.llamaCppDir(), p.llamaCppRepeats(), p.adaptiveBudgets());
+    }
+
+    private static Set<String> sections(String v) {
+        Set<String> out = new LinkedHashSet<>(Arrays.asList(list(v)));
+        for (String s : out) {
+            if (!EvalRun.SECTIONS.contains(s)) {
+                throw new IllegalArgumentException("unknown section " + s + "; sections are " + String.join(",", EvalRun.SECTIONS));
+            }
+        }
+        return out;
+    }
+
+    private static String[] list(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    }
+
+    private static List<Integer> ints(String[] v) {
+        return Arrays.stream(v).map(Integer::valueOf).toList();
+    }
+
+    private static List<Double> doubles(String[] v) {
+        return Arrays.stream(v).map(Double::valueOf).toList();
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value; " + USAGE);
+        }
+        return args[i];
+    }
+}

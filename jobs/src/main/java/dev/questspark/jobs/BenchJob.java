@@ -1,0 +1,214 @@
+package dev.questspark.jobs;
+
+import dev.questspark.jobs.bench.BalancedPartitions;
+import dev.questspark.jobs.bench.BenchCharts;
+import dev.questspark.jobs.bench.BenchRow;
+import dev.questspark.jobs.bench.BenchSummary;
+import dev.questspark.jobs.bench.SyntheticCorpus;
+import dev.questspark.jobs.cli.QuestCli;
+import dev.questspark.jobs.config.QuestSettings;
+import dev.questspark.jobs.io.Inputs;
+import dev.questspark.jobs.model.AttentionSettings;
+import dev.questspark.jobs.model.DistributedModelFile;
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.model.ModelLocation;
+import dev.questspark.jobs.model.SharedModels;
+import dev.questspark.jobs.text.Tasks;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Throughput: {@code bin/quest bench --output DIR}. Runs a corpus (synthetic documents of the given token lengths,
+ * or --corpus PATH) in dense attention and in Quest at each budget, at each parallelism (partition count), and
+ * writes DIR/rows (Parquet, one row per document and run), DIR/summary.md and the charts
+ * DIR/latency_vs_context.png and DIR/speedup_vs_budget.png.
+ */
+public final class BenchJob implements SparkJob {
+    private static final Logger LOG = LoggerFactory.getLogger(BenchJob.class);
+    /** Room left in the context for the summarize instruction around a synthetic document. */
+    private static final int PROMPT_MARGIN = 64;
+
+    public static void main(String[] args) {
+        QuestCli.exit(QuestCli.run(QuestCli.prepend("bench", args), System.out, System.err));
+    }
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public JobReport run(SparkSession spark, QuestSettings s) {
+        System.setProperty("java.awt.headless", "true");
+        String output = s.get("output");
+        boolean overwrite = s.getBoolean("overwrite");
+        Outputs.checkWritable(spark, output, overwrite);
+
+        Dataset<Row> corpus = corpus(spark, s).cache();
+        long documents = corpus.count();
+        warmUp(spark, s);
+        List<BenchRow> rows = new ArrayList<>();
+        for (int parallelism : parallelisms(spark, s)) {
+            Dataset<Row> parts = BalancedPartitions.of(spark, corpus, "id", "text", parallelism).cache();
+            parts.count();
+            for (AttentionSettings mode : modes(s)) {
+                rows.addAll(runOnce(parts, s, mode, parallelism));
+            }
+            parts.unpersist();
+        }
+        BenchSummary summary = new BenchSummary(rows);
+        writeResults(spark, output, overwrite, rows, summary);
+
+        long errors = rows.stream().filter(r -> !"ok".equals(r.status())).count();
+        long generated = rows.stream().mapToLong(BenchRow::generatedTokens).sum();
+        double seconds = summary.runs().stream().mapToDouble(BenchSummary.Run::seconds).sum();
+        List<String> notes = new ArrayList<>(List.of(summary.markdown().split("\n")));
+        notes.add("rows, summary.md and charts in " + output);
+        return new JobReport(name(), output, documents, rows.size(), errors, rows.size(), generated, seconds, List.of(), notes);
+    }
+
+    /** Synthetic documents (id, context, text) or the documents of --corpus with context from their prompt length. */
+    private static Dataset<Row> corpus(SparkSession spark, QuestSettings s) {
+        String path = s.get("corpus", "");
+        if (!path.isBlank()) {
+            return Inputs.documents(spark, path, s.get("input-format"), s.get("id-col"), s.get("text-col"))
+                    .select(col(s.get("id-col")).cast("string").as("id"), lit(0).as("context"),
+                            col(s.get("text-col")).as("text"));
+        }
+        DocumentModel model = driverModel(spark, s);
+        int capacity = s.getInt("context-tokens") > 0 ? Math.min(s.getInt("context-tokens"), model.contextLength())
+                : model.contextLength();
+        List<Integer> lengths = s.getIntList("lengths");
+        for (int length : lengths) {
+            if (length < 1 || length + s.getInt("max-tokens") + PROMPT_MARGIN > capacity) {
+                throw new IllegalArgumentException("bench length " + length + " plus max-tokens " + s.getInt("max-tokens")
+                        + " and the prompt does not fit the context of " + capacity + " tokens; use shorter --lengths");
+            }
+        }
+        List<Row> docs = new ArrayList<>();
+        for (SyntheticCorpus.Document d : SyntheticCorpus.generate(model, lengths, s.getInt("docs-per-length"), s.getLong("seed"))) {
+            docs.add(RowFactory.create(d.id(), d.length(), d.text()));
+        }
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("context", DataTypes.IntegerType)
+                .add("text", DataTypes.StringType);
+        return spark.createDataFrame(docs, schema);
+    }
+
+    /** The driver's copy of the model, to tokenize the synthetic corpus (in local mode, the executors' copy). */
+    private static DocumentModel driverModel(SparkSession spark, QuestSettings s) {
+        ModelLocation location = new ModelLocation(s.get("model"));
+        java.nio.file.Path file = DistributedModelFile.resolve(location, spark.sparkContext().hadoopConfiguration());
+        int threads = s.getInt("threads") > 0 ? s.getInt("threads") : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        return SharedModels.get(s.get("model-loader", QuestGenerator.ENGINE_LOADER), file, threads);
+    }
+
+    /**
+     * Loads the model and touches its weights before the timed runs, so the first run is not charged for it: one
+     * short text in every partition slot, so each executor loads its copy.
+     */
+    private static void warmUp(SparkSession spark, QuestSettings s) {
+        int slots = spark.sparkContext().defaultParallelism();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            rows.add(RowFactory.create("warm-up-" + i, 0, "A short text to load the model."));
+        }
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("context", DataTypes.IntegerType)
+                .add("text", DataTypes.StringType);
+        Dataset<Row> warm = spark.createDataFrame(rows, schema).repartition(slots);
+        generator(s, modes(s).get(0)).setMaxNewTokens(2).transform(warm).select(OutputColumns.STATUS).collectAsList();
+    }
+
+    private static List<BenchRow> runOnce(Dataset<Row> parts, QuestSettings s, AttentionSettings mode, int parallelism) {
+        long t0 = System.nanoTime();
+        List<Row> out = generator(s, mode).transform(parts).select(col("id"), col("context"), col(OutputColumns.STATUS),
+                col(OutputColumns.ERROR), col(OutputColumns.PROMPT_TOKENS), col(OutputColumns.GENERATED_TOKENS),
+                col(OutputColumns.CHUNKS), col(OutputColumns.PREFILL_MS), col(OutputColumns.DECODE_MS),
+                col(OutputColumns.PAGES_SELECTED), col(OutputColumns.KV_BYTES_READ), col(OutputColumns.KV_BYTES_DENSE))
+                .collectAsList();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<BenchRow> rows = new ArrayList<>();
+        for (Row r : out) {
+            int context = r.getInt(1) > 0 ? r.getInt(1) : powerOfTwoAtLeast(r.getInt(4));
+            rows.add(new BenchRow(parallelism, mode.mode(), mode.reportedBudget(), r.getString(0), context, r.getString(2),
+                    r.getString(3), r.getInt(4), r.getInt(5), r.getInt(6), r.getDouble(7), r.getDouble(8), r.getLong(9),
+                    r.getLong(10), r.getLong(11), seconds));
+        }
+        LOG.info(String.format("bench %s at parallelism %d: %d documents in %.2f s", mode.quest() ? "quest "
+                + mode.tokenBudget() : "dense", parallelism, rows.size(), seconds));
+        return rows;
+    }
+
+    private static QuestGenerator generator(QuestSettings s, AttentionSettings mode) {
+        return new QuestGenerator().applySettings(s).setTask(Tasks.SUMMARIZE).setInputCol("text")
+                .setAttention(mode.mode()).setTokenBudget(mode.tokenBudget());
+    }
+
+    /** Dense, then Quest at each budget. */
+    private static List<AttentionSettings> modes(QuestSettings s) {
+        List<AttentionSettings> modes = new ArrayList<>();
+        int pageSize = s.getInt("page-size");
+        int denseLayers = s.getInt("dense-layers");
+        String gqa = s.get("gqa-policy", "");
+        modes.add(new AttentionSettings(AttentionSettings.DENSE, s.getInt("token-budget"), pageSize, denseLayers, gqa));
+        for (int budget : s.getIntList("budgets")) {
+            modes.add(new AttentionSettings(AttentionSettings.QUEST, budget, pageSize, denseLayers, gqa));
+        }
+        return modes;
+    }
+
+    private static List<Integer> parallelisms(SparkSession spark, QuestSettings s) {
+        List<Integer> out = new ArrayList<>();
+        for (int p : s.getIntList("parallelism")) {
+            out.add(p > 0 ? p : spark.sparkContext().defaultParallelism());
+        }
+        return out.isEmpty() ? List.of(spark.sparkContext().defaultParallelism()) : out;
+    }
+
+    static int powerOfTwoAtLeast(int n) {
+        int p = 1;
+        while (p < n) {
+            p <<= 1;
+        }
+        return p;
+    }
+
+    private static void writeResults(SparkSession spark, String output, boolean overwrite, List<BenchRow> rows,
+                                     BenchSummary summary) {
+        List<Row> data = rows.stream().map(BenchRow::toRow).toList();
+        Outputs.write(spark.createDataFrame(data, BenchRow.SCHEMA).coalesce(1), output + "/rows", overwrite);
+        int firstParallelism = summary.runs().isEmpty() ? 0 : summary.runs().get(0).parallelism();
+        List<BenchSummary.Run> oneParallelism = summary.runs().stream().filter(r -> r.parallelism() == firstParallelism).toList();
+        try {
+            FileSystem fs = new Path(output).getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (OutputStream out = fs.create(new Path(output, "summary.md"), true)) {
+                out.write((summary.markdown() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            try (OutputStream out = fs.create(new Path(output, "latency_vs_context.png"), true)) {
+                BenchCharts.latencyVsContext(oneParallelism, out);
+            }
+            try (OutputStream out = fs.create(new Path(output, "speedup_vs_budget.png"), true)) {
+                BenchCharts.speedupVsBudget(oneParallelism, out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write bench results to " + output + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.questspark.jobs;
+
+import dev.questspark.jobs.generate.GeneratorSettings;
+import dev.questspark.jobs.generate.RowGenerator;
+import dev.questspark.jobs.generate.RowResult;
+import dev.questspark.jobs.model.DistributedModelFile;
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.model.ModelLocation;
+import dev.questspark.jobs.model.SharedModels;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The work of one partition: rows in, the same rows with generated text and statistics out, one at a time. The
+ * model is the executor's shared one; the decoder (KV cache) belongs to this task and is closed when it ends.
+ */
+final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
+    private static final Logger PROGRESS = LoggerFactory.getLogger("dev.questspark.jobs.progress");
+
+    /** Where the columns the function reads are in the input rows; checkIndex is the UTF-8 validity helper. */
+    record Columns(int inputWidth, int textIndex, int questionIndex, int checkIndex) implements java.io.Serializable {
+    }
+
+    /** Named accumulators, shown in the Spark UI while a job runs on a cluster. */
+    record Counters(LongAccumulator rows, LongAccumulator errors, LongAccumulator generatedTokens)
+            implements java.io.Serializable {
+    }
+
+    private final GeneratorSettings settings;
+    private final Columns columns;
+    private final String failOnceMarker;
+    private final Broadcast<SerializableConfiguration> hadoopConf;
+    private final Counters counters;
+
+    GeneratePartition(GeneratorSettings settings, Columns columns, String failOnceMarker,
+                      Broadcast<SerializableConfiguration> hadoopConf, Counters counters) {
+        this.settings = settings;
+        this.columns = columns;
+        this.failOnceMarker = failOnceMarker;
+        this.hadoopConf = hadoopConf;
+        this.counters = counters;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        TaskContext task = TaskContext.get();
+        RowGenerator generator = new RowGenerator(settings, this::model);
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> generator.close());
+        }
+        return new Iterator<>() {
+            private final long started = System.nanoTime();
+            private long rows;
+            private long errors;
+            private long generated;
+            private boolean reported;
+
+            @Override
+            public boolean hasNext() {
+                boolean more = input.hasNext();
+                if (!more && !reported) {
+                    reported = true;
+                    report(task, rows, errors, generated, System.nanoTime() - started);
+                }
+                return more;
+            }
+
+            @Override
+            public Row next() {
+                if (!input.hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Row in = input.next();
+                RowResult r = generator.process(text(in, columns.textIndex()), validUtf8(in), text(in, columns.questionIndex()));
+                rows++;
+                generated += r.generatedTokens();
+                if (!r.ok()) {
+                    errors++;
+                }
+                counters.rows().add(1);
+                counters.generatedTokens().add(r.generatedTokens());
+                counters.errors().add(r.ok() ? 0 : 1);
+                // After a row has been produced, so a retry also has to throw away partial work.
+                FailOnce.check(failOnceMarker, task);
+                return output(in, r);
+            }
+        };
+    }
+
+    private DocumentModel model() {
+        ModelLocation location = new ModelLocation(settings.modelLocation());
+        Path file = DistributedModelFile.resolve(location, hadoopConf == null ? null : hadoopConf.value().value());
+        return SharedModels.get(settings.loaderClass(), file, settings.threads());
+    }
+
+    private Row output(Row in, RowResult r) {
+        Object[] extra = OutputColumns.values(r);
+        Object[] values = new Object[columns.inputWidth() + extra.length];
+        for (int i = 0; i < columns.inputWidth(); i++) {
+            values[i] = in.get(i);
+        }
+        System.arraycopy(extra, 0, values, columns.inputWidth(), extra.length);
+        return RowFactory.create(values);
+    }
+
+    private static String text(Row row, int index) {
+        return index < 0 || row.isNullAt(index) ? null : row.getString(index);
+    }
+
+    private Boolean validUtf8(Row row) {
+        return row.isNullAt(columns.checkIndex()) ? null : row.getBoolean(columns.checkIndex());
+    }
+
+    private static void report(TaskContext task, long rows, long errors, long generated, long nanos) {
+        if (task == null) {
+            return;
+        }
+        double s = nanos / 1e9;
+        PROGRESS.info(String.format("stage %d partition %d attempt %d done: %d rows, %d errors, %d generated tokens in %.1f s"
+                        + " (%.2f rows/s, %.1f tokens/s)", task.stageId(), task.partitionId(), task.attemptNumber(), rows,
+                errors, generated, s, s > 0 ? rows / s : 0, s > 0 ? generated / s : 0));
+    }
+}

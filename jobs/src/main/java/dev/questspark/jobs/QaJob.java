@@ -1,0 +1,99 @@
+package dev.questspark.jobs;
+
+import dev.questspark.jobs.cli.QuestCli;
+import dev.questspark.jobs.config.QuestSettings;
+import dev.questspark.jobs.generate.RowResult;
+import dev.questspark.jobs.io.Inputs;
+import dev.questspark.jobs.text.Tasks;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Documents and questions to answers: {@code bin/quest qa --documents PATH --questions PATH --output PATH}. One
+ * output row per question. The questions of a document go to one task, in question order, so the document is
+ * prefilled once and the KV cache is truncated back to it after each answer.
+ */
+public final class QaJob implements SparkJob {
+    private static final String DOC_TEXT = "__quest_doc_text";
+    private static final String DOC_COUNT = "__quest_doc_count";
+    private static final String DOC_KEY = "__quest_doc_key";
+
+    public static void main(String[] args) {
+        QuestCli.exit(QuestCli.run(QuestCli.prepend("qa", args), System.out, System.err));
+    }
+
+    @Override
+    public String name() {
+        return "qa";
+    }
+
+    @Override
+    public JobReport run(SparkSession spark, QuestSettings s) {
+        String output = s.get("output");
+        String idCol = s.get("id-col");
+        String textCol = s.get("text-col");
+        String docIdCol = s.get("doc-id-col");
+        String questionCol = s.get("question-col");
+        String questionIdCol = s.get("question-id-col");
+        String answerCol = s.get("output-col", "answer");
+        boolean overwrite = s.getBoolean("overwrite");
+        Outputs.checkWritable(spark, output, overwrite);
+        long t0 = System.nanoTime();
+
+        Dataset<Row> docs = Inputs.documents(spark, s.get("documents"), s.get("input-format"), idCol, textCol)
+                .filter(col(Inputs.INPUT_ERROR).isNull())
+                .groupBy(col(idCol).cast("string").as(DOC_KEY))
+                .agg(max(col(textCol)).as(DOC_TEXT), count(lit(1)).as(DOC_COUNT))
+                // An ambiguous id answers nothing (the reason is reported below), so no text is given to the model.
+                .withColumn(DOC_TEXT, when(col(DOC_COUNT).gt(1), lit(null).cast("string")).otherwise(col(DOC_TEXT)));
+        Dataset<Row> questions = Inputs.table(spark, s.get("questions"), s.get("input-format"), docIdCol, questionCol);
+        boolean hasQuestionId = Arrays.asList(questions.columns()).contains(questionIdCol);
+        long rowsIn = questions.count();
+
+        Dataset<Row> joined = questions.join(docs, col(docIdCol).cast("string").equalTo(col(DOC_KEY)), "left");
+        Column order = hasQuestionId ? col(questionIdCol) : col(questionCol);
+        Dataset<Row> grouped = joined.repartition(SummarizeJob.partitions(spark, s), col(DOC_KEY))
+                .sortWithinPartitions(col(DOC_KEY), order);
+        QuestGenerator answerer = new QuestGenerator().applySettings(s).setTask(Tasks.ANSWER)
+                .setInputCol(DOC_TEXT).setQuestionCol(questionCol).setOutputCol(answerCol);
+        Dataset<Row> answers = Outputs.withInputErrors(answerer.transform(grouped), problems(docIdCol));
+
+        List<String> ids = new ArrayList<>(List.of(docIdCol));
+        if (hasQuestionId) {
+            ids.add(questionIdCol);
+        }
+        ids.add(questionCol);
+        Dataset<Row> rows = answers.select(SummarizeJob.columns(ids, answerCol)).sortWithinPartitions(col(docIdCol), order);
+        Outputs.write(rows, output, overwrite);
+
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long[] counts = Outputs.rowsErrorsTokens(spark, output);
+        long documents = spark.read().parquet(output).filter(col(OutputColumns.STATUS).equalTo(RowResult.OK))
+                .select(docIdCol).distinct().count();
+        return new JobReport(name(), output, rowsIn, counts[0], counts[1], documents, counts[2], seconds,
+                Outputs.sample(spark, output, docIdCol, docIdCol, questionCol, OutputColumns.STATUS, answerCol), List.of());
+    }
+
+    /** Why a question has no usable document: malformed input line, no document with its id, or several. */
+    private static Column problems(String docIdCol) {
+        Column id = coalesce(col(docIdCol).cast("string"), lit("null"));
+        return coalesce(col(Inputs.INPUT_ERROR),
+                when(col(DOC_COUNT).isNull(), concat(lit("no document with id '"), id, lit("' in the documents input"))),
+                when(col(DOC_COUNT).gt(1), concat(lit("document id '"), id, lit("' appears "),
+                        col(DOC_COUNT).cast("string"), lit(" times in the documents input"))));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.questspark.jobs.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The bench's summary: per run (parallelism, attention, budget) documents/s, generated tokens/s, the fraction of
+ * dense KV bytes read, and the decode latency per token at each context length.
+ */
+public final class BenchSummary {
+    /** The aggregate of one run. */
+    public record Run(int parallelism, String mode, Integer tokenBudget, int documents, int errors, double seconds,
+                      long generatedTokens, double kvReadFraction, Map<Integer, Double> msPerTokenByContext) {
+        public double documentsPerSecond() {
+            return seconds > 0 ? documents / seconds : 0;
+        }
+
+        public double tokensPerSecond() {
+            return seconds > 0 ? generatedTokens / seconds : 0;
+        }
+    }
+
+    private final List<Run> runs;
+    private final TreeSet<Integer> contexts = new TreeSet<>();
+
+    public BenchSummary(List<BenchRow> rows) {
+        Map<String, List<BenchRow>> byRun = new LinkedHashMap<>();
+        for (BenchRow r : rows) {
+            byRun.computeIfAbsent(r.parallelism() + "|" + r.mode(), k -> new ArrayList<>()).add(r);
+            contexts.add(r.context());
+        }
+        runs = byRun.values().stream().map(BenchSummary::aggregate).toList();
+    }
+
+    private static Run aggregate(List<BenchRow> rows) {
+        BenchRow first = rows.get(0);
+        long generated = 0;
+        long read = 0;
+        long dense = 0;
+        int errors = 0;
+        Map<Integer, double[]> perContext = new java.util.TreeMap<>();
+        for (BenchRow r : rows) {
+            generated += r.generatedTokens();
+            read += r.kvBytesRead();
+            dense += r.kvBytesDense();
+            errors += "ok".equals(r.status()) ? 0 : 1;
+            if (r.generatedTokens() > 0) {
+                double[] acc = perContext.computeIfAbsent(r.context(), k -> new double[2]);
+                acc[0] += r.decodeMs();
+                acc[1] += r.generatedTokens();
+            }
+        }
+        Map<Integer, Double> ms = new LinkedHashMap<>();
+        perContext.forEach((c, acc) -> ms.put(c, acc[0] / acc[1]));
+        return new Run(first.parallelism(), first.mode(), first.tokenBudget(), rows.size(), errors, first.runSeconds(),
+                generated, dense > 0 ? (double) read / dense : 1.0, ms);
+    }
+
+    public List<Run> runs() {
+        return runs;
+    }
+
+    public List<Integer> contexts() {
+        return new ArrayList<>(contexts);
+    }
+
+    /** The summary as a Markdown table, with a scaling line per mode when several parallelisms ran. */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder("| parallelism | attention | documents | errors | seconds | documents/s"
+                + " | generated tokens/s | KV read vs dense |");
+        contexts.forEach(c -> sb.append(" ms/token @").append(c).append(" |"));
+        sb.append("\n|---|---|---|---|---|---|---|---|");
+        contexts.forEach(c -> sb.append("---|"));
+        sb.append('\n');
+        for (Run r : runs) {
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.2f | %.3f | %.1f | %.3f |", r.parallelism(), r.mode(),
+                    r.documents(), r.errors(), r.seconds(), r.documentsPerSecond(), r.tokensPerSecond(), r.kvReadFraction()));
+            for (int c : contexts) {
+                Double v = r.msPerTokenByContext().get(c);
+                sb.append(v == null ? " - |" : String.format(Locale.ROOT, " %.2f |", v));
+            }
+            sb.append('\n');
+        }
+        scaling().forEach(line -> sb.append('\n').append(line));
+        return sb.toString();
+    }
+
+    /** "documents/s scales 1.85x from 1 to 2 partitions (dense)" for every mode run at several parallelisms. */
+    public List<String> scaling() {
+        List<String> lines = new ArrayList<>();
+        Map<String, List<Run>> byMode = new LinkedHashMap<>();
+        runs.forEach(r -> byMode.computeIfAbsent(r.mode(), k -> new ArrayList<>()).add(r));
+        byMode.forEach((mode, rs) -> {
+            Run base = rs.stream().min(java.util.Comparator.comparingInt(Run::parallelism)).orElseThrow();
+            for (Run r : rs) {
+                if (r != base && base.documentsPerSecond() > 0) {
+                    lines.add(String.format(Locale.ROOT, "documents/s scales %.2fx from %d to %d partitions (%s)",
+                            r.documentsPerSecond() / base.documentsPerSecond(), base.parallelism(), r.parallelism(), mode));
+                }
+            }
+        });
+        return lines;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.questspark.jobs.cli;
+
+import dev.questspark.jobs.config.QuestSettings;
+import dev.questspark.quest.AttentionBench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code bin/quest bench-attention}: one decode attention call, dense vs Quest, beside a bandwidth probe (no Spark). */
+final class BenchAttentionCommand implements Command {
+    @Override
+    public String name() {
+        return "bench-attention";
+    }
+
+    @Override
+    public String summary() {
+        return "time one decode attention call, dense vs Quest, with a memory-bandwidth probe (no Spark)";
+    }
+
+    @Override
+    public String usage() {
+        return "bench-attention --shape smollm2-135m|llama2-7b --context N --token-budget B --page-size P";
+    }
+
+    @Override
+    public List<Flag> flags() {
+        return Flags.benchAttention();
+    }
+
+    @Override
+    public int run(ParsedFlags flags, PrintStream out) {
+        QuestSettings s = QuestSettings.defaults().with(flags.settings());
+        String shape = flags.has("shape") ? flags.get("shape") : "smollm2-135m";
+        int context = parse(flags.has("context") ? flags.get("context") : "32768", "context");
+        int threads = s.getInt("threads") > 0 ? s.getInt("threads") : Runtime.getRuntime().availableProcessors();
+        AttentionBench.Result r = AttentionBench.run(shape, context, s.getInt("token-budget"), s.getInt("page-size"), threads);
+        if (flags.on("json")) {
+            out.println(r.toJson());
+            return 0;
+        }
+        out.printf(Locale.ROOT, "%s, context %d, budget %d, page size %d, %d threads, kernel %s%n", r.shape(), r.context(),
+                r.budget(), r.pageSize(), r.threads(), r.kernel());
+        out.printf(Locale.ROOT, "dense  %.4f ms (%d KV bytes)%n", r.denseMs(), r.denseBytes());
+        out.printf(Locale.ROOT, "quest  %.4f ms (%d KV bytes)%n", r.questMs(), r.questBytes());
+        out.printf(Locale.ROOT, "speedup %.2fx; bandwidth probe %.1f GB/s; dense time / bandwidth bound %.2f%n",
+                r.speedup(), r.bandwidthGbps(), r.denseBandwidthRatio());
+        return 0;
+    }
+
+    private static int parse(String v, String flag) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + flag + " must be an integer, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.questspark.jobs.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags of each command, grouped as the issues name them. */
+final class Flags {
+    static final Flag JSON = Flag.toggle("json", "print one JSON object as the only line on stdout");
+    static final Flag CONF = Flag.value(ParsedFlags.CONF, "KEY=VALUE", "none",
+            "a Spark conf entry (repeatable); spark.quest.<setting> sets a Quest setting");
+
+    private Flags() {
+    }
+
+    static List<Flag> model() {
+        return List.of(
+                Flag.setting("model", "PATH", "GGUF model file (bin/fetch-model gets the default)"),
+                Flag.setting("threads", "N", "decoder threads (0: all cores for generate, spark.task.cpus in jobs)"),
+                Flag.setting("context-tokens", "N", "context per decoder in tokens (0: the model's)"));
+    }
+
+    static List<Flag> attention() {
+        return List.of(
+                Flag.setting("attention", "MODE", "decode attention: dense or quest"),
+                Flag.setting("token-budget", "N", "Quest: KV tokens each decode step reads"),
+                Flag.setting("page-size", "N", "Quest: tokens per KV page (8, 16, 32, 64)"),
+                Flag.setting("dense-layers", "N", "Quest: leading layers that attend densely"),
+                Flag.setting("gqa-policy", "POLICY", "Quest: page selection for grouped-query heads: shared or per-head"));
+    }
+
+    static List<Flag> sampling() {
+        return List.of(
+                Flag.setting("max-tokens", "N", "tokens to generate per model call"),
+                Flag.setting("temperature", "T", "sampling temperature (0: greedy, deterministic)"),
+                Flag.setting("top-k", "K", "sample among the K most likely tokens (0: all)"),
+                Flag.setting("top-p", "P", "nucleus sampling probability mass"),
+                Flag.setting("seed", "S", "sampling seed"));
+    }
+
+    static List<Flag> generate() {
+        List<Flag> f = new ArrayList<>();
+        f.add(Flag.value("prompt", "TEXT", Flag.REQUIRED, "the prompt"));
+        f.add(Flag.toggle("chat", "wrap the prompt in the model's chat template as one user message"));
+        f.addAll(model());
+        f.addAll(sampling());
+        f.addAll(attention());
+        f.add(JSON);
+        return f;
+    }
+
+    /** Flags every Spark job has. */
+    private static List<Flag> job() {
+        List<Flag> f = new ArrayList<>();
+        f.add(Flag.setting("master", "URL", "Spark master (spark-submit's own when run through it)"));
+        f.add(CONF);
+        f.add(Flag.setting("partitions", "N", "partitions of the input (0: Spark's default parallelism)"));
+        f.add(Flag.setting("overwrite", null, "replace an existing output"));
+        f.add(Flag.setting("chat", "auto|on|off", "use the model's chat template (auto: when it has one)"));
+        f.addAll(model());
+        f.addAll(sampling());
+        f.addAll(attention());
+        f.add(Flag.setting("chunk-overlap", "N", "tokens shared by consecutive chunks of a long document"));
+        f.add(JSON);
+        return f;
+    }
+
+    private static List<Flag> documents() {
+        return List.of(
+                Flag.setting("input-format", "FORMAT", "auto, parquet, json (JSON Lines) or text (a folder of text files)"),
+                Flag.setting("id-col", "NAME", "document id column (text files: the file name)"),
+                Flag.setting("text-col", "NAME", "document text column"));
+    }
+
+    static List<Flag> summarize() {
+        List<Flag> f = new ArrayList<>();
+        f.add(Flag.value("input", "PATH", Flag.REQUIRED, "documents: Parquet, JSON Lines or a folder of text files"));
+        f.add(Flag.value("output", "PATH", Flag.REQUIRED, "output folder (Parquet)"));
+        f.add(Flag.value("output-col", "NAME", "summary", "column of the generated summary"));
+        f.addAll(documents());
+        f.addAll(job());
+        return f;
+    }
+
+    static List<Flag> qa() {
+        List<Flag> f = new ArrayList<>();
+        f.add(Flag.value("documents", "PATH", Flag.REQUIRED, "documents: Parquet, JSON Lines or a folder of text files"));
+        f.add(Flag.value("questions", "PATH", Flag.REQUIRED, "questions: Parquet or JSON Lines"));
+        f.add(Flag.value("output", "PATH", Flag.REQUIRED, "output folder (Parquet)"));
+        f.add(Flag.value("output-col", "NAME", "answer", "column of the generated answer"));
+        f.addAll(documents());
+        f.add(Flag.setting("doc-id-col", "NAME", "column of the questions naming their document"));
+        f.add(Flag.setting("question-col", "NAME", "question text column"));
+        f.add(Flag.setting("question-id-col", "NAME", "question id column (optional in the input)"));
+        f.add(Flag.setting("qa-chunk-tokens", "N", "chunk size when choosing the parts of a long document by BM25"));
+        f.add(Flag.setting("kv-cache", "DIR", "keep prefilled documents as KV snapshots in DIR and reuse them (local,"
+                + " or mounted at the same path on every executor)"));
+        f.addAll(job());
+        return f;
+    }
+
+    static List<Flag> bench() {
+        List<Flag> f = new ArrayList<>();
+        f.add(Flag.value("output", "PATH", Flag.REQUIRED, "output folder: rows (Parquet), summary.md, PNG charts"));
+        f.add(Flag.value("corpus", "PATH", "synthetic", "documents to run instead of the synthetic corpus"));
+        f.add(Flag.setting("lengths", "N,N,...", "token lengths of the synthetic documents"));
+        f.add(Flag.setting("docs-per-length", "N", "synthetic documents per length"));
+        f.add(Flag.setting("budgets", "N,N,...", "Quest token budgets compared with dense attention"));
+        f.add(Flag.setting("parallelism", "N,N,...", "partition counts to run at, e.g. 1,2 (0: Spark's default)"));
+        f.addAll(documents());
+        f.addAll(job());
+        return f;
+    }
+
+    static List<Flag> benchAttention() {
+        return List.of(
+                Flag.value("shape", "NAME", "smollm2-135m", "attention shape: smollm2-135m or llama2-7b"),
+                Flag.value("context", "N", "32768", "context length in tokens"),
+                Flag.setting("token-budget", "N", "Quest: KV tokens each decode step reads"),
+                Flag.setting("page-size", "N", "Quest: tokens per KV page"),
+                Flag.setting("threads", "N", "threads (0: all cores)"),
+                JSON);
+    }
+}

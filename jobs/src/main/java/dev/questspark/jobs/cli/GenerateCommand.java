@@ -1,0 +1,90 @@
+package dev.questspark.jobs.cli;
+
+import dev.questspark.jobs.config.QuestSettings;
+import dev.questspark.jobs.model.AttentionSettings;
+import dev.questspark.jobs.model.Decoder;
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.model.Generation;
+import dev.questspark.jobs.model.ModelLocation;
+import dev.questspark.jobs.model.SamplingSettings;
+import dev.questspark.jobs.model.SharedModels;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code bin/quest generate}: one prompt, no Spark; streams the text, then token counts and speeds. */
+final class GenerateCommand implements Command {
+    @Override
+    public String name() {
+        return "generate";
+    }
+
+    @Override
+    public String summary() {
+        return "generate text from one prompt (no Spark)";
+    }
+
+    @Override
+    public String usage() {
+        return "generate --prompt TEXT [--chat]";
+    }
+
+    @Override
+    public List<Flag> flags() {
+        return Flags.generate();
+    }
+
+    @Override
+    public int run(ParsedFlags flags, PrintStream out) {
+        String prompt = QuestCli.required(flags, "prompt", name());
+        QuestSettings s = QuestSettings.defaults().with(flags.settings());
+        boolean json = flags.on("json");
+        int threads = s.getInt("threads") > 0 ? s.getInt("threads") : Runtime.getRuntime().availableProcessors();
+        SamplingSettings sampling = new SamplingSettings(s.getInt("max-tokens"), s.getFloat("temperature"),
+                s.getInt("top-k"), s.getFloat("top-p"), s.getLong("seed"));
+        AttentionSettings attention = new AttentionSettings(s.get("attention"), s.getInt("token-budget"),
+                s.getInt("page-size"), s.getInt("dense-layers"), s.get("gqa-policy", ""));
+        DocumentModel model = SharedModels.get(s.get("model-loader", SharedModels.ENGINE_LOADER),
+                new ModelLocation(s.get("model")).requireLocalFile(), threads);
+
+        int[] tokens = model.encodePrompt(prompt, flags.on("chat"));
+        int capacity = s.getInt("context-tokens") > 0 ? Math.min(s.getInt("context-tokens"), model.contextLength())
+                : model.contextLength();
+        if (tokens.length + sampling.maxTokens() > capacity) {
+            throw new UsageException("the prompt (" + tokens.length + " tokens) plus --max-tokens " + sampling.maxTokens()
+                    + " does not fit the context of " + capacity + " tokens");
+        }
+        try (Decoder decoder = model.newDecoder(attention, capacity)) {
+            long t0 = System.nanoTime();
+            decoder.prefill(tokens);
+            long prefillNanos = System.nanoTime() - t0;
+            Generation g = decoder.generate(sampling, json ? null : text -> {
+                out.print(text);
+                out.flush();
+            });
+            double prefillRate = tokens.length / Math.max(prefillNanos / 1e9, 1e-9);
+            double decodeRate = g.tokens().length / Math.max(g.decodeNanos() / 1e9, 1e-9);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("prompt_tokens", tokens.length);
+                m.put("generated_tokens", g.tokens().length);
+                m.put("prefill_tokens_per_s", prefillRate);
+                m.put("decode_tokens_per_s", decodeRate);
+                m.put("finish_reason", g.finishReason());
+                m.put("text", g.text());
+                out.println(Json.object(m));
+            } else {
+                out.println();
+                out.println();
+                out.printf(Locale.ROOT, "prompt tokens     %d%n", tokens.length);
+                out.printf(Locale.ROOT, "generated tokens  %d (%s)%n", g.tokens().length, g.finishReason());
+                out.printf(Locale.ROOT, "prefill tokens/s  %.1f%n", prefillRate);
+                out.printf(Locale.ROOT, "decode tokens/s   %.1f%n", decodeRate);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.questspark.jobs.generate;
+
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.model.Generation;
+import dev.questspark.jobs.model.SamplingSettings;
+import dev.questspark.jobs.text.PromptFrame;
+import dev.questspark.jobs.text.PromptTemplate;
+
+/** What the tasks of one partition share: the model, its prompt frame, the decoder and the sampling settings. */
+final class PromptContext {
+    /** The least room for document tokens that still makes a useful prompt. */
+    static final int MIN_DOCUMENT_TOKENS = 32;
+
+    final DocumentModel model;
+    final PromptFrame frame;
+    final boolean chat;
+    final CachedDecoder decoder;
+    final SamplingSettings sampling;
+    final int chunkOverlap;
+
+    PromptContext(DocumentModel model, PromptFrame frame, boolean chat, CachedDecoder decoder, SamplingSettings sampling,
+                  int chunkOverlap) {
+        this.model = model;
+        this.frame = frame;
+        this.chat = chat;
+        this.decoder = decoder;
+        this.sampling = sampling;
+        this.chunkOverlap = chunkOverlap;
+    }
+
+    /** Document tokens that fit in one prompt of this template, or an error saying which setting to change. */
+    int room(PromptTemplate template, String question) {
+        int overhead = template.overhead(model, frame, question);
+        int room = decoder.capacity() - overhead - sampling.maxTokens();
+        if (room < MIN_DOCUMENT_TOKENS) {
+            throw new IllegalArgumentException("the context of " + decoder.capacity() + " tokens leaves " + Math.max(room, 0)
+                    + " for the text after " + overhead + " prompt tokens and " + sampling.maxTokens()
+                    + " new tokens; raise context-tokens or lower max-tokens");
+        }
+        return room;
+    }
+
+    /** Overlap between chunks of the given size: the configured one, at most a quarter of the chunk. */
+    int overlapFor(int chunkSize) {
+        return Math.min(chunkOverlap, chunkSize / 4);
+    }
+
+    /** One model call on a prompt whose document part is chosen for this call (a chunk, or chunks for a question). */
+    String generate(PromptTemplate template, int[] document, String question, long seed, RowUsage usage) {
+        return generate(template, document, question, seed, false, usage);
+    }
+
+    /**
+     * One model call; wholeDocument says document is the row's entire document, so the prompt's document segment
+     * is the same for every question about it and may come from (and go to) a KV snapshot.
+     */
+    String generate(PromptTemplate template, int[] document, String question, long seed, boolean wholeDocument,
+                    RowUsage usage) {
+        Generation g = decoder.run(template.build(model, frame, document, question),
+                sampling.withSeed(Seeds.forCall(seed, usage.calls)), wholeDocument, usage);
+        return g.text();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.questspark.jobs.generate;
+
+import dev.questspark.jobs.model.DecoderSnapshots;
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.text.PromptFrame;
+import dev.questspark.jobs.text.PromptTemplate;
+import dev.questspark.jobs.text.Tasks;
+import dev.questspark.jobs.text.TextChecks;
+
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Generates the output of one row after another for one task (partition). A problem with a row (bad text, a
+ * document too long for the settings, an engine error on that input) becomes an error result and the next row
+ * goes on; a problem with the settings (no chat template when chat is on) fails the task, since every row would
+ * fail the same way.
+ */
+public final class RowGenerator implements AutoCloseable {
+    private final GeneratorSettings settings;
+    private final Supplier<DocumentModel> modelSource;
+    private PromptContext ctx;
+    private Summarizer summarizer;
+    private Answerer answerer;
+    private PromptTemplate template;
+
+    public RowGenerator(GeneratorSettings settings, Supplier<DocumentModel> modelSource) {
+        this.settings = settings;
+        this.modelSource = modelSource;
+        if (!Tasks.isBuiltIn(settings.task())) {
+            this.template = new PromptTemplate(settings.task());
+        }
+    }
+
+    /** The result for one row; validUtf8 is Spark's check of the raw text (null when unknown). */
+    public RowResult process(String text, Boolean validUtf8, String question) {
+        RowUsage usage = new RowUsage();
+        String problem = TextChecks.problem("text", text, validUtf8);
+        if (problem == null && Tasks.needsQuestion(settings.task())) {
+            problem = TextChecks.problem("question", question, null);
+        }
+        if (problem != null) {
+            return RowResult.error(problem, usage, settings.attention());
+        }
+        PromptContext c = context();
+        try {
+            long seed = Seeds.forRow(settings.sampling().seed(), text, question);
+            int[] document = c.model.encode(text);
+            return RowResult.ok(run(c, document, question, seed, usage), usage, settings.attention());
+        } catch (RuntimeException e) {
+            c.decoder.reset();
+            return RowResult.error(describe(e), usage, settings.attention());
+        }
+    }
+
+    private String run(PromptContext c, int[] document, String question, long seed, RowUsage usage) {
+        switch (settings.task()) {
+            case Tasks.SUMMARIZE:
+                return summarizer.summarize(document, seed, usage);
+            case Tasks.ANSWER:
+                return answerer.answer(Tasks.answer(c.chat), document, question, seed, usage);
+            default:
+                if (template.hasQuestion()) {
+                    return answerer.answer(template, document, question, seed, usage);
+                }
+                int room = c.room(template, null);
+                if (document.length > room) {
+                    throw new IllegalArgumentException("text is " + document.length + " tokens but " + room
+                            + " fit in the context with this template; use task summarize for long documents"
+                            + " or raise context-tokens");
+                }
+                usage.chunks = 1;
+                usage.chunksTotal = 1;
+                return c.generate(template, document, question, seed, usage);
+        }
+    }
+
+    private PromptContext context() {
+        if (ctx == null) {
+            DocumentModel model = modelSource.get();
+            boolean chat = switch (settings.chat()) {
+                case "on" -> {
+                    if (!model.hasChatTemplate()) {
+                        throw new IllegalArgumentException("model " + model.name() + " has no chat template;"
+                                + " set chat to auto or off");
+                    }
+                    yield true;
+                }
+                case "off" -> false;
+                default -> model.hasChatTemplate();
+            };
+            int capacity = settings.contextTokens() > 0
+                    ? Math.min(settings.contextTokens(), model.contextLength()) : model.contextLength();
+            DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE
+                    : model.snapshots(Path.of(settings.kvCache()));
+            CachedDecoder decoder = new CachedDecoder(model, settings.attention(), capacity, snapshots);
+            ctx = new PromptContext(model, PromptFrame.discover(model, chat), chat, decoder, settings.sampling(),
+                    settings.chunkOverlap());
+            summarizer = new Summarizer(ctx);
+            answerer = new Answerer(ctx, settings.qaChunkTokens());
+        }
+        return ctx;
+    }
+
+    private static String describe(RuntimeException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public void close() {
+        if (ctx != null) {
+            ctx.decoder.close();
+        }
+    }
+}

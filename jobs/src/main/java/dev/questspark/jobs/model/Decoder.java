@@ -1,0 +1,30 @@
+package dev.questspark.jobs.model;
+
+import java.util.function.Consumer;
+
+/**
+ * One sequence's decoding state: the tokens in its KV cache and the generation that continues from them.
+ * Not thread-safe: one per Spark task.
+ */
+public interface Decoder extends AutoCloseable {
+    /** Tokens in the KV cache. */
+    int length();
+
+    /** Appends tokens to the KV cache (dense, blocked prefill). */
+    void prefill(int[] tokens);
+
+    /**
+     * Generates from the cache; the generated tokens stay in the cache. onText (nullable) receives the text as it
+     * is produced.
+     */
+    Generation generate(SamplingSettings sampling, Consumer<String> onText);
+
+    /** Forgets every token at or after length. */
+    void truncate(int length);
+
+    /** Attention counters since the decoder was made. */
+    AttentionCounters counters();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,44 @@
+package dev.questspark.jobs.model;
+
+import java.nio.file.Path;
+
+/**
+ * A language model as the jobs use it: a tokenizer, the prompt format and decoders. Implementations are shared by
+ * every task of an executor JVM, so they must be thread-safe; the {@link Decoder}s they make are not.
+ */
+public interface DocumentModel {
+    /** Model name from its metadata. */
+    String name();
+
+    /** Tokens the model can attend over (from its metadata). */
+    int contextLength();
+
+    /** Stable hash of the model file's header: identifies the weights a result was produced with. */
+    String fingerprint();
+
+    /** Text to tokens without BOS; special-token text inside documents is read as plain text, never as control. */
+    int[] encode(String text);
+
+    /** Tokens back to text. */
+    String decode(int[] tokens);
+
+    /**
+     * The complete prompt for one user message: the chat template when {@code chat}, and BOS when the model
+     * wants it.
+     */
+    int[] encodePrompt(String text, boolean chat);
+
+    /** Whether {@link #encodePrompt(String, boolean)} with chat=true can render this model's chat template. */
+    boolean hasChatTemplate();
+
+    /** A decoder with its own KV cache of at most maxContextTokens tokens. */
+    Decoder newDecoder(AttentionSettings attention, int maxContextTokens);
+
+    /**
+     * KV snapshots of this model's decoders in directory (created when the first one is saved). A model without
+     * snapshot support has {@link DecoderSnapshots#NONE}: its documents are always prefilled.
+     */
+    default DecoderSnapshots snapshots(Path directory) {
+        return DecoderSnapshots.NONE;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.questspark.jobs.model;
+
+import dev.questspark.engine.DecoderSession;
+import dev.questspark.engine.GenerationConfig;
+import dev.questspark.engine.GenerationResult;
+import dev.questspark.model.AttentionStats;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** {@link Decoder} over one engine session (one KV cache). */
+final class EngineDecoder implements Decoder {
+    private final DecoderSession session;
+
+    EngineDecoder(DecoderSession session) {
+        this.session = session;
+    }
+
+    /** The engine session, for saving it as a KV snapshot. */
+    DecoderSession session() {
+        return session;
+    }
+
+    @Override
+    public int length() {
+        return session.length();
+    }
+
+    @Override
+    public void prefill(int[] tokens) {
+        session.prefill(tokens);
+    }
+
+    @Override
+    public Generation generate(SamplingSettings s, Consumer<String> onText) {
+        GenerationConfig cfg = s.greedy() ? GenerationConfig.greedy(s.maxTokens())
+                : new GenerationConfig(s.maxTokens(), s.temperature(), s.topK(), s.topP(), s.seed(), List.of());
+        GenerationResult r = session.generate(cfg, onText);
+        return new Generation(r.text(), r.tokens(), r.decodeNanos(), r.finishReason());
+    }
+
+    @Override
+    public void truncate(int length) {
+        session.truncate(length);
+    }
+
+    @Override
+    public AttentionCounters counters() {
+        AttentionStats s = session.stats().snapshot();
+        return new AttentionCounters(s.pagesSelected(), s.tokensAttended(), s.kvBytesRead(), s.kvBytesDense());
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.questspark.jobs.model;
+
+import dev.questspark.arrow.KvSnapshotStore;
+import dev.questspark.engine.Engine;
+import dev.questspark.quest.QuestConfig;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** {@link DecoderSnapshots} of engine sessions: Arrow IPC files of arrow-io's {@link KvSnapshotStore} in one directory. */
+final class EngineSnapshots implements DecoderSnapshots {
+    private final Engine engine;
+    private final KvSnapshotStore store;
+
+    EngineSnapshots(Engine engine, Path directory) {
+        this.engine = engine;
+        this.store = new KvSnapshotStore(directory);
+    }
+
+    @Override
+    public Optional<Decoder> find(AttentionSettings attention, int maxContextTokens, String key, int[] document) {
+        QuestConfig quest = QuestConfig.fromMap(attention.asSettings());
+        return store.find(engine, quest, maxContextTokens, key, document).map(EngineDecoder::new);
+    }
+
+    @Override
+    public void save(Decoder decoder, String key) {
+        if (!(decoder instanceof EngineDecoder d)) {
+            throw new IllegalArgumentException("only decoders of this engine model can be saved as KV snapshots, got "
+                    + decoder.getClass().getName());
+        }
+        store.save(engine, d.session(), key);
+    }
+}

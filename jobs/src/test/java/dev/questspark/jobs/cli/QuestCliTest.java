@@ -1,0 +1,59 @@
+package dev.questspark.jobs.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line's contract: --help everywhere, one-line errors, non-zero exits. No Spark or model needed. */
+class QuestCliTest {
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = QuestCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpOfEveryCommandListsEveryFlagWithItsDefault() {
+        for (String command : new String[]{"generate", "summarize", "qa", "bench", "bench-attention"}) {
+            Result r = run(command, "--help");
+            assertEquals(0, r.code(), command);
+            long flagLines = r.out().lines().filter(l -> l.startsWith("  --")).count();
+            long withDefault = r.out().lines().filter(l -> l.startsWith("  --")
+                    && (l.contains("(default: ") || l.endsWith("(required)"))).count();
+            assertEquals(flagLines - 1, withDefault, command + ": every flag but --help shows a default\n" + r.out());
+            assertTrue(r.out().contains("--token-budget N"), command);
+            assertTrue(r.out().contains("--json"), command);
+        }
+        assertTrue(run("qa", "--help").out().contains("--questions PATH"));
+    }
+
+    @Test
+    void wrongUsageIsOneLineOnStderrWithExitCode2() {
+        for (String[] args : new String[][]{{}, {"nonsense"}, {"summarize", "--bogus", "1"}, {"summarize", "--output", "x"},
+                {"qa", "--documents", "/no/such/file", "--questions", "/no/such/q", "--output", "/tmp/x"}}) {
+            Result r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args));
+            if (args.length > 0) {
+                assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            }
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void missingModelIsOneLineWithExitCode1() {
+        Result r = run("generate", "--prompt", "hi", "--model", "/no/such/model.gguf");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().lines().count());
+        assertTrue(r.err().contains("model file not found: /no/such/model.gguf"), r.err());
+    }
+}

@@ -1,0 +1,50 @@
+package dev.questspark.sparktests;
+
+import dev.questspark.jobs.BenchJob;
+import dev.questspark.jobs.JobReport;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** bench on the real stories260K in local[2]: dense and Quest runs at two parallelisms, rows, summary and charts. */
+@ExtendWith(SharedSpark.class)
+class BenchJobTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void comparesDenseAndQuestOnASyntheticCorpus(SparkSession spark) throws IOException {
+        Path out = dir.resolve("bench");
+        JobReport report = new BenchJob().run(spark, TestModels.stories("output", out.toString(), "lengths", "96,320",
+                "docs-per-length", "2", "budgets", "64", "parallelism", "1,2", "max-tokens", "8"));
+        assertEquals(4, report.rowsIn());
+        assertEquals(4 * 2 * 2, report.rowsOut(), "documents x (dense, quest 64) x parallelism 1 and 2");
+        assertEquals(0, report.rowsError());
+
+        Dataset<Row> rows = spark.read().parquet(out.resolve("rows").toString());
+        Row dense = rows.filter("attention = 'dense' and context = 320 and parallelism = 1").orderBy("id").first();
+        Row quest = rows.filter("attention = 'quest' and context = 320 and parallelism = 1").orderBy("id").first();
+        assertEquals((long) dense.getAs("kv_bytes_dense"), (long) dense.getAs("kv_bytes_read"), "dense reads everything");
+        assertTrue(quest.<Long>getAs("kv_bytes_read") < quest.<Long>getAs("kv_bytes_dense"),
+                "Quest with a 64-token budget reads less at a 320-token context");
+        assertTrue(quest.<Integer>getAs("prompt_tokens") >= 320);
+
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("quest 64") && summary.contains("ms/token @320"), summary);
+        assertTrue(summary.contains("from 1 to 2 partitions"), summary);
+        assertNotNull(ImageIO.read(out.resolve("latency_vs_context.png").toFile()));
+        assertNotNull(ImageIO.read(out.resolve("speedup_vs_budget.png").toFile()));
+    }
+}

@@ -1,0 +1,127 @@
+package dev.questspark.sparktests;
+
+import dev.questspark.jobs.OutputColumns;
+import dev.questspark.jobs.QaJob;
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.model.EngineModelLoader;
+import dev.questspark.jobs.text.PromptFrame;
+import dev.questspark.jobs.text.Tasks;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * KV snapshot round trip through {@code qa --kv-cache DIR} on the real stories260K with Quest attention (so page
+ * metadata restored from a snapshot takes part in page selection): the first run prefills and saves the documents
+ * that fit the context; the second restores them and gives the same answers; a damaged snapshot is a miss, so the
+ * third run prefills again, still gives the same answers and writes the file anew.
+ */
+@ExtendWith(SharedSpark.class)
+class KvCacheQaJobTest {
+    private static final String[] QUEST = {"attention", "quest", "token-budget", "64", "page-size", "16", "dense-layers", "1"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void snapshotsAreSavedRestoredAndReplacedWhenDamaged(SparkSession spark) throws IOException {
+        Path docs = TestData.lines(dir.resolve("docs.jsonl"), List.of(
+                TestData.json("id", "d1", "text", TestData.STORY_A),
+                TestData.json("id", "d2", "text", TestData.STORY_B),
+                TestData.json("id", "long", "text", TestData.longText(40))));
+        Path questions = TestData.lines(dir.resolve("questions.jsonl"), List.of(
+                TestData.json("question_id", "q1", "doc_id", "d1", "question", "What flew?"),
+                TestData.json("question_id", "q2", "doc_id", "d1", "question", "Who laughed?"),
+                TestData.json("question_id", "q3", "doc_id", "d2", "question", "What opened?"),
+                TestData.json("question_id", "q4", "doc_id", "long", "question", "Who painted the lamp?")));
+        Path cache = dir.resolve("kv");
+        int d1 = documentSegment(TestData.STORY_A);
+        int d2 = documentSegment(TestData.STORY_B);
+
+        Dataset<Row> first = answer(spark, docs, questions, cache, "first");
+        Map<String, Integer> cached = cachedTokens(first);
+        assertEquals(Map.of("q1", 0, "q2", d1, "q3", 0, "q4", 0), cached,
+                "first run: documents prefilled (q2 reuses its task's cache of d1)");
+        List<Path> files = snapshots(cache);
+        assertEquals(2, files.size(), "one snapshot per document that fits the context, none for chunks: " + files);
+        Map<Path, byte[]> saved = new HashMap<>();
+        for (Path f : files) {
+            saved.put(f, Files.readAllBytes(f));
+        }
+
+        Dataset<Row> second = answer(spark, docs, questions, cache, "second");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(first), withoutCacheColumns(second));
+        assertEquals(Map.of("q1", d1, "q2", d1, "q3", d2, "q4", 0), cachedTokens(second),
+                "second run: every whole document comes from its snapshot");
+
+        for (Path f : files) {
+            flipBytes(f);
+        }
+        Dataset<Row> third = answer(spark, docs, questions, cache, "third");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(first), withoutCacheColumns(third));
+        assertEquals(cached, cachedTokens(third), "damaged snapshots are misses: documents prefilled again");
+        assertEquals(files, snapshots(cache));
+        for (Path f : files) {
+            assertArrayEquals(saved.get(f), Files.readAllBytes(f), "snapshot rewritten after the miss: " + f);
+        }
+    }
+
+    private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, Path cache, String name) {
+        String output = dir.resolve(name).toString();
+        new QaJob().run(spark, TestModels.stories(QUEST).with(TestModels.pairs("documents", docs.toString(),
+                "questions", questions.toString(), "output", output, "kv-cache", cache.toString())));
+        Dataset<Row> out = spark.read().parquet(output).orderBy("question_id");
+        for (Row r : out.collectAsList()) {
+            assertEquals("ok", r.getAs(OutputColumns.STATUS), r.getAs("question_id") + ": " + r.getAs(OutputColumns.ERROR));
+        }
+        return out;
+    }
+
+    /** Everything the cache must not change: all but the timings and the cached token count. */
+    private static Dataset<Row> withoutCacheColumns(Dataset<Row> df) {
+        return DeterminismTest.withoutTimings(df).drop(OutputColumns.CACHED_TOKENS);
+    }
+
+    private static Map<String, Integer> cachedTokens(Dataset<Row> df) {
+        Map<String, Integer> m = new HashMap<>();
+        df.collectAsList().forEach(r -> m.put(r.getAs("question_id"), r.getAs(OutputColumns.CACHED_TOKENS)));
+        return m;
+    }
+
+    /** Tokens of the answer prompt's shared document part (prompt frame, text before the document, document). */
+    private static int documentSegment(String text) {
+        DocumentModel model = new EngineModelLoader().load(TestModels.storiesModel(), 1);
+        // stories260K has no chat template, so chat=auto builds plain prompts.
+        return Tasks.answer(false).build(model, PromptFrame.discover(model, false), model.encode(text), "?")
+                .document().length;
+    }
+
+    private static List<Path> snapshots(Path cache) throws IOException {
+        try (Stream<Path> s = Files.list(cache)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".kvsnap.arrow")).sorted().toList();
+        }
+    }
+
+    /** Inverts 64 bytes in the middle of the file, where the K/V payload is. */
+    private static void flipBytes(Path f) throws IOException {
+        byte[] b = Files.readAllBytes(f);
+        for (int i = b.length / 2; i < b.length / 2 + 64; i++) {
+            b[i] = (byte) ~b[i];
+        }
+        Files.write(f, b);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.questspark.sparktests;
+
+import dev.questspark.jobs.generate.GeneratorSettings;
+import dev.questspark.jobs.generate.RowGenerator;
+import dev.questspark.jobs.generate.RowResult;
+import dev.questspark.jobs.model.AttentionSettings;
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.model.SamplingSettings;
+import dev.questspark.jobs.text.PromptFrame;
+import dev.questspark.jobs.text.PromptTemplate;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Prompt assembly and per-row generation without Spark, on the fake model (which can echo its prompt). */
+class RowGeneratorTest {
+    private static final DocumentModel MODEL = new FakeModelLoader().load(Path.of("fake"), 1);
+
+    private static RowGenerator generator(String task, int contextTokens) {
+        GeneratorSettings s = new GeneratorSettings("fake", FakeModelLoader.class.getName(), task, "off",
+                new SamplingSettings(16, 0f, 40, 0.95f, 42), new AttentionSettings("dense", 1024, 16, 2, "shared"), 1,
+                contextTokens, 16, 64);
+        return new RowGenerator(s, () -> MODEL);
+    }
+
+    @Test
+    void frameIsWhatTheFormatPutsAroundTheMessage() {
+        PromptFrame f = PromptFrame.discover(MODEL, false);
+        assertArrayEquals(new int[]{1}, f.prefix(), "BOS");
+        assertEquals(0, f.suffix().length);
+    }
+
+    @Test
+    void promptSplitsIntoAReusableDocumentAndAQuestionTail() {
+        PromptFrame f = PromptFrame.discover(MODEL, false);
+        PromptTemplate t = new PromptTemplate("Text: {text}\nQ: {question}\nA:");
+        PromptTemplate.Segments s = t.build(MODEL, f, MODEL.encode("the doc"), "why?");
+        assertEquals("Text: the doc", MODEL.decode(s.document()));
+        assertEquals("\nQ: why?\nA:", MODEL.decode(s.tail()));
+        PromptTemplate.Segments last = new PromptTemplate("{text}").build(MODEL, f, MODEL.encode("abc"), null);
+        assertEquals(1, last.tail().length, "never an empty tail to generate from");
+        PromptTemplate.Segments questionFirst = new PromptTemplate("{question} in {text}").build(MODEL, f, MODEL.encode("x"), "q");
+        assertEquals(0, questionFirst.document().length);
+        assertEquals("q in x", MODEL.decode(questionFirst.tail()));
+    }
+
+    @Test
+    void longDocumentQuestionsGetTheBm25BestChunksInOrder() {
+        String doc = TestData.longText(40);
+        RowResult r = generator("Context: {text}\n" + FakeModelLoader.ECHO + " {question}", 512)
+                .process(doc, true, "What was the lighthouse keeper named?");
+        assertEquals("ok", r.status(), r.error());
+        assertTrue(r.text().contains("lighthouse keeper was named Ada"), r.text());
+        assertTrue(r.chunks() < r.chunksTotal(), r.chunks() + " of " + r.chunksTotal());
+        assertTrue(r.text().contains("[...]") || r.chunks() == 1, "gaps between chunks are marked");
+        assertTrue(r.promptTokens() + 16 <= 512, "prompt within the context: " + r.promptTokens());
+    }
+
+    @Test
+    void aTemplateWithoutQuestionRefusesTextLongerThanTheContext() {
+        RowResult r = generator("Title for: {text}", 256).process(TestData.longText(20), true, null);
+        assertEquals("error", r.status());
+        assertTrue(r.error().contains("use task summarize for long documents"), r.error());
+    }
+
+    @Test
+    void settingsThatLeaveNoRoomForTheTextAreAnErrorNotATruncation() {
+        RowResult r = generator("summarize", 80).process(TestData.STORY_A, true, null);
+        assertEquals("error", r.status());
+        assertTrue(r.error().startsWith("the context of 80 tokens leaves"), r.error());
+        assertFalse(r.error().isBlank());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.questspark.sparktests;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * JUnit 5 extension that gives tests ONE SparkSession per test JVM (Spark allows one SparkContext per JVM, and
+ * starting one takes seconds): local[2,2] (two cores; a failed task is retried once, which the injected-failure
+ * test needs, since plain local[2] never retries). Stopped when the whole run ends.
+ */
+public final class SharedSpark implements ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedSpark.class);
+
+    /** Closed by JUnit at the end of the run because it is AutoCloseable and held in the root store. */
+    private record Session(SparkSession spark) implements AutoCloseable {
+        @Override
+        public void close() {
+            spark.stop();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == SparkSession.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent("spark", k -> new Session(start()), Session.class).spark();
+    }
+
+    private static SparkSession start() {
+        try {
+            Path warehouse = Files.createTempDirectory("quest-spark-warehouse");
+            return SparkSession.builder()
+                    .master("local[2,2]")
+                    .appName("quest-tests")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.ui.showConsoleProgress", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.sql.codegen.wholeStage", "false")
+                    .config("spark.sql.adaptive.enabled", "false")
+                    .config("spark.sql.warehouse.dir", warehouse.toString())
+                    .getOrCreate();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

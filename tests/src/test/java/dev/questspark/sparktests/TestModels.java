@@ -1,0 +1,62 @@
+package dev.questspark.sparktests;
+
+import dev.questspark.jobs.config.QuestSettings;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Settings for the job tests: the fake model (fast, for the Spark logic) or the real stories260K. */
+final class TestModels {
+    private TestModels() {
+    }
+
+    /** The fake model: any existing file stands for the GGUF file. */
+    static QuestSettings fake(Path dir, String... overrides) {
+        try {
+            Path file = dir.resolve("fake.gguf");
+            if (!Files.exists(file)) {
+                Files.createDirectories(dir);
+                Files.writeString(file, "not a real model");
+            }
+            Map<String, String> m = new HashMap<>(Map.of("model", file.toString(),
+                    "model-loader", FakeModelLoader.class.getName(), "max-tokens", "16", "chat", "off",
+                    "partitions", "2", "chunk-overlap", "16", "qa-chunk-tokens", "96"));
+            return QuestSettings.defaults().with(m).with(pairs(overrides));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The real tiny model stories260K with the engine; the test is skipped (with how to get it) when the file is
+     * absent. Its context is 512 tokens as trained (the header says 2048); it has no chat template.
+     */
+    static QuestSettings stories(String... overrides) {
+        Path model = storiesModel();
+        Map<String, String> m = new HashMap<>(Map.of("model", model.toString(), "max-tokens", "24", "chat", "auto",
+                "context-tokens", "512", "partitions", "2", "chunk-overlap", "32", "qa-chunk-tokens", "96",
+                "threads", "1"));
+        return QuestSettings.defaults().with(m).with(pairs(overrides));
+    }
+
+    static Path storiesModel() {
+        String dir = System.getProperty("quest.shared.models", "../shared/models");
+        Path model = Path.of(dir, "stories260K.gguf").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(model), "stories260K.gguf not found at " + model
+                + ": it is kept beside the project in ../shared/models (see its README); set -Dquest.shared.models=DIR");
+        return model;
+    }
+
+    static Map<String, String> pairs(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
