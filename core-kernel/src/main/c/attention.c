@@ -312,8 +312,50 @@ void qk_attn_merge(const float *states, int segments, int rows, int d, float *ou
     }
 }
 
+size_t qk_attn_causal_work_floats(int rp, int d, int p) {
+    size_t dp = (size_t) ((d + 15) & ~15), pt = (size_t) ((p + 7) & ~7);
+    return pt * dp + (size_t) p * dp + pt * (size_t) rp;
+}
+
+/* The SIMD prefill: every query row of the call (token t, head j is row t * rows + j) in vector lanes, each key and
+ * value page converted to f32 once for all of them. Padding rows have zero queries and the last row's limit. */
+static int causal_lanes(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
+                        size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride) {
+    int all = tokens * rows;
+    int rp = (all + 15) & ~15;
+    size_t qf = (size_t) d * rp;
+    size_t floats = 2 * qf + 3 * (size_t) rp + qk_attn_causal_work_floats(rp, d, p);
+    float *block = aligned_alloc(64, (floats * 4 + 63) & ~(size_t) 63);
+    if (block == NULL) return -1;
+    float *qt = block, *acct = qt + qf, *m = acct + qf, *l = m + rp, *work = l + rp + rp;
+    int32_t *limits = (int32_t *) (l + rp);
+    memset(block, 0, 2 * qf * 4);
+    for (int r = 0; r < rp; r++) {
+        int t = r < all ? r / rows : tokens - 1;
+        limits[r] = first_pos + t + 1;
+        m[r] = -INFINITY;
+        l[r] = 0;
+    }
+    for (int r = 0; r < all; r++) {
+        const float *qr = q + (size_t) (r / rows) * q_stride + (size_t) (r % rows) * d;
+        for (int c = 0; c < d; c++) qt[(size_t) c * rp + r] = qr[c] * scale;
+    }
+    int max_limit = first_pos + tokens;
+    if (qk_isa() == QK_ISA_AVX512) qk_attn_causal_core_avx512(keys, values, d, p, qt, limits, rp, max_limit, m, l, acct, work);
+    else qk_attn_causal_core_avx2(keys, values, d, p, qt, limits, rp, max_limit, m, l, acct, work);
+    for (int r = 0; r < all; r++) {
+        float inv = 1.0f / l[r];
+        float *o = out + (size_t) (r / rows) * out_stride + (size_t) (r % rows) * d;
+        for (int c = 0; c < d; c++) o[c] = acct[(size_t) c * rp + r] * inv;
+    }
+    free(block);
+    return 0;
+}
+
 int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
                    size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride) {
+    if (qk_isa() >= QK_ISA_AVX2)
+        return causal_lanes(keys, values, d, p, scale, q, q_stride, tokens, rows, first_pos, out, out_stride);
     int dp = (d + 15) & ~15;
     int all = tokens * rows;
     attn_scratch sc;

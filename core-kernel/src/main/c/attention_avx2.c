@@ -66,6 +66,17 @@ static QK_TARGET inline __attribute__((always_inline)) __m256 vsum_lanes(const _
     return _mm256_add_ps(_mm256_permute2f128_ps(ab, cd, 0x20), _mm256_permute2f128_ps(ab, cd, 0x31));
 }
 
+/* s where tok < lim (per lane), else -inf: the causal mask of prefill. */
+static QK_TARGET inline __m256 keep_below_avx2(__m256 s, const int32_t *lim, int tok) {
+    __m256i keep = _mm256_cmpgt_epi32(_mm256_loadu_si256((const __m256i *) lim), _mm256_set1_epi32(tok));
+    return _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), s, _mm256_castsi256_ps(keep));
+}
+
+/* Causal prefill tiles: scores of 2 row vectors x 4 tokens, P.V of 2 row vectors x 4 channels (8 accumulators of
+ * the 16 registers, leaving room for the loaded rows and broadcasts). */
+#define SCORE_TT 4
+#define PV_CW 4
+
 #include "attention_simd.inc"
 
 QK_TARGET void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n) {

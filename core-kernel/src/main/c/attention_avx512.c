@@ -60,4 +60,15 @@ static QK_TARGET inline __attribute__((always_inline)) __m512 vsum_lanes(const _
                          _mm512_shuffle_f32x4(z[0], z[1], _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
+/* s where tok < lim (per lane), else -inf: the causal mask of prefill. */
+static QK_TARGET inline __m512 keep_below_avx512(__m512 s, const int32_t *lim, int tok) {
+    __mmask16 k = _mm512_cmpgt_epi32_mask(_mm512_loadu_si512(lim), _mm512_set1_epi32(tok));
+    return _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), k, s);
+}
+
+/* Causal prefill tiles: scores of 2 row vectors x 8 tokens, P.V of 2 row vectors x 8 channels (16 accumulators
+ * of the 32 registers). */
+#define SCORE_TT 8
+#define PV_CW 8
+
 #include "attention_simd.inc"

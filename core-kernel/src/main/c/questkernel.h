@@ -158,6 +158,16 @@ void qk_attn_core_avx2(const uint16_t *keys, const uint16_t *values, int d, int 
 void qk_attn_core_avx512(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
                          int first, int count, const int *limits, int max_limit, const float *q, int rows,
                          float *m, float *l, float *acc, float *work);
+/* Causal prefill cores (attention_avx2.c, attention_avx512.c), rows in vector lanes: rp rows (a multiple of 16),
+ * qt (d, rp) the scaled queries transposed, limits (rp) each row's token limit, non-decreasing along the rows and
+ * at most max_limit; m, l (rp) and acct (d, rp) the state updated in place; work of
+ * qk_attn_causal_work_floats(rp, d, p) floats. */
+size_t qk_attn_causal_work_floats(int rp, int d, int p);
+void qk_attn_causal_core_avx2(const uint16_t *keys, const uint16_t *values, int d, int p, const float *qt,
+                              const int32_t *limits, int rp, int max_limit, float *m, float *l, float *acct, float *work);
+void qk_attn_causal_core_avx512(const uint16_t *keys, const uint16_t *values, int d, int p, const float *qt,
+                                const int32_t *limits, int rp, int max_limit, float *m, float *l, float *acct,
+                                float *work);
 /* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work `rows` floats. */
 void qk_attn_score_avx2(const uint16_t *bounds, int d, int pages, const float *qp, int rows, int max_over_rows,
                         float *scores, float *work);
