@@ -2,6 +2,7 @@ package dev.questspark.eval;
 
 import dev.questspark.engine.DecoderSession;
 import dev.questspark.engine.Engine;
+import dev.questspark.engine.Sampler;
 import dev.questspark.model.AttentionStats;
 import dev.questspark.quest.QuestConfig;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class AgreementEval {
         List<Integer> tokens = new ArrayList<>();
         List<double[]> logProbs = new ArrayList<>();
         while (tokens.size() < maxTokens) {
-            int next = LogProbs.argmax(logits);
+            int next = Sampler.argmax(logits);
             if (engine.tokenizer().isEndOfGeneration(next)) {
                 break;
             }
@@ -73,7 +74,7 @@ public final class AgreementEval {
         int[] choices = new int[n];
         List<double[]> logProbs = new ArrayList<>(n);
         for (int t = 0; t < n; t++) {
-            choices[t] = LogProbs.argmax(logits);
+            choices[t] = Sampler.argmax(logits);
             logProbs.add(LogProbs.logSoftmax(logits));
             if (t + 1 < n) {
                 s.prefill(new int[] {ref.tokens()[t]});

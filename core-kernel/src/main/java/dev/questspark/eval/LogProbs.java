@@ -49,15 +49,4 @@ public final class LogProbs {
         }
         return Math.max(0, sum);
     }
-
-    /** The most likely token, the lowest id on ties (the engine's greedy rule). */
-    public static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

@@ -2,6 +2,7 @@ package dev.questspark.eval;
 
 import dev.questspark.engine.DecoderSession;
 import dev.questspark.engine.Engine;
+import dev.questspark.engine.Sampler;
 import dev.questspark.model.AttentionStats;
 import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.QuestConfig;
@@ -62,14 +63,14 @@ public final class SharedPrefill implements AutoCloseable {
         DecoderSession s = use(quest);
         int[] out = new int[maxTokens];
         int count = 0;
-        int next = LogProbs.argmax(firstLogits);
+        int next = Sampler.argmax(firstLogits);
         while (count < maxTokens && !tokenizer.isEndOfGeneration(next)) {
             out[count++] = next;
             if (count == maxTokens) {
                 break;
             }
             s.prefill(new int[] {next});
-            next = LogProbs.argmax(s.logits());
+            next = Sampler.argmax(s.logits());
         }
         return Arrays.copyOf(out, count);
     }

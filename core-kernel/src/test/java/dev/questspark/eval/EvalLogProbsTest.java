@@ -30,7 +30,7 @@ class EvalLogProbsTest {
 
     @Test
     void argmaxTakesTheLowestIdOnTies() {
-        assertEquals(1, LogProbs.argmax(new float[] {0f, 3f, 3f, 1f}));
+        assertEquals(1, dev.questspark.engine.Sampler.argmax(new float[] {0f, 3f, 3f, 1f}));
     }
 
     @Test
