@@ -20,10 +20,11 @@ final class AttentionExecutor {
      */
     static final int PREFILL_ROWS = 96;
     /**
-     * Phases reading fewer KV bytes than this run on the calling thread: waking pool threads costs tens of
-     * microseconds, as long as reading a megabyte. Units are the same either way, so outputs do not change.
+     * Phases reading fewer KV bytes than this (property quest.attention.parallel-min-bytes) run on the calling
+     * thread, where handing work to the pool would cost more than it saves. Units are the same either way, so
+     * outputs do not change.
      */
-    static final long PARALLEL_MIN_BYTES = 1L << 20;
+    static final long PARALLEL_MIN_BYTES = Long.getLong("quest.attention.parallel-min-bytes", 1L << 18);
 
     private final Parallel pool;
     private final AttentionKernel kernel;
