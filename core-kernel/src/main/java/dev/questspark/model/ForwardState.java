@@ -15,6 +15,8 @@ public final class ForwardState {
     final float[] gate;   // (block, ffnDim)
     final float[] up;     // (block, ffnDim)
     final float[] logits; // (vocab)
+    final float[] ropeCos; // (block, ropeDim / 2) rotation of each token's channel pairs, shared by all layers
+    final float[] ropeSin; // (block, ropeDim / 2)
 
     public ForwardState(LlamaConfig c, int block) {
         if (block < 1) {
@@ -30,6 +32,8 @@ public final class ForwardState {
         gate = new float[block * c.ffnDim()];
         up = new float[block * c.ffnDim()];
         logits = new float[c.vocabSize()];
+        ropeCos = new float[block * (c.ropeDim() / 2)];
+        ropeSin = new float[block * (c.ropeDim() / 2)];
     }
 
     public int block() {

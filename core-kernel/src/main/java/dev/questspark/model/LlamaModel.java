@@ -55,6 +55,7 @@ public final class LlamaModel {
             }
             kernel.dequantizeRow(w.tokenEmbedding, id, s.x, t * c.dim());
         }
+        ropeTables(s, pos, n);
         for (int l = 0; l < c.layers(); l++) {
             // 2. attention block: RMSNorm, Q/K/V projections (+ biases), RoPE, cache, attention, output projection
             rmsNorm(s.xb, s.x, w.attnNorm[l], n, c.dim());
@@ -64,8 +65,8 @@ public final class LlamaModel {
             addBias(s.q, w.bq[l], n);
             addBias(s.k, w.bk[l], n);
             addBias(s.v, w.bv[l], n);
-            rope(s.q, c.heads(), pos, n);
-            rope(s.k, c.kvHeads(), pos, n);
+            rope(s.q, c.heads(), n, s);
+            rope(s.k, c.kvHeads(), n, s);
             cache.store(l, pos, n, s.k, s.v);
             roundToHalf(s.q, n * c.qDim()); // as llama.cpp does before multiplying f16 keys: keeps greedy tokens equal
             cache.attend(l, pos, n, s.q, s.att);
@@ -130,30 +131,37 @@ public final class LlamaModel {
         }
     }
 
-    /** Rotates the first ropeDim channels of every head of n tokens at positions pos.. (ggml's theta recurrence, in float). */
-    private void rope(float[] y, int nHeads, int pos, int n) {
-        int hd = config.headDim();
+    /** Fills s.ropeCos/s.ropeSin for n tokens at positions pos.. (ggml's theta recurrence, in float). */
+    private void ropeTables(ForwardState s, int pos, int n) {
         int half = config.ropeDim() / 2;
         float[] factors = w.ropeFreqFactors;
-        float[] cos = new float[half];
-        float[] sin = new float[half];
         for (int t = 0; t < n; t++) {
             float theta = pos + t;
             for (int i = 0; i < half; i++) {
                 float th = factors != null ? theta / factors[i] : theta;
-                cos[i] = (float) Math.cos(th);
-                sin[i] = (float) Math.sin(th);
+                s.ropeCos[t * half + i] = (float) Math.cos(th);
+                s.ropeSin[t * half + i] = (float) Math.sin(th);
                 theta *= ropeThetaScale;
             }
+        }
+    }
+
+    /** Rotates the first ropeDim channels of every head of n tokens by the angles of {@link #ropeTables}. */
+    private void rope(float[] y, int nHeads, int n, ForwardState s) {
+        int hd = config.headDim();
+        int half = config.ropeDim() / 2;
+        for (int t = 0; t < n; t++) {
             for (int h = 0; h < nHeads; h++) {
                 int base = (t * nHeads + h) * hd;
                 for (int i = 0; i < half; i++) {
                     int a = config.ropeNeox() ? base + i : base + 2 * i;
                     int b = config.ropeNeox() ? base + i + half : base + 2 * i + 1;
+                    float cos = s.ropeCos[t * half + i];
+                    float sin = s.ropeSin[t * half + i];
                     float x0 = y[a];
                     float x1 = y[b];
-                    y[a] = x0 * cos[i] - x1 * sin[i];
-                    y[b] = x0 * sin[i] + x1 * cos[i];
+                    y[a] = x0 * cos - x1 * sin;
+                    y[b] = x0 * sin + x1 * cos;
                 }
             }
         }
