@@ -19,18 +19,14 @@ public final class AgreementEval {
     /** Rows for every setting but dense (the reference) on one prompt. */
     public static List<AgreementRow> run(Engine engine, String promptName, int[] prompt, int maxTokens, List<QuestConfig> settings) {
         Map<Integer, List<QuestConfig>> groups = PasskeyEval.byPageSize(settings);
+        List<Integer> pageSizes = new ArrayList<>(List.of(QuestConfig.DEFAULT_PAGE_SIZE)); // the reference's page size
+        pageSizes.addAll(groups.keySet());
         List<AgreementRow> rows = new ArrayList<>();
-        Reference ref;
-        // the reference's prefill also serves the settings of its page size
-        try (SharedPrefill prefill = new SharedPrefill(engine, prompt, QuestConfig.DEFAULT_PAGE_SIZE, maxTokens)) {
-            ref = reference(engine, prefill, maxTokens);
-            follow(prefill, promptName, ref, groups.getOrDefault(QuestConfig.DEFAULT_PAGE_SIZE, List.of()), rows);
-        }
-        for (Map.Entry<Integer, List<QuestConfig>> group : groups.entrySet()) {
-            if (group.getKey() != QuestConfig.DEFAULT_PAGE_SIZE) {
-                try (SharedPrefill prefill = new SharedPrefill(engine, prompt, group.getKey(), maxTokens)) {
-                    follow(prefill, promptName, ref, group.getValue(), rows);
-                }
+        try (SharedPrefill prefill = new SharedPrefill(engine, pageSizes, prompt.length + maxTokens)) {
+            prefill.prefill(prompt);
+            Reference ref = reference(engine, prefill, maxTokens);
+            for (List<QuestConfig> group : groups.values()) {
+                follow(prefill, promptName, ref, group, rows);
             }
         }
         return rows;
@@ -67,7 +63,7 @@ public final class AgreementEval {
     }
 
     private static AgreementRow follow(SharedPrefill prefill, String promptName, Reference ref, QuestConfig q) {
-        AttentionStats before = prefill.stats();
+        AttentionStats before = prefill.stats(q.pageSize());
         DecoderSession s = prefill.use(q);
         float[] logits = prefill.firstLogits();
         int n = ref.tokens().length;
@@ -81,8 +77,8 @@ public final class AgreementEval {
                 logits = s.logits();
             }
         }
-        AttentionUse use = AttentionUse.between(before, prefill.stats());
-        return new AgreementRow(promptName, n, q.attention().configName(), AttentionSettings.budget(q), q.pageSize(),
+        AttentionUse use = AttentionUse.between(before, prefill.stats(q.pageSize()));
+        return new AgreementRow(promptName, n, AttentionSettings.name(q), AttentionSettings.budget(q), q.pageSize(),
                 Agreement.matchingPrefix(ref.tokens(), choices), Agreement.meanKl(ref.logProbs(), logProbs), use.tokensAttended(),
                 use.kvBytesRead(), use.kvBytesDense());
     }

@@ -20,6 +20,22 @@ public final class AttentionSettings {
         return out;
     }
 
+    /** Quest as the paper selects pages (no sink pages) at each budget, page size 16: the ablation of sink pages. */
+    public static List<QuestConfig> paper(List<Integer> budgets) {
+        return budgets.stream().map(b -> QuestConfig.quest().withTokenBudget(b).withSinkPages(0)).toList();
+    }
+
+    /**
+     * The attention name rows carry: "dense", "quest" (this engine's defaults, sink pages included) or "quest-paper"
+     * (Quest without sink pages, the paper's selection).
+     */
+    public static String name(QuestConfig q) {
+        if (q.attention() == QuestConfig.Attention.DENSE) {
+            return "dense";
+        }
+        return q.sinkPages() == 0 && QuestConfig.DEFAULT_SINK_PAGES != 0 ? "quest-paper" : "quest";
+    }
+
     /** "dense" or "quest-b256-p16": the key of a setting in tables and charts. */
     public static String label(QuestConfig q) {
         return q.attention() == QuestConfig.Attention.DENSE ? "dense" : "quest-b" + q.tokenBudget() + "-p" + q.pageSize();

@@ -83,7 +83,7 @@ public final class EvalMain {
                 o[4] == null ? p.pageSizes() : ints(o[4]), p.answerTokens(), p.seed(), p.pplText(), p.pplTokens(), p.pplPageSizes(),
                 p.corpus(), p.agreementDocTokens(), p.agreementTokens(), o[5] == null ? p.speedContexts() : ints(o[5]),
                 o[6] == null ? p.speedThreads() : ints(o[6]), o[3] == null ? p.speedBudgets() : ints(o[3]), p.speedDecodeTokens(),
-                p.llamaCppDir(), p.llamaCppRepeats(), p.adaptiveBudgets());
+                p.llamaCppDir(), p.llamaCppRepeats(), p.adaptiveBudgets(), p.paperBudgets());
     }
 
     private static Set<String> sections(String v) {

@@ -29,26 +29,29 @@ import java.util.List;
  * @param llamaCppDir         bench/llamacpp (the node-llama-cpp script)
  * @param llamaCppRepeats     llama.cpp measurements per context (medians)
  * @param adaptiveBudgets     fixed budgets (page size 16) each compared with an adaptive budget of equal mean tokens attended
+ * @param paperBudgets        budgets (page size 16) at which Quest without sink pages, the paper's selection, is also
+ *                            measured (passkey, perplexity, agreement)
  */
 public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> passkeyDepths, int passkeyTrials, List<Integer> budgets,
                        List<Integer> pageSizes, int answerTokens, long seed, Path pplText, int pplTokens, List<Integer> pplPageSizes,
                        Path corpus, int agreementDocTokens, int agreementTokens, List<Integer> speedContexts, List<Integer> speedThreads,
                        List<Integer> speedBudgets, int speedDecodeTokens, Path llamaCppDir, int llamaCppRepeats,
-                       List<Integer> adaptiveBudgets) {
+                       List<Integer> adaptiveBudgets, List<Integer> paperBudgets) {
     public static final List<Integer> ALL_BUDGETS = List.of(64, 128, 256, 512, 1024);
 
     /** The grid of issue 5. */
     public static EvalPlan full(Path model, Path pplText, Path corpus, Path llamaCppDir) {
-        return new EvalPlan(model, List.of(1024, 2048, 4096, 8192), List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), 20,
-                ALL_BUDGETS, List.of(8, 16, 32), 8, 2024, pplText, 8192, List.of(8, 16, 32), corpus, 4096, 64,
-                List.of(512, 1024, 2048, 4096, 8192), List.of(1, 2), ALL_BUDGETS, 64, llamaCppDir, 3, List.of(128, 512));
+        return new EvalPlan(model, List.of(1024, 2048, 4096, 8192), List.of(0.0, 0.25, 0.5, 0.75, 1.0), 20,
+                ALL_BUDGETS, List.of(8, 16, 32), 8, 2024, pplText, 8192, List.of(16), corpus, 4096, 64,
+                List.of(512, 1024, 2048, 4096, 8192), List.of(1, 2), ALL_BUDGETS, 64, llamaCppDir, 3, List.of(128, 512),
+                List.of(256, 1024));
     }
 
     /** A reduced grid that finishes in minutes: short contexts, few trials, fewer settings. */
     public static EvalPlan quick(Path model, Path pplText, Path corpus, Path llamaCppDir) {
         return new EvalPlan(model, List.of(1024, 2048), List.of(0.0, 0.5, 1.0), 2, List.of(64, 128, 256), List.of(8, 16, 32), 8, 2024,
                 pplText, 1024, List.of(16), corpus, 1024, 24, List.of(512, 1024, 2048), List.of(1, 2), List.of(64, 256), 16,
-                llamaCppDir, 1, List.of(128));
+                llamaCppDir, 1, List.of(128), List.of(256));
     }
 
     /** Adaptive twins of adaptiveBudgets over the passkey lengths (equal mean budget over the lengths). */
@@ -64,11 +67,17 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
     }
 
     public List<QuestConfig> passkeySettings() {
-        return AttentionSettings.grid(budgets, pageSizes);
+        return withPaper(AttentionSettings.grid(budgets, pageSizes));
     }
 
     public List<QuestConfig> pplSettings() {
-        return AttentionSettings.grid(budgets, pplPageSizes);
+        return withPaper(AttentionSettings.grid(budgets, pplPageSizes));
+    }
+
+    private List<QuestConfig> withPaper(List<QuestConfig> grid) {
+        List<QuestConfig> out = new java.util.ArrayList<>(grid);
+        out.addAll(AttentionSettings.paper(paperBudgets));
+        return out;
     }
 
     public List<QuestConfig> speedSettings() {

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Passkey retrieval over a grid of lengths, depths and seeded trials. Every cell's prompt is prefilled once per page
- * size and answered greedily under each attention setting of that page size, so all settings see the same prompt
- * and the same dense first token.
+ * Passkey retrieval over a grid of lengths, depths and seeded trials. Every cell's prompt is prefilled once (its keys
+ * and values copied to every page size) and answered greedily under each attention setting, so all settings see the
+ * same prompt and the same dense first token.
  */
 public final class PasskeyEval {
     /**
@@ -52,17 +52,19 @@ public final class PasskeyEval {
         for (int length : grid.lengths()) {
             Map<Integer, List<Labeled>> byPage = new LinkedHashMap<>();
             for (QuestConfig q : grid.settings()) {
-                byPage.computeIfAbsent(q.pageSize(), k -> new ArrayList<>()).add(new Labeled(q.attention().configName(), q));
+                byPage.computeIfAbsent(q.pageSize(), k -> new ArrayList<>()).add(new Labeled(AttentionSettings.name(q), q));
             }
             for (AdaptiveBudget a : grid.adaptive()) {
                 byPage.computeIfAbsent(a.pageSize(), k -> new ArrayList<>()).add(new Labeled(a.label(), a.at(length)));
             }
-            for (int d = 0; d < grid.depths().size(); d++) {
-                for (int trial = 0; trial < grid.trials(); trial++) {
-                    PasskeyPrompt prompt = prompts.build(length, grid.depths().get(d), key(grid.seed(), length, d, trial));
-                    for (Map.Entry<Integer, List<Labeled>> group : byPage.entrySet()) {
-                        try (SharedPrefill prefill = new SharedPrefill(engine, prompt.tokens(), group.getKey(), grid.answerTokens())) {
-                            for (Labeled l : group.getValue()) {
+            // depths in the outer loop: consecutive prompts share their filler up to the needle, which is not prefilled again
+            try (SharedPrefill prefill = new SharedPrefill(engine, List.copyOf(byPage.keySet()), length + grid.answerTokens())) {
+                for (int d = 0; d < grid.depths().size(); d++) {
+                    for (int trial = 0; trial < grid.trials(); trial++) {
+                        PasskeyPrompt prompt = prompts.build(length, grid.depths().get(d), key(grid.seed(), length, d, trial));
+                        prefill.prefill(prompt.tokens());
+                        for (List<Labeled> group : byPage.values()) {
+                            for (Labeled l : group) {
                                 PasskeyRow row = answer(engine, prefill, prompt, trial, l, grid.answerTokens());
                                 rows.add(row);
                                 progress.accept(row);
@@ -80,9 +82,9 @@ public final class PasskeyEval {
 
     private static PasskeyRow answer(Engine engine, SharedPrefill prefill, PasskeyPrompt prompt, int trial, Labeled l, int answerTokens) {
         QuestConfig q = l.quest();
-        AttentionStats before = prefill.stats();
+        AttentionStats before = prefill.stats(q.pageSize());
         int[] tokens = prefill.greedy(q, answerTokens, engine.tokenizer());
-        AttentionUse use = AttentionUse.between(before, prefill.stats());
+        AttentionUse use = AttentionUse.between(before, prefill.stats(q.pageSize()));
         String answer = engine.tokenizer().decode(tokens);
         return new PasskeyRow(prompt.tokens().length, prompt.depth(), trial, l.attention(), AttentionSettings.budget(q), q.pageSize(),
                 PasskeyPrompts.correct(answer, prompt.key()), prompt.key(), answer, use.steps(), use.tokensAttended(), use.kvBytesRead(),

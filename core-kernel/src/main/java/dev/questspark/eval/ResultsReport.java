@@ -35,6 +35,7 @@ public final class ResultsReport {
         Files.createDirectories(rep.dir);
         rep.csv();
         rep.header();
+        rep.summary();
         rep.passkey();
         rep.perplexity();
         rep.agreement();
@@ -84,16 +85,17 @@ public final class ResultsReport {
         if (r.sections().contains("passkey")) {
             line("- Passkey: lengths " + p.passkeyLengths() + ", depths " + p.passkeyDepths() + ", " + p.passkeyTrials()
                     + " trials per cell (seed " + p.seed() + "), greedy answers of " + p.answerTokens() + " tokens; dense and Quest at "
-                    + "budgets " + p.budgets() + " x page sizes " + p.pageSizes() + " (dense layers and GQA policy at their defaults).");
+                    + "budgets " + p.budgets() + " x page sizes " + p.pageSizes() + " (dense layers, GQA policy and sink pages at their defaults)"
+                    + paperText(p) + ".");
         }
         if (r.sections().contains("perplexity")) {
             line("- Perplexity: first " + p.pplTokens() + " tokens of `" + p.pplText().getFileName() + "`, token by token through the "
-                    + "decode path; budgets " + p.budgets() + " x page sizes " + p.pplPageSizes() + ".");
+                    + "decode path; budgets " + p.budgets() + " x page sizes " + p.pplPageSizes() + paperText(p) + ".");
         }
         if (r.sections().contains("agreement")) {
             line("- Agreement: prompts over the first " + p.agreementDocTokens() + " tokens of each document, " + p.agreementTokens()
                     + " dense greedy tokens teacher-forced under each setting; budgets " + p.budgets() + " x page sizes "
-                    + p.pplPageSizes() + ".");
+                    + p.pplPageSizes() + paperText(p) + ".");
         }
         if (r.sections().contains("speed")) {
             line("- Speed: contexts " + p.speedContexts() + ", threads " + p.speedThreads() + ", Quest budgets " + p.speedBudgets()
@@ -109,6 +111,19 @@ public final class ResultsReport {
         line("- Wall time: " + times + ".");
         for (String n : r.notes()) {
             line("- " + n);
+        }
+        line("");
+    }
+
+    private void summary() {
+        List<String> findings = ResultsSummary.lines(r);
+        if (findings.isEmpty()) {
+            return;
+        }
+        line("## Findings");
+        line("");
+        for (String f : findings) {
+            line("- " + f);
         }
         line("");
     }
@@ -325,6 +340,11 @@ public final class ResultsReport {
                     "ms per token", series, true);
             image("Decode latency vs context, " + t + " thread" + (t == 1 ? "" : "s"), png);
         }
+    }
+
+    private static String paperText(EvalPlan p) {
+        return p.paperBudgets().isEmpty() ? "" : "; `quest-paper` rows: Quest without sink pages (`sink-pages=0`, the paper's page "
+                + "selection) at budgets " + p.paperBudgets() + ", page size 16";
     }
 
     private record SettingKey(String attention, int budget, int pageSize) {}

@@ -8,51 +8,150 @@ import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.tokenizer.Tokenizer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One prompt prefilled once (prefill is always dense) and then decoded under several attention settings of one
- * page size: before each, the context goes back to the prompt and the cache switches settings. The logits after the
- * prompt come from the dense prefill, as in the paper, so every setting starts from the same first token.
+ * Prompts prefilled once (prefill is always dense) and then decoded under several attention settings. One session
+ * per page size: a prompt is prefilled in the first and its keys and values are copied into the others, so every
+ * page size sees the same numbers. A new prompt reuses the longest prefix it shares with the previous one (passkey
+ * prompts share their filler up to the needle), so a grid pays only for the tokens that differ. Before each setting
+ * the context goes back to the prompt; the logits after the prompt come from the dense prefill, as in the paper, so
+ * every setting starts from the same first token.
  */
 public final class SharedPrefill implements AutoCloseable {
-    private final DecoderSession session;
-    private final PagedKvCache cache;
-    private final int promptLength;
-    private final float[] firstLogits; // (vocab) after the prompt, from the dense prefill
+    private final Map<Integer, DecoderSession> sessions = new LinkedHashMap<>(); // by page size; the first prefills
+    private final DecoderSession base;
+    private int[] prompt = new int[0];
+    private float[] firstLogits; // (vocab) after the prompt, from the dense prefill
+    private int reused;
 
-    /** Prefills prompt into a new session with room for extraTokens more tokens. */
-    public SharedPrefill(Engine engine, int[] prompt, int pageSize, int extraTokens) {
-        this.session = engine.newSession(QuestConfig.dense().withPageSize(pageSize), prompt.length + extraTokens);
-        if (session.capacity() < prompt.length + extraTokens) {
-            session.close();
-            throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens plus " + extraTokens + " generated needs a "
-                    + "context of " + (prompt.length + extraTokens) + " but the model allows " + session.capacity()
-                    + "; use shorter evaluation lengths");
+    /** Sessions for the given page sizes, each with room for capacity tokens (prompt and generated). */
+    public SharedPrefill(Engine engine, List<Integer> pageSizes, int capacity) {
+        if (pageSizes.isEmpty()) {
+            throw new IllegalArgumentException("a shared prefill needs at least one page size");
         }
-        this.cache = (PagedKvCache) session.kvCache();
-        this.promptLength = prompt.length;
-        session.prefill(prompt);
-        this.firstLogits = session.logits().clone();
+        try {
+            for (int p : pageSizes) {
+                if (!sessions.containsKey(p)) {
+                    DecoderSession s = engine.newSession(QuestConfig.dense().withPageSize(p), capacity);
+                    sessions.put(p, s);
+                    if (s.capacity() < capacity) {
+                        throw new IllegalArgumentException("evaluation prompts need a context of " + capacity + " tokens (prompt and "
+                                + "generated) but the model allows " + s.capacity() + "; use shorter evaluation lengths");
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.base = sessions.values().iterator().next();
+    }
+
+    /** Prefills prompt into a new session of one page size with room for extraTokens more tokens. */
+    public SharedPrefill(Engine engine, int[] prompt, int pageSize, int extraTokens) {
+        this(engine, List.of(pageSize), prompt.length + extraTokens);
+        try {
+            prefill(prompt);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes next the prompt every setting starts from: keeps the longest prefix it shares with the previous prompt,
+     * prefills the rest densely, and copies the keys and values into the sessions of the other page sizes.
+     */
+    public void prefill(int[] next) {
+        if (next.length == 0) {
+            throw new IllegalArgumentException("a prompt needs at least one token");
+        }
+        int keep = Math.min(commonPrefix(prompt, next), next.length - 1); // at least one token computed, for the logits
+        base.truncate(Math.min(keep, base.length()));
+        PagedKvCache cache = (PagedKvCache) base.kvCache();
+        cache.setQuest(QuestConfig.dense().withPageSize(cache.config().quest().pageSize())); // a one-token rest must not go sparse
+        base.prefill(Arrays.copyOfRange(next, keep, next.length));
+        this.prompt = next.clone();
+        this.firstLogits = base.logits().clone();
+        this.reused = keep;
+        for (DecoderSession s : sessions.values()) {
+            if (s != base) {
+                copyInto(s);
+            }
+        }
+    }
+
+    private void copyInto(DecoderSession target) {
+        PagedKvCache from = (PagedKvCache) base.kvCache();
+        PagedKvCache to = (PagedKvCache) target.kvCache();
+        target.truncate(0);
+        to.truncate(0);
+        int n = prompt.length;
+        for (int layer = 0; layer < from.config().layers(); layer++) {
+            for (int h = 0; h < from.config().kvHeads(); h++) {
+                to.load(layer, h, from.pages(layer, h).keysView(), from.pages(layer, h).valuesView(), n);
+            }
+        }
+        to.advance(n);
+        target.restoreContext(prompt, firstLogits);
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int n = Math.min(a.length, b.length);
+        int i = 0;
+        while (i < n && a[i] == b[i]) {
+            i++;
+        }
+        return i;
     }
 
     public int promptLength() {
-        return promptLength;
+        return prompt.length;
+    }
+
+    /** Tokens of the last prompt taken over from the previous one instead of prefilled. */
+    public int reusedTokens() {
+        return reused;
     }
 
     /** A copy of the dense next-token logits after the prompt. */
     public float[] firstLogits() {
+        if (firstLogits == null) {
+            throw new IllegalStateException("no prompt prefilled yet");
+        }
         return firstLogits.clone();
     }
 
-    /** The session, back at the prompt and attending as quest says (same page size as this prefill). */
+    /** The session of quest's page size, back at the prompt and attending as quest says. */
     public DecoderSession use(QuestConfig quest) {
-        session.truncate(promptLength);
-        cache.setQuest(quest);
-        return session;
+        if (firstLogits == null) {
+            throw new IllegalStateException("no prompt prefilled yet");
+        }
+        DecoderSession s = session(quest.pageSize());
+        s.truncate(prompt.length);
+        ((PagedKvCache) s.kvCache()).setQuest(quest);
+        return s;
     }
 
+    /** Attention counters of the session of the given page size. */
+    public AttentionStats stats(int pageSize) {
+        return session(pageSize).stats().snapshot();
+    }
+
+    /** Attention counters of the first page size's session. */
     public AttentionStats stats() {
-        return session.stats().snapshot();
+        return base.stats().snapshot();
+    }
+
+    private DecoderSession session(int pageSize) {
+        DecoderSession s = sessions.get(pageSize);
+        if (s == null) {
+            throw new IllegalArgumentException("this shared prefill holds page sizes " + sessions.keySet() + ", not " + pageSize);
+        }
+        return s;
     }
 
     /**
@@ -77,6 +176,8 @@ public final class SharedPrefill implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close();
+        for (DecoderSession s : sessions.values()) {
+            s.close();
+        }
     }
 }

@@ -51,6 +51,49 @@ class PasskeyEvalTest {
     }
 
     @Test
+    void aNewPromptReusesThePrefixItSharesAndMatchesAFreshPrefill() {
+        PasskeyPrompts prompts = new PasskeyPrompts(engine.tokenizer());
+        int[] a = prompts.build(300, 0.8, "11111").tokens();
+        int[] b = prompts.build(300, 0.8, "22222").tokens();
+        int shared = 0;
+        while (a[shared] == b[shared]) {
+            shared++;
+        }
+        try (SharedPrefill fresh = new SharedPrefill(engine, b, 16, 8);
+             SharedPrefill reused = new SharedPrefill(engine, List.of(16), 308)) {
+            reused.prefill(a);
+            reused.greedy(QuestConfig.quest().withTokenBudget(32), 8, engine.tokenizer()); // leaves decoded tokens behind
+            reused.prefill(b);
+            assertEquals(shared, reused.reusedTokens(), "the filler before the needle is kept");
+            assertTrue(shared > 200, "the prompts share their filler up to the needle: " + shared);
+            float[] want = fresh.firstLogits();
+            float[] got = reused.firstLogits();
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-4f, "logit " + i + " after a prefill in two parts"); // only the chunking differs
+            }
+            assertArrayEquals(fresh.greedy(QuestConfig.dense(), 8, engine.tokenizer()), reused.greedy(QuestConfig.dense(), 8,
+                    engine.tokenizer()));
+        }
+    }
+
+    @Test
+    void everyPageSizeDecodesTheCopiedPrompt() {
+        int[] prompt = new PasskeyPrompts(engine.tokenizer()).build(300, 0.3, "27182").tokens();
+        try (SharedPrefill prefill = new SharedPrefill(engine, List.of(16, 8, 32), 308)) {
+            prefill.prefill(prompt);
+            int[] dense = prefill.greedy(QuestConfig.dense(), 8, engine.tokenizer());
+            for (int page : new int[] {8, 32}) {
+                assertArrayEquals(dense, prefill.greedy(QuestConfig.dense().withPageSize(page), 8, engine.tokenizer()),
+                        "dense over the copied keys and values, page size " + page);
+                assertEquals(prompt.length, prefill.use(QuestConfig.dense().withPageSize(page)).length(), "use goes back to the prompt");
+            }
+            long before = prefill.stats(8).steps();
+            prefill.greedy(QuestConfig.quest().withPageSize(8).withTokenBudget(64), 8, engine.tokenizer());
+            assertTrue(prefill.stats(8).steps() > before, "the page size 8 session counts its own decode steps");
+        }
+    }
+
+    @Test
     void aFilledCacheKeepsItsPageSize() {
         try (SharedPrefill prefill = new SharedPrefill(engine, new int[] {1, 2, 3}, 16, 4)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
