@@ -145,6 +145,7 @@ final class AttentionExecutor {
         int lastPage = (context - 1) / pageSize;
         int candidates = lastPage;
         int budgetPages = quest.budgetPages();
+        int sinks = quest.sinkPagesUsed(candidates);
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
         int units = shared ? kvHeads : heads;
         int rows = shared ? group : 1;
@@ -154,9 +155,7 @@ final class AttentionExecutor {
                 kernel.score(head(layer, h), candidates, q, h * group * headDim, group, shared, scores, scoreOff);
                 for (int r = 0; r < (shared ? 1 : group); r++) {
                     int u = shared ? h : h * group + r;
-                    int count = kernel.select(scores, scoreOff + r * candidates, candidates, budgetPages - 1, selected, u * budgetPages);
-                    selected[u * budgetPages + count] = lastPage;
-                    selectedCount[u] = count + 1;
+                    selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, lastPage, u * budgetPages);
                 }
             }
         });
@@ -173,13 +172,32 @@ final class AttentionExecutor {
             }
         });
         long tokens = 0;
+        long pagesRead = 0;
         for (int u = 0; u < units; u++) {
             kernel.merge(states, u * segments * size, segments, rows, headDim, out, u * rows * headDim);
             tokens += (long) (selectedCount[u] - 1) * pageSize + (context - lastPage * pageSize);
+            pagesRead += selectedCount[u];
         }
         long metaBytes = (long) kvHeads * candidates * headDim * 4;
         long dense = (long) kvHeads * context * headDim * 4;
-        record((long) candidates * units, (long) budgetPages * units, tokens, metaBytes + tokens * headDim * 4, dense);
+        record((long) candidates * units, pagesRead, tokens, metaBytes + tokens * headDim * 4, dense);
+    }
+
+    /**
+     * Writes to selected[out ..] in ascending order the page ids one unit attends: the sinks leading pages, the
+     * budget's remaining pages ranked by the scores of pages [sinks, candidates) (scores[off + p] for page p), and
+     * lastPage, the page being filled. Returns how many ids it wrote.
+     */
+    private int selectPages(float[] scores, int off, int candidates, int sinks, int lastPage, int out) {
+        for (int p = 0; p < sinks; p++) {
+            selected[out + p] = p;
+        }
+        int ranked = kernel.select(scores, off + sinks, candidates - sinks, quest.budgetPages() - 1 - sinks, selected, out + sinks);
+        for (int i = sinks; i < sinks + ranked; i++) {
+            selected[out + i] += sinks;
+        }
+        selected[out + sinks + ranked] = lastPage;
+        return sinks + ranked + 1;
     }
 
     private void prefill(int layer, int pos, int n, float[] q, float[] out) {

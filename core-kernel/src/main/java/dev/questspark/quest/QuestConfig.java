@@ -6,7 +6,14 @@ import java.util.Properties;
 
 /**
  * Attention settings of a {@link PagedKvCache}. The names used in maps, property files, the CLI and Spark params
- * are {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers} and {@code gqa-policy}.
+ * are {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy} and
+ * {@code sink-pages}.
+ *
+ * <p>Sink pages: in many heads the first tokens (BOS and the start of the prompt) are attention sinks that take
+ * most of the attention mass while their keys look unremarkable, so their page's upper bound often loses to
+ * others and Quest drops it; the softmax then spreads that mass over the wrong tokens (on SmolLM2-135M, passkey
+ * retrieval fails at page size 16 even at a budget of 1024 of 8K tokens). Attending the leading pages on every
+ * step fixes that. {@code sink-pages=0} is the paper's Quest exactly.
  *
  * @param attention   dense attention everywhere, or Quest's page selection on decode steps
  * @param tokenBudget tokens attended per decode step and selection unit (pages = tokenBudget / pageSize,
@@ -14,11 +21,16 @@ import java.util.Properties;
  * @param pageSize    tokens per KV page: 8, 16, 32 or 64
  * @param denseLayers layers [0, denseLayers) always attend densely (the paper keeps the first two dense)
  * @param gqaPolicy   one page selection per KV head shared by its query heads, or one per query head
+ * @param sinkPages   pages [0, sinkPages) are attended on every Quest step without being ranked; they count in the
+ *                    budget, and at most budgetPages - 1 of them are used (the page being filled is always attended)
  */
-public record QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy) {
+public record QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
+        int sinkPages) {
     public static final int DEFAULT_TOKEN_BUDGET = 1024;
     public static final int DEFAULT_PAGE_SIZE = 16;
     public static final int DEFAULT_DENSE_LAYERS = 2;
+    /** The first page (the attention sink) is always attended; 0 gives the paper's selection. */
+    public static final int DEFAULT_SINK_PAGES = 1;
 
     /** Which attention decode steps use. */
     public enum Attention {
@@ -55,41 +67,67 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
         if (denseLayers < 0) {
             throw new IllegalArgumentException("dense-layers must be >= 0, got " + denseLayers);
         }
+        if (sinkPages < 0) {
+            throw new IllegalArgumentException("sink-pages must be >= 0 (0 = the paper's Quest, 1 = keep the first page), got "
+                    + sinkPages);
+        }
+    }
+
+    /** The settings with the default number of sink pages. */
+    public QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy) {
+        this(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, DEFAULT_SINK_PAGES);
     }
 
     /** Dense attention with the default Quest parameters (so switching to quest needs one setting). */
     public static QuestConfig dense() {
-        return new QuestConfig(Attention.DENSE, DEFAULT_TOKEN_BUDGET, DEFAULT_PAGE_SIZE, DEFAULT_DENSE_LAYERS, GqaPolicy.SHARED);
+        return new QuestConfig(Attention.DENSE, DEFAULT_TOKEN_BUDGET, DEFAULT_PAGE_SIZE, DEFAULT_DENSE_LAYERS, GqaPolicy.SHARED,
+                DEFAULT_SINK_PAGES);
     }
 
-    /** Quest with the paper's defaults: budget 1024, pages of 16, first two layers dense, shared GQA selection. */
+    /**
+     * Quest with the paper's defaults (budget 1024, pages of 16, first two layers dense, shared GQA selection) plus
+     * the first page always attended ({@link #withSinkPages}(0) for the paper's selection).
+     */
     public static QuestConfig quest() {
-        return new QuestConfig(Attention.QUEST, DEFAULT_TOKEN_BUDGET, DEFAULT_PAGE_SIZE, DEFAULT_DENSE_LAYERS, GqaPolicy.SHARED);
+        return new QuestConfig(Attention.QUEST, DEFAULT_TOKEN_BUDGET, DEFAULT_PAGE_SIZE, DEFAULT_DENSE_LAYERS, GqaPolicy.SHARED,
+                DEFAULT_SINK_PAGES);
     }
 
     public QuestConfig withAttention(Attention a) {
-        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy);
+        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages);
     }
 
     public QuestConfig withTokenBudget(int b) {
-        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy);
+        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages);
     }
 
     public QuestConfig withPageSize(int p) {
-        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy);
+        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages);
     }
 
     public QuestConfig withDenseLayers(int d) {
-        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy);
+        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages);
     }
 
     public QuestConfig withGqaPolicy(GqaPolicy g) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages);
     }
 
-    /** Pages attended per decode step and selection unit, the page being filled included. */
+    public QuestConfig withSinkPages(int s) {
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s);
+    }
+
+    /** Pages attended per decode step and selection unit, the sink pages and the page being filled included. */
     public int budgetPages() {
         return tokenBudget / pageSize;
+    }
+
+    /**
+     * Sink pages attended on a Quest step with {@code candidates} pages before the one being filled: at most
+     * budgetPages - 1 (the page being filled keeps its slot) and at most the candidates there are.
+     */
+    public int sinkPagesUsed(int candidates) {
+        return Math.max(0, Math.min(sinkPages, Math.min(budgetPages() - 1, candidates)));
     }
 
     /**
@@ -109,7 +147,8 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
         int budget = intValue(values, "token-budget", c.tokenBudget);
         int page = intValue(values, "page-size", c.pageSize);
         int dense = intValue(values, "dense-layers", c.denseLayers);
-        return new QuestConfig(c.attention, budget, page, dense, c.gqaPolicy);
+        int sink = intValue(values, "sink-pages", c.sinkPages);
+        return new QuestConfig(c.attention, budget, page, dense, c.gqaPolicy, sink);
     }
 
     /** {@link #fromMap} over properties whose names start with prefix (for example {@code "quest."} or ""). */
@@ -127,7 +166,7 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     public Map<String, String> toMap() {
         return Map.of("attention", attention.configName(), "token-budget", Integer.toString(tokenBudget),
                 "page-size", Integer.toString(pageSize), "dense-layers", Integer.toString(denseLayers),
-                "gqa-policy", gqaPolicy.configName());
+                "gqa-policy", gqaPolicy.configName(), "sink-pages", Integer.toString(sinkPages));
     }
 
     private static int intValue(Map<String, ?> values, String key, int fallback) {

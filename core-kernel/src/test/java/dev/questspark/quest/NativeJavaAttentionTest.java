@@ -12,16 +12,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The native kernel agrees with its Java twin on random inputs: stored keys, values and page bounds bit for bit,
  * Quest scores bit for bit (so the same pages are selected), and attention outputs (dense decode, Quest decode
- * with both GQA policies, prefill) within {@link #TOLERANCE}: the kernels differ only in float summation order
+ * with both GQA policies and 0 to 2 sink pages, prefill) within {@link #TOLERANCE}: the kernels differ only in float summation order
  * and in exp (a polynomial in C, Math.exp in Java).
  */
 class NativeJavaAttentionTest {
     static final double TOLERANCE = 2e-5;
 
-    private record Case(int headDim, int pageSize, int group, int kvHeads, int context, int budget) {}
+    private record Case(int headDim, int pageSize, int group, int kvHeads, int context, int budget, int sinkPages) {}
 
     private static void check(Case c, SplittableRandom rnd, Parallel pool, AttentionKernel nat) {
-        QuestConfig quest = QuestConfig.quest().withPageSize(c.pageSize).withTokenBudget(c.budget).withDenseLayers(0);
+        QuestConfig quest = QuestConfig.quest().withPageSize(c.pageSize).withTokenBudget(c.budget).withDenseLayers(0)
+                .withSinkPages(c.sinkPages);
         PagedKvCacheConfig cfg = KvFixtures.config(1, c.kvHeads * c.group, c.kvHeads, c.headDim, c.context + 1, quest);
         long seed = rnd.nextLong();
         try (PagedKvCache java = new PagedKvCache(cfg, pool, new JavaAttentionKernel()); PagedKvCache fast = new PagedKvCache(cfg, pool, nat)) {
@@ -89,7 +90,7 @@ class NativeJavaAttentionTest {
                 int kvHeads = 1 + rnd.nextInt(d >= 128 ? 1 : 2);
                 int context = i < 4 ? 1 + i : 1 + rnd.nextInt(i % 5 == 0 ? 6000 : 1500);
                 int budget = 2 * p * (1 + rnd.nextInt(12));
-                check(new Case(d, p, group, kvHeads, context, budget), rnd, pool, nat);
+                check(new Case(d, p, group, kvHeads, context, budget, i % 3), rnd, pool, nat);
             }
         }
     }
@@ -99,7 +100,7 @@ class NativeJavaAttentionTest {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
         Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
         try (Parallel pool = new Parallel(2)) {
-            check(new Case(64, 16, 3, 1, 65536, 2048), new SplittableRandom(59), pool, nat);
+            check(new Case(64, 16, 3, 1, 65536, 2048, QuestConfig.DEFAULT_SINK_PAGES), new SplittableRandom(59), pool, nat);
         }
     }
 }

@@ -11,7 +11,10 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** Quest decode steps: equal to dense at full budget, and attention over exactly the pages a brute-force top-k picks. */
+/**
+ * Quest decode steps: equal to dense at full budget, attention over exactly the pages a brute-force top-k picks (the
+ * sink pages, the top pages after them, the page being filled), and sink pages attended whatever their scores.
+ */
 class QuestAttentionTest {
     @Test
     void budgetCoveringTheContextEqualsDense() {
@@ -61,13 +64,18 @@ class QuestAttentionTest {
         }
     }
 
-    /** The pages a brute-force sort of the Java kernel's scores selects for each query head. */
+    /**
+     * The pages each query head attends: pages [0, sinks) with sinks = min(sink-pages, budget pages - 1, candidates),
+     * then the best of the remaining pages by a brute-force sort of the Java kernel's scores, then the page being
+     * filled.
+     */
     private static boolean[][] expectedPages(PagedKvCache cache, int layer, int context, float[] q) {
         PagedKvCacheConfig c = cache.config();
         int p = c.quest().pageSize();
         int g = c.groupSize();
         int lastPage = (context - 1) / p;
-        int keep = c.quest().budgetPages() - 1;
+        int sinks = Math.min(c.quest().sinkPages(), Math.min(c.quest().budgetPages() - 1, lastPage));
+        int keep = c.quest().budgetPages() - 1 - sinks;
         boolean shared = c.quest().gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
         boolean[][] allowed = new boolean[c.heads()][lastPage + 1];
         JavaAttentionKernel java = new JavaAttentionKernel();
@@ -76,11 +84,14 @@ class QuestAttentionTest {
             java.score(cache.pages(layer, kv), lastPage, q, kv * g * c.headDim(), g, shared, scores, 0);
             for (int r = 0; r < g; r++) {
                 int row = shared ? 0 : r;
-                Integer[] idx = IntStream.range(0, lastPage).boxed().toArray(Integer[]::new);
+                Integer[] idx = IntStream.range(sinks, lastPage).boxed().toArray(Integer[]::new);
                 Comparator<Integer> byScore = Comparator.comparingDouble(i -> scores[row * lastPage + i] + 0.0);
                 Arrays.sort(idx, byScore.reversed().thenComparingInt(i -> i));
                 for (int i = 0; i < keep; i++) {
                     allowed[kv * g + r][idx[i]] = true;
+                }
+                for (int i = 0; i < sinks; i++) {
+                    allowed[kv * g + r][i] = true;
                 }
                 allowed[kv * g + r][lastPage] = true;
             }
@@ -88,16 +99,18 @@ class QuestAttentionTest {
         return allowed;
     }
 
+    /** Shapes: heads, KV heads, head dim, page size, token budget, sink pages (the last: more sinks than budget pages). */
     @Test
     void questAttendsExactlyTheTopPages() {
         SplittableRandom rnd = new SplittableRandom(31);
-        int[][] shapes = {{9, 3, 64, 16, 256}, {4, 4, 32, 8, 64}, {8, 1, 16, 32, 128}, {2, 1, 128, 64, 512}};
+        int[][] shapes = {{9, 3, 64, 16, 256, 0}, {9, 3, 64, 16, 256, 1}, {4, 4, 32, 8, 64, 0}, {4, 4, 32, 8, 64, 3},
+            {8, 1, 16, 32, 128, 1}, {2, 1, 128, 64, 512, 0}, {2, 1, 128, 64, 512, 2}, {4, 2, 32, 16, 32, 5}};
         try (Parallel pool = new Parallel(2)) {
             for (AttentionKernel kernel : KvFixtures.kernels()) {
                 for (QuestConfig.GqaPolicy policy : QuestConfig.GqaPolicy.values()) {
                     for (int[] s : shapes) {
                         QuestConfig quest = QuestConfig.quest().withPageSize(s[3]).withTokenBudget(s[4]).withDenseLayers(1)
-                                .withGqaPolicy(policy);
+                                .withGqaPolicy(policy).withSinkPages(s[5]);
                         PagedKvCacheConfig cfg = KvFixtures.config(2, s[0], s[1], s[2], 3200, quest);
                         try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
                             int context = s[4] + 1 + rnd.nextInt(2500);

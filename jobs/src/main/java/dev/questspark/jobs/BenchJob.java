@@ -167,9 +167,10 @@ public final class BenchJob implements SparkJob {
         int pageSize = s.getInt("page-size");
         int denseLayers = s.getInt("dense-layers");
         String gqa = s.get("gqa-policy", "");
-        modes.add(new AttentionSettings(AttentionSettings.DENSE, s.getInt("token-budget"), pageSize, denseLayers, gqa));
+        int sinks = s.getInt("sink-pages");
+        modes.add(new AttentionSettings(AttentionSettings.DENSE, s.getInt("token-budget"), pageSize, denseLayers, gqa, sinks));
         for (int budget : s.getIntList("budgets")) {
-            modes.add(new AttentionSettings(AttentionSettings.QUEST, budget, pageSize, denseLayers, gqa));
+            modes.add(new AttentionSettings(AttentionSettings.QUEST, budget, pageSize, denseLayers, gqa, sinks));
         }
         return modes;
     }

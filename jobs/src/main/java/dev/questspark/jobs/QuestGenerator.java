@@ -108,6 +108,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     private final IntParam pageSize;
     private final IntParam denseLayers;
     private final Param<String> gqaPolicy;
+    private final IntParam sinkPages;
     private final IntParam threadsPerTask;
     private final Param<String> chat;
     private final IntParam contextTokens;
@@ -140,6 +141,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         pageSize = new IntParam(this, "pageSize", "Quest: tokens per KV page", ParamValidators.gtEq(1));
         denseLayers = new IntParam(this, "denseLayers", "Quest: leading layers that attend densely", ParamValidators.gtEq(0));
         gqaPolicy = new Param<>(this, "gqaPolicy", "Quest: page selection for grouped-query heads: shared or per-head");
+        sinkPages = new IntParam(this, "sinkPages", "Quest: leading pages (attention sinks) attended on every step;"
+                + " 0 is the paper's selection", ParamValidators.gtEq(0));
         threadsPerTask = new IntParam(this, "threadsPerTask", "decoder threads per task; 0 follows spark.task.cpus",
                 ParamValidators.gtEq(0));
         chat = new Param<>(this, "chat", "chat template: auto (when the model has one), on, off",
@@ -195,6 +198,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setDefault(pageSize, d.getInt("page-size"));
         setDefault(denseLayers, d.getInt("dense-layers"));
         setDefault(gqaPolicy, d.get("gqa-policy", ""));
+        setDefault(sinkPages, d.getInt("sink-pages"));
         setDefault(threadsPerTask, 0);
         setDefault(chat, d.get("chat", "auto"));
         setDefault(contextTokens, d.getInt("context-tokens"));
@@ -217,6 +221,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setPageSize(s.getInt("page-size"));
         setDenseLayers(s.getInt("dense-layers"));
         setGqaPolicy(s.get("gqa-policy", ""));
+        setSinkPages(s.getInt("sink-pages"));
         setThreadsPerTask(s.getInt("threads"));
         setChat(s.get("chat"));
         setContextTokens(s.getInt("context-tokens"));
@@ -247,6 +252,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public IntParam pageSize() { return pageSize; }
     public IntParam denseLayers() { return denseLayers; }
     public Param<String> gqaPolicy() { return gqaPolicy; }
+    public IntParam sinkPages() { return sinkPages; }
     public IntParam threadsPerTask() { return threadsPerTask; }
     public Param<String> chat() { return chat; }
     public IntParam contextTokens() { return contextTokens; }
@@ -270,6 +276,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public int getPageSize() { return (Integer) $(pageSize); }
     public int getDenseLayers() { return (Integer) $(denseLayers); }
     public String getGqaPolicy() { return $(gqaPolicy); }
+    public int getSinkPages() { return (Integer) $(sinkPages); }
     public int getThreadsPerTask() { return (Integer) $(threadsPerTask); }
     public String getChat() { return $(chat); }
     public int getContextTokens() { return (Integer) $(contextTokens); }
@@ -295,6 +302,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public QuestGenerator setPageSize(int v) { return put(pageSize, v); }
     public QuestGenerator setDenseLayers(int v) { return put(denseLayers, v); }
     public QuestGenerator setGqaPolicy(String v) { return put(gqaPolicy, v == null ? "" : v); }
+    public QuestGenerator setSinkPages(int v) { return put(sinkPages, v); }
     public QuestGenerator setThreadsPerTask(int v) { return put(threadsPerTask, v); }
     public QuestGenerator setChat(String v) { return put(chat, normalizeChat(v)); }
     public QuestGenerator setChat(boolean v) { return put(chat, v ? "on" : "off"); }
@@ -380,7 +388,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         int threads = getThreadsPerTask() > 0 ? getThreadsPerTask() : Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
         SamplingSettings sampling = new SamplingSettings(getMaxNewTokens(), getTemperature(), getTopK(), getTopP(), getSeed());
         AttentionSettings att = new AttentionSettings(getAttention(), getTokenBudget(), getPageSize(), getDenseLayers(),
-                getGqaPolicy());
+                getGqaPolicy(), getSinkPages());
         return new GeneratorSettings(getModelPath(), getModelLoader(), getTask(), getChat(), sampling, att, threads,
                 getContextTokens(), getChunkOverlap(), getQaChunkTokens(), KvCacheDirectory.prepare(getKvCache()));
     }

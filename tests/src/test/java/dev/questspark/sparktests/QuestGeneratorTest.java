@@ -67,8 +67,9 @@ class QuestGeneratorTest {
 
     @Test
     void savesAndLoadsItsParams(SparkSession spark) throws IOException {
+        assertEquals(1, fake().getSinkPages(), "the shipped default keeps the first page");
         QuestGenerator g = fake().setTask("Title for: {text}").setAttention("quest").setTokenBudget(256).setPageSize(32)
-                .setTemperature(0.7f).setSeed(7).setThreadsPerTask(2).setContextTokens(300);
+                .setSinkPages(0).setTemperature(0.7f).setSeed(7).setThreadsPerTask(2).setContextTokens(300);
         String path = dir.resolve("generator").toString();
         g.write().overwrite().session(spark).save(path);
         QuestGenerator loaded = QuestGenerator.load(path);
@@ -77,6 +78,7 @@ class QuestGeneratorTest {
         assertEquals("quest", loaded.getAttention());
         assertEquals(256, loaded.getTokenBudget());
         assertEquals(32, loaded.getPageSize());
+        assertEquals(0, loaded.getSinkPages());
         assertEquals(0.7f, loaded.getTemperature());
         assertEquals(7L, loaded.getSeed());
         assertEquals(2, loaded.getThreadsPerTask());

@@ -23,7 +23,7 @@ class RowGeneratorTest {
 
     private static RowGenerator generator(String task, int contextTokens) {
         GeneratorSettings s = new GeneratorSettings("fake", FakeModelLoader.class.getName(), task, "off",
-                new SamplingSettings(16, 0f, 40, 0.95f, 42), new AttentionSettings("dense", 1024, 16, 2, "shared"), 1,
+                new SamplingSettings(16, 0f, 40, 0.95f, 42), new AttentionSettings("dense", 1024, 16, 2, "shared", 1), 1,
                 contextTokens, 16, 64);
         return new RowGenerator(s, () -> MODEL);
     }

@@ -25,7 +25,8 @@ final class Flags {
                 Flag.setting("token-budget", "N", "Quest: KV tokens each decode step reads"),
                 Flag.setting("page-size", "N", "Quest: tokens per KV page (8, 16, 32, 64)"),
                 Flag.setting("dense-layers", "N", "Quest: leading layers that attend densely"),
-                Flag.setting("gqa-policy", "POLICY", "Quest: page selection for grouped-query heads: shared or per-head"));
+                Flag.setting("gqa-policy", "POLICY", "Quest: page selection for grouped-query heads: shared or per-head"),
+                Flag.setting("sink-pages", "N", "Quest: leading pages (attention sinks) attended on every step (0: the paper's)"));
     }
 
     static List<Flag> sampling() {

@@ -7,10 +7,11 @@ import java.util.Map;
 
 /**
  * Decode attention of a decoder: dense, or Quest with a token budget over pages of pageSize tokens from layer
- * denseLayers on. gqaPolicy is passed to the engine as given (null: the engine's default).
+ * denseLayers on, the first sinkPages pages attended on every step. gqaPolicy is passed to the engine as given
+ * (null: the engine's default).
  */
-public record AttentionSettings(String mode, int tokenBudget, int pageSize, int denseLayers, String gqaPolicy)
-        implements Serializable {
+public record AttentionSettings(String mode, int tokenBudget, int pageSize, int denseLayers, String gqaPolicy,
+        int sinkPages) implements Serializable {
     public static final String DENSE = "dense";
     public static final String QUEST = "quest";
 
@@ -22,6 +23,9 @@ public record AttentionSettings(String mode, int tokenBudget, int pageSize, int 
         if (tokenBudget < 1 || pageSize < 1 || denseLayers < 0) {
             throw new IllegalArgumentException("token budget and page size must be positive and dense layers not negative, got "
                     + tokenBudget + ", " + pageSize + ", " + denseLayers);
+        }
+        if (sinkPages < 0) {
+            throw new IllegalArgumentException("sink pages must not be negative (0: the paper's Quest), got " + sinkPages);
         }
         gqaPolicy = gqaPolicy == null || gqaPolicy.isBlank() ? null : gqaPolicy.trim();
     }
@@ -40,6 +44,7 @@ public record AttentionSettings(String mode, int tokenBudget, int pageSize, int 
         if (gqaPolicy != null) {
             m.put("gqa-policy", gqaPolicy);
         }
+        m.put("sink-pages", Integer.toString(sinkPages));
         return m;
     }
 

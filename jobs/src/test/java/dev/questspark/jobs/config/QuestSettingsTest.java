@@ -14,6 +14,7 @@ class QuestSettingsTest {
         QuestSettings d = QuestSettings.defaults();
         assertEquals("dense", d.get("attention"));
         assertEquals(1024, d.getInt("token-budget"));
+        assertEquals(1, d.getInt("sink-pages"));
         assertTrue(d.get("model").endsWith("models/SmolLM2-135M-Instruct.Q4_1.gguf"));
         assertTrue(java.nio.file.Path.of(d.get("model")).isAbsolute());
     }
