@@ -65,7 +65,7 @@ class PasskeyEvalTest {
             reused.greedy(QuestConfig.quest().withTokenBudget(32), 8, engine.tokenizer()); // leaves decoded tokens behind
             reused.prefill(b);
             assertEquals(shared, reused.reusedTokens(), "the filler before the needle is kept");
-            assertTrue(shared > 200, "the prompts share their filler up to the needle: " + shared);
+            assertTrue(shared > 150, "the prompts share their filler up to the needle: " + shared);
             float[] want = fresh.firstLogits();
             float[] got = reused.firstLogits();
             for (int i = 0; i < want.length; i++) {
