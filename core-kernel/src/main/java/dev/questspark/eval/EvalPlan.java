@@ -54,6 +54,18 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
                 llamaCppDir, 1, List.of(128), List.of(256));
     }
 
+    /**
+     * This plan within a model's context: a passkey length or speed context that leaves no room for the tokens
+     * generated after it becomes the longest that does (8192 becomes 8184 for 8 answer tokens on an 8K model).
+     */
+    public EvalPlan fitTo(int contextLength) {
+        List<Integer> lengths = passkeyLengths.stream().map(l -> Math.min(l, contextLength - answerTokens)).distinct().toList();
+        List<Integer> contexts = speedContexts.stream().map(c -> Math.min(c, contextLength - speedDecodeTokens - 1)).distinct().toList();
+        return new EvalPlan(model, lengths, passkeyDepths, passkeyTrials, budgets, pageSizes, answerTokens, seed, pplText, pplTokens,
+                pplPageSizes, corpus, agreementDocTokens, agreementTokens, contexts, speedThreads, speedBudgets, speedDecodeTokens,
+                llamaCppDir, llamaCppRepeats, adaptiveBudgets, paperBudgets);
+    }
+
     /** Adaptive twins of adaptiveBudgets over the passkey lengths (equal mean budget over the lengths). */
     public List<AdaptiveBudget> passkeyAdaptive() {
         double mean = passkeyLengths.stream().mapToInt(Integer::intValue).average().orElse(1);

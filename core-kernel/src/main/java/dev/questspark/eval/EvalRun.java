@@ -39,6 +39,13 @@ public final class EvalRun {
         ModelInfo info;
         try (Engine engine = Engine.load(plan.model(), threads)) {
             info = engine.info();
+            EvalPlan fitted = plan.fitTo(info.contextLength());
+            if (!fitted.equals(plan)) {
+                notes.add("Lengths fitted to the model's context of " + info.contextLength() + " tokens (room left for the generated "
+                        + "tokens): passkey " + plan.passkeyLengths() + " -> " + fitted.passkeyLengths() + ", speed contexts "
+                        + plan.speedContexts() + " -> " + fitted.speedContexts() + ".");
+                plan = fitted;
+            }
             long t = System.nanoTime();
             if (sections.contains("passkey")) {
                 PasskeyEval.Grid grid = new PasskeyEval.Grid(plan.passkeyLengths(), plan.passkeyDepths(), plan.passkeyTrials(),
