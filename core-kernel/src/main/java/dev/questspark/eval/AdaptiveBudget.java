@@ -45,6 +45,19 @@ public record AdaptiveBudget(double fraction, int floor, int ceiling, int pageSi
         return QuestConfig.quest().withPageSize(pageSize).withTokenBudget(budget(context));
     }
 
+    /**
+     * The engine setting doing what {@link #at} does step by step: Quest with token-budget = ceiling and
+     * token-budget-fraction = fraction (other settings at their defaults). The engine's floor is two pages.
+     */
+    public QuestConfig config() {
+        if (floor != 2 * pageSize) {
+            throw new IllegalStateException("the engine's adaptive budget has a floor of two pages (" + 2 * pageSize
+                    + " tokens at page-size " + pageSize + "), this one has floor " + floor
+                    + "; use at(context) per step for other floors");
+        }
+        return QuestConfig.quest().withPageSize(pageSize).withTokenBudget(ceiling).withBudgetFraction(fraction);
+    }
+
     /** "adaptive-f0.0625": the attention name of this policy in result tables. */
     public String label() {
         return String.format(Locale.ROOT, "adaptive-f%.4f", fraction);

@@ -39,7 +39,7 @@ final class AttentionExecutor {
     private final int questPagesPerSegment;
     private final float[] scores;  // (kvHeads, group, maxPages)
     private final int maxPages;
-    private final int[] selected;  // (heads, budgetPages)
+    private final int[] selected;  // (heads, budgetPages): rows as long as the largest step's budget
     private final int[] selectedCount; // (heads)
     private final float[] states;  // (work units, state size)
     private final AttentionStats stats;
@@ -105,7 +105,7 @@ final class AttentionExecutor {
             return;
         }
         int context = pos + 1;
-        boolean sparse = mode == QuestConfig.Attention.QUEST && layer >= quest.denseLayers() && context > quest.tokenBudget();
+        boolean sparse = mode == QuestConfig.Attention.QUEST && layer >= quest.denseLayers() && context > quest.budgetAt(context);
         if (sparse) {
             questDecode(layer, context, q, out);
         } else {
@@ -144,8 +144,9 @@ final class AttentionExecutor {
     private void questDecode(int layer, int context, float[] q, float[] out) {
         int lastPage = (context - 1) / pageSize;
         int candidates = lastPage;
-        int budgetPages = quest.budgetPages();
-        int sinks = quest.sinkPagesUsed(candidates);
+        int stride = quest.budgetPages(); // row length of selected
+        int budgetPages = quest.budgetPagesAt(context);
+        int sinks = quest.sinkPagesUsedAt(context);
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
         int units = shared ? kvHeads : heads;
         int rows = shared ? group : 1;
@@ -155,7 +156,8 @@ final class AttentionExecutor {
                 kernel.score(head(layer, h), candidates, q, h * group * headDim, group, shared, scores, scoreOff);
                 for (int r = 0; r < (shared ? 1 : group); r++) {
                     int u = shared ? h : h * group + r;
-                    selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, lastPage, u * budgetPages);
+                    selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, budgetPages, lastPage,
+                            u * stride);
                 }
             }
         });
@@ -167,7 +169,7 @@ final class AttentionExecutor {
                 int first = (w % segments) * questPagesPerSegment;
                 int count = Math.max(0, Math.min(questPagesPerSegment, selectedCount[u] - first));
                 int kvHead = shared ? u : u / group;
-                kernel.attendPages(head(layer, kvHead), context, selected, u * budgetPages + first, 0, count, q, u * rows * headDim,
+                kernel.attendPages(head(layer, kvHead), context, selected, u * stride + first, 0, count, q, u * rows * headDim,
                         rows, states, w * size);
             }
         });
@@ -185,14 +187,14 @@ final class AttentionExecutor {
 
     /**
      * Writes to selected[out ..] in ascending order the page ids one unit attends: the sinks leading pages, the
-     * budget's remaining pages ranked by the scores of pages [sinks, candidates) (scores[off + p] for page p), and
-     * lastPage, the page being filled. Returns how many ids it wrote.
+     * remaining pages of the step's budgetPages ranked by the scores of pages [sinks, candidates) (scores[off + p]
+     * for page p), and lastPage, the page being filled. Returns how many ids it wrote.
      */
-    private int selectPages(float[] scores, int off, int candidates, int sinks, int lastPage, int out) {
+    private int selectPages(float[] scores, int off, int candidates, int sinks, int budgetPages, int lastPage, int out) {
         for (int p = 0; p < sinks; p++) {
             selected[out + p] = p;
         }
-        int ranked = kernel.select(scores, off + sinks, candidates - sinks, quest.budgetPages() - 1 - sinks, selected, out + sinks);
+        int ranked = kernel.select(scores, off + sinks, candidates - sinks, budgetPages - 1 - sinks, selected, out + sinks);
         for (int i = sinks; i < sinks + ranked; i++) {
             selected[out + i] += sinks;
         }

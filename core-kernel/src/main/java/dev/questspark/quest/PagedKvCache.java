@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
  * nothing is allocated while decoding.
  *
  * <p>Decode steps (one query token) on layers from {@code dense-layers} on, with {@code attention = quest} and a
- * context longer than the token budget, attend only to the pages Quest selects; everything else is dense causal
+ * context longer than the step's token budget ({@link QuestConfig#budgetAt}), attend only to the pages Quest selects;
+ * everything else is dense causal
  * attention. Work is split into fixed segments that do not depend on the thread count, so outputs are
  * bit-identical for any number of threads. One sequence per cache; calls must not overlap.
  */

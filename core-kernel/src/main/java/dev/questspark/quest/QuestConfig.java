@@ -6,14 +6,21 @@ import java.util.Properties;
 
 /**
  * Attention settings of a {@link PagedKvCache}. The names used in maps, property files, the CLI and Spark params
- * are {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy} and
- * {@code sink-pages}.
+ * are {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy},
+ * {@code sink-pages} and {@code token-budget-fraction}.
  *
  * <p>Sink pages: in many heads the first tokens (BOS and the start of the prompt) are attention sinks that take
  * most of the attention mass while their keys look unremarkable, so their page's upper bound often loses to
  * others and Quest drops it; the softmax then spreads that mass over the wrong tokens (on SmolLM2-135M, passkey
  * retrieval fails at page size 16 even at a budget of 1024 of 8K tokens). Attending the leading pages on every
  * step fixes that. {@code sink-pages=0} is the paper's Quest exactly.
+ *
+ * <p>Adaptive budget: with {@code token-budget-fraction} f &gt; 0 a decode step over a context of c tokens (the
+ * tokens it attends, the new one included) attends {@link #budgetAt}(c) = ceil(f * c) tokens rounded up to whole
+ * pages, at least two pages and at most {@code token-budget}, which becomes the ceiling. Longer contexts get
+ * proportionally more pages: a fixed budget is generous on short contexts and starved on long ones, while the
+ * evaluation (docs/RESULTS.md, "adaptive" rows) compares both at equal average tokens attended. 0 keeps the fixed
+ * budget.
  *
  * @param attention   dense attention everywhere, or Quest's page selection on decode steps
  * @param tokenBudget tokens attended per decode step and selection unit (pages = tokenBudget / pageSize,
@@ -23,14 +30,18 @@ import java.util.Properties;
  * @param gqaPolicy   one page selection per KV head shared by its query heads, or one per query head
  * @param sinkPages   pages [0, sinkPages) are attended on every Quest step without being ranked; they count in the
  *                    budget, and at most budgetPages - 1 of them are used (the page being filled is always attended)
+ * @param budgetFraction 0 for a fixed budget of tokenBudget tokens, or the share of the context in (0, 1] a decode
+ *                    step attends, between two pages and tokenBudget
  */
 public record QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
-        int sinkPages) {
+        int sinkPages, double budgetFraction) {
     public static final int DEFAULT_TOKEN_BUDGET = 1024;
     public static final int DEFAULT_PAGE_SIZE = 16;
     public static final int DEFAULT_DENSE_LAYERS = 2;
     /** The first page (the attention sink) is always attended; 0 gives the paper's selection. */
     public static final int DEFAULT_SINK_PAGES = 1;
+    /** A fixed budget (the paper's). */
+    public static final double DEFAULT_BUDGET_FRACTION = 0;
 
     /** Which attention decode steps use. */
     public enum Attention {
@@ -71,11 +82,21 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
             throw new IllegalArgumentException("sink-pages must be >= 0 (0 = the paper's Quest, 1 = keep the first page), got "
                     + sinkPages);
         }
+        if (!(budgetFraction == 0 || budgetFraction > 0 && budgetFraction <= 1)) {
+            throw new IllegalArgumentException("token-budget-fraction must be 0 (a fixed token-budget) or in (0, 1] (the share of "
+                    + "the context attended, token-budget the ceiling), got " + budgetFraction);
+        }
+        budgetFraction = budgetFraction == 0 ? 0.0 : budgetFraction; // -0.0 would make equal settings unequal
     }
 
-    /** The settings with the default number of sink pages. */
+    /** The settings with the default number of sink pages and a fixed budget. */
     public QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy) {
         this(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, DEFAULT_SINK_PAGES);
+    }
+
+    /** The settings with a fixed budget. */
+    public QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy, int sinkPages) {
+        this(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, DEFAULT_BUDGET_FRACTION);
     }
 
     /** Dense attention with the default Quest parameters (so switching to quest needs one setting). */
@@ -94,40 +115,85 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     }
 
     public QuestConfig withAttention(Attention a) {
-        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages);
+        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction);
     }
 
     public QuestConfig withTokenBudget(int b) {
-        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages);
+        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction);
     }
 
     public QuestConfig withPageSize(int p) {
-        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages);
+        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction);
     }
 
     public QuestConfig withDenseLayers(int d) {
-        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages);
+        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction);
     }
 
     public QuestConfig withGqaPolicy(GqaPolicy g) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction);
     }
 
     public QuestConfig withSinkPages(int s) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction);
     }
 
-    /** Pages attended per decode step and selection unit, the sink pages and the page being filled included. */
+    /** 0 for a fixed budget, else the share of the context attended per decode step (token-budget the ceiling). */
+    public QuestConfig withBudgetFraction(double f) {
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f);
+    }
+
+    /** Whether the budget follows the context (token-budget-fraction &gt; 0). */
+    public boolean adaptive() {
+        return budgetFraction > 0;
+    }
+
+    /**
+     * Most pages attended per decode step and selection unit (the sink pages and the page being filled included):
+     * every step's with a fixed budget, the ceiling with an adaptive one.
+     */
     public int budgetPages() {
         return tokenBudget / pageSize;
     }
 
     /**
-     * Sink pages attended on a Quest step with {@code candidates} pages before the one being filled: at most
-     * budgetPages - 1 (the page being filled keeps its slot) and at most the candidates there are.
+     * Tokens a decode step over context tokens (the new one included) may attend: tokenBudget for a fixed budget,
+     * else ceil(budgetFraction * context) rounded up to whole pages, at least two pages and at most tokenBudget.
+     * Quest attends densely while the context fits in it.
+     */
+    public int budgetAt(int context) {
+        if (budgetFraction == 0) {
+            return tokenBudget;
+        }
+        long raw = (long) Math.ceil(budgetFraction * context);
+        long pages = (raw + pageSize - 1) / pageSize;
+        return (int) Math.max(2L * pageSize, Math.min(tokenBudget, pages * pageSize));
+    }
+
+    /** Pages a decode step over context tokens attends: {@link #budgetAt}(context) / pageSize. */
+    public int budgetPagesAt(int context) {
+        return budgetAt(context) / pageSize;
+    }
+
+    /**
+     * Sink pages attended on a Quest step with {@code candidates} pages before the one being filled, at the budget
+     * ceiling ({@link #sinkPagesUsedAt} gives a step's with an adaptive budget): at most budgetPages - 1 (the page
+     * being filled keeps its slot) and at most the candidates there are.
      */
     public int sinkPagesUsed(int candidates) {
-        return Math.max(0, Math.min(sinkPages, Math.min(budgetPages() - 1, candidates)));
+        return sinkPagesUsed(candidates, budgetPages());
+    }
+
+    /**
+     * Sink pages attended on a Quest step over context tokens: at most {@link #budgetPagesAt}(context) - 1 and at most
+     * the pages before the one being filled.
+     */
+    public int sinkPagesUsedAt(int context) {
+        return sinkPagesUsed((context - 1) / pageSize, budgetPagesAt(context));
+    }
+
+    private int sinkPagesUsed(int candidates, int stepPages) {
+        return Math.max(0, Math.min(sinkPages, Math.min(stepPages - 1, candidates)));
     }
 
     /**
@@ -148,7 +214,8 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
         int page = intValue(values, "page-size", c.pageSize);
         int dense = intValue(values, "dense-layers", c.denseLayers);
         int sink = intValue(values, "sink-pages", c.sinkPages);
-        return new QuestConfig(c.attention, budget, page, dense, c.gqaPolicy, sink);
+        double fraction = doubleValue(values, "token-budget-fraction", c.budgetFraction);
+        return new QuestConfig(c.attention, budget, page, dense, c.gqaPolicy, sink, fraction);
     }
 
     /** {@link #fromMap} over properties whose names start with prefix (for example {@code "quest."} or ""). */
@@ -166,7 +233,13 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     public Map<String, String> toMap() {
         return Map.of("attention", attention.configName(), "token-budget", Integer.toString(tokenBudget),
                 "page-size", Integer.toString(pageSize), "dense-layers", Integer.toString(denseLayers),
-                "gqa-policy", gqaPolicy.configName(), "sink-pages", Integer.toString(sinkPages));
+                "gqa-policy", gqaPolicy.configName(), "sink-pages", Integer.toString(sinkPages),
+                "token-budget-fraction", formatFraction(budgetFraction));
+    }
+
+    /** The fraction as a setting value: "0" for a fixed budget, else the shortest text that parses back to it. */
+    public static String formatFraction(double f) {
+        return f == 0 ? "0" : Double.toString(f);
     }
 
     private static int intValue(Map<String, ?> values, String key, int fallback) {
@@ -181,6 +254,21 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
             return Integer.parseInt(v.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static double doubleValue(Map<String, ?> values, String key, double fallback) {
+        Object v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number (0 or a fraction in (0, 1]), got '" + v + "'");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.questspark.quest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,79 @@ class QuestConfigTest {
         assertEquals(new QuestConfig(QuestConfig.Attention.DENSE, 512, 8, 1, QuestConfig.GqaPolicy.PER_HEAD, 2), q);
         assertEquals(QuestConfig.DEFAULT_SINK_PAGES,
                 new QuestConfig(QuestConfig.Attention.QUEST, 512, 8, 1, QuestConfig.GqaPolicy.SHARED).sinkPages());
+    }
+
+    @Test
+    void theBudgetFractionDefaultsToAFixedBudget() {
+        assertEquals(0.0, QuestConfig.quest().budgetFraction());
+        assertEquals(0.0, QuestConfig.dense().budgetFraction());
+        assertEquals(0.0, QuestConfig.fromMap(Map.of()).budgetFraction());
+        assertEquals(0.0, new QuestConfig(QuestConfig.Attention.QUEST, 512, 8, 1, QuestConfig.GqaPolicy.SHARED, 2).budgetFraction());
+        QuestConfig q = QuestConfig.quest();
+        assertFalse(q.adaptive());
+        for (int context : new int[] {1, 100, 1024, 1025, 8192}) {
+            assertEquals(1024, q.budgetAt(context), "fixed budget at " + context);
+            assertEquals(64, q.budgetPagesAt(context));
+        }
+        assertEquals(QuestConfig.quest(), QuestConfig.quest().withBudgetFraction(-0.0), "-0 is the fixed budget too");
+    }
+
+    @Test
+    void anAdaptiveBudgetIsAShareOfTheContextInWholePagesBetweenTwoPagesAndTheCeiling() {
+        QuestConfig q = QuestConfig.quest().withTokenBudget(1024).withBudgetFraction(0.125); // pages of 16
+        assertTrue(q.adaptive());
+        assertEquals(32, q.budgetAt(1), "floor: two pages");
+        assertEquals(32, q.budgetAt(256), "ceil(32) = two pages");
+        assertEquals(48, q.budgetAt(257), "ceil(32.125) = 33 tokens, rounded up to three pages");
+        assertEquals(128, q.budgetAt(1000), "125 tokens -> 8 pages");
+        assertEquals(1024, q.budgetAt(8192), "exactly the ceiling");
+        assertEquals(1024, q.budgetAt(100_000), "capped by token-budget");
+        assertEquals(8, q.budgetPagesAt(1000));
+        assertEquals(2, q.budgetPagesAt(1));
+        assertEquals(64, q.budgetPages(), "arrays are sized by the ceiling");
+        QuestConfig all = QuestConfig.quest().withPageSize(8).withTokenBudget(256).withBudgetFraction(1);
+        assertEquals(104, all.budgetAt(100), "fraction 1 attends the whole context (rounded up to pages)");
+        assertEquals(256, all.budgetAt(300));
+    }
+
+    @Test
+    void sinkPagesFollowTheStepsBudget() {
+        QuestConfig q = QuestConfig.quest().withPageSize(16).withTokenBudget(1024).withSinkPages(3).withBudgetFraction(0.125);
+        assertEquals(1, q.sinkPagesUsedAt(200), "two pages at context 200: one sink and the current page");
+        assertEquals(2, q.sinkPagesUsedAt(300), "38 tokens = three pages at context 300: two sinks and the current page");
+        assertEquals(3, q.sinkPagesUsedAt(2000));
+        assertEquals(3, q.sinkPagesUsed(100), "at the ceiling");
+        assertEquals(0, q.sinkPagesUsedAt(10), "no page before the one being filled");
+    }
+
+    @Test
+    void theBudgetFractionRoundTrips() {
+        for (double f : new double[] {0, 0.0625, 1.0 / 12, 0.1, 0.25, 1, 1e-4}) {
+            QuestConfig q = QuestConfig.quest().withBudgetFraction(f);
+            assertEquals(q, QuestConfig.fromMap(q.toMap()), "fraction " + f);
+            Properties p = new Properties();
+            q.toMap().forEach((k, v) -> p.setProperty("quest." + k, v));
+            assertEquals(q, QuestConfig.fromProperties(p, "quest."), "fraction " + f);
+        }
+        assertEquals("0", QuestConfig.quest().toMap().get("token-budget-fraction"));
+        assertEquals("0.0625", QuestConfig.quest().withBudgetFraction(0.0625).toMap().get("token-budget-fraction"));
+        assertEquals(0.25, QuestConfig.fromMap(Map.of("token-budget-fraction", " 0.25 ")).budgetFraction());
+        assertEquals(0.5, QuestConfig.fromMap(Map.of("token-budget-fraction", 0.5)).budgetFraction());
+        QuestConfig wither = QuestConfig.quest().withBudgetFraction(0.25).withTokenBudget(512).withPageSize(8).withDenseLayers(1)
+                .withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD).withSinkPages(2).withAttention(QuestConfig.Attention.DENSE);
+        assertEquals(new QuestConfig(QuestConfig.Attention.DENSE, 512, 8, 1, QuestConfig.GqaPolicy.PER_HEAD, 2, 0.25), wither);
+    }
+
+    @Test
+    void rejectsBudgetFractionsOutsideZeroOrZeroToOne() {
+        for (double f : new double[] {-0.1, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.quest().withBudgetFraction(f));
+            assertTrue(e.getMessage().contains("token-budget-fraction must be 0") && e.getMessage().contains("(0, 1]")
+                    && e.getMessage().contains(Double.toString(f)), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QuestConfig.fromMap(Map.of("token-budget-fraction", "a tenth")));
+        assertTrue(e.getMessage().contains("token-budget-fraction") && e.getMessage().contains("a tenth"), e.getMessage());
     }
 
     @Test

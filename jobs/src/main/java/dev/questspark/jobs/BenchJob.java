@@ -168,9 +168,11 @@ public final class BenchJob implements SparkJob {
         int denseLayers = s.getInt("dense-layers");
         String gqa = s.get("gqa-policy", "");
         int sinks = s.getInt("sink-pages");
-        modes.add(new AttentionSettings(AttentionSettings.DENSE, s.getInt("token-budget"), pageSize, denseLayers, gqa, sinks));
+        double fraction = s.getDouble("token-budget-fraction");
+        modes.add(new AttentionSettings(AttentionSettings.DENSE, s.getInt("token-budget"), pageSize, denseLayers, gqa, sinks,
+                fraction));
         for (int budget : s.getIntList("budgets")) {
-            modes.add(new AttentionSettings(AttentionSettings.QUEST, budget, pageSize, denseLayers, gqa, sinks));
+            modes.add(new AttentionSettings(AttentionSettings.QUEST, budget, pageSize, denseLayers, gqa, sinks, fraction));
         }
         return modes;
     }

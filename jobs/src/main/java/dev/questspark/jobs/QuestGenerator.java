@@ -14,6 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.FloatParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -109,6 +110,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     private final IntParam denseLayers;
     private final Param<String> gqaPolicy;
     private final IntParam sinkPages;
+    private final DoubleParam tokenBudgetFraction;
     private final IntParam threadsPerTask;
     private final Param<String> chat;
     private final IntParam contextTokens;
@@ -143,6 +145,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         gqaPolicy = new Param<>(this, "gqaPolicy", "Quest: page selection for grouped-query heads: shared or per-head");
         sinkPages = new IntParam(this, "sinkPages", "Quest: leading pages (attention sinks) attended on every step;"
                 + " 0 is the paper's selection", ParamValidators.gtEq(0));
+        tokenBudgetFraction = new DoubleParam(this, "tokenBudgetFraction", "Quest: share of the context each decode step"
+                + " attends, between two pages and tokenBudget; 0 is a fixed tokenBudget", ParamValidators.inRange(0, 1));
         threadsPerTask = new IntParam(this, "threadsPerTask", "decoder threads per task; 0 follows spark.task.cpus",
                 ParamValidators.gtEq(0));
         chat = new Param<>(this, "chat", "chat template: auto (when the model has one), on, off",
@@ -199,6 +203,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setDefault(denseLayers, d.getInt("dense-layers"));
         setDefault(gqaPolicy, d.get("gqa-policy", ""));
         setDefault(sinkPages, d.getInt("sink-pages"));
+        setDefault(tokenBudgetFraction, d.getDouble("token-budget-fraction"));
         setDefault(threadsPerTask, 0);
         setDefault(chat, d.get("chat", "auto"));
         setDefault(contextTokens, d.getInt("context-tokens"));
@@ -222,6 +227,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setDenseLayers(s.getInt("dense-layers"));
         setGqaPolicy(s.get("gqa-policy", ""));
         setSinkPages(s.getInt("sink-pages"));
+        setTokenBudgetFraction(s.getDouble("token-budget-fraction"));
         setThreadsPerTask(s.getInt("threads"));
         setChat(s.get("chat"));
         setContextTokens(s.getInt("context-tokens"));
@@ -253,6 +259,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public IntParam denseLayers() { return denseLayers; }
     public Param<String> gqaPolicy() { return gqaPolicy; }
     public IntParam sinkPages() { return sinkPages; }
+    public DoubleParam tokenBudgetFraction() { return tokenBudgetFraction; }
     public IntParam threadsPerTask() { return threadsPerTask; }
     public Param<String> chat() { return chat; }
     public IntParam contextTokens() { return contextTokens; }
@@ -277,6 +284,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public int getDenseLayers() { return (Integer) $(denseLayers); }
     public String getGqaPolicy() { return $(gqaPolicy); }
     public int getSinkPages() { return (Integer) $(sinkPages); }
+    public double getTokenBudgetFraction() { return (Double) $(tokenBudgetFraction); }
     public int getThreadsPerTask() { return (Integer) $(threadsPerTask); }
     public String getChat() { return $(chat); }
     public int getContextTokens() { return (Integer) $(contextTokens); }
@@ -303,6 +311,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public QuestGenerator setDenseLayers(int v) { return put(denseLayers, v); }
     public QuestGenerator setGqaPolicy(String v) { return put(gqaPolicy, v == null ? "" : v); }
     public QuestGenerator setSinkPages(int v) { return put(sinkPages, v); }
+    public QuestGenerator setTokenBudgetFraction(double v) { return put(tokenBudgetFraction, v); }
     public QuestGenerator setThreadsPerTask(int v) { return put(threadsPerTask, v); }
     public QuestGenerator setChat(String v) { return put(chat, normalizeChat(v)); }
     public QuestGenerator setChat(boolean v) { return put(chat, v ? "on" : "off"); }
@@ -388,7 +397,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         int threads = getThreadsPerTask() > 0 ? getThreadsPerTask() : Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
         SamplingSettings sampling = new SamplingSettings(getMaxNewTokens(), getTemperature(), getTopK(), getTopP(), getSeed());
         AttentionSettings att = new AttentionSettings(getAttention(), getTokenBudget(), getPageSize(), getDenseLayers(),
-                getGqaPolicy(), getSinkPages());
+                getGqaPolicy(), getSinkPages(), getTokenBudgetFraction());
         return new GeneratorSettings(getModelPath(), getModelLoader(), getTask(), getChat(), sampling, att, threads,
                 getContextTokens(), getChunkOverlap(), getQaChunkTokens(), KvCacheDirectory.prepare(getKvCache()));
     }

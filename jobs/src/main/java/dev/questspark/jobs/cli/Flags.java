@@ -26,7 +26,9 @@ final class Flags {
                 Flag.setting("page-size", "N", "Quest: tokens per KV page (8, 16, 32, 64)"),
                 Flag.setting("dense-layers", "N", "Quest: leading layers that attend densely"),
                 Flag.setting("gqa-policy", "POLICY", "Quest: page selection for grouped-query heads: shared or per-head"),
-                Flag.setting("sink-pages", "N", "Quest: leading pages (attention sinks) attended on every step (0: the paper's)"));
+                Flag.setting("sink-pages", "N", "Quest: leading pages (attention sinks) attended on every step (0: the paper's)"),
+                Flag.setting("token-budget-fraction", "F",
+                        "Quest: share of the context each step attends, token-budget the ceiling (0: fixed budget)"));
     }
 
     static List<Flag> sampling() {

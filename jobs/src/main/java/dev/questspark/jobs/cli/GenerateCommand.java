@@ -46,7 +46,8 @@ final class GenerateCommand implements Command {
         SamplingSettings sampling = new SamplingSettings(s.getInt("max-tokens"), s.getFloat("temperature"),
                 s.getInt("top-k"), s.getFloat("top-p"), s.getLong("seed"));
         AttentionSettings attention = new AttentionSettings(s.get("attention"), s.getInt("token-budget"),
-                s.getInt("page-size"), s.getInt("dense-layers"), s.get("gqa-policy", ""), s.getInt("sink-pages"));
+                s.getInt("page-size"), s.getInt("dense-layers"), s.get("gqa-policy", ""), s.getInt("sink-pages"),
+                s.getDouble("token-budget-fraction"));
         DocumentModel model = SharedModels.get(s.get("model-loader", SharedModels.ENGINE_LOADER),
                 new ModelLocation(s.get("model")).requireLocalFile(), threads);
 

@@ -135,6 +135,15 @@ public final class QuestSettings {
         }
     }
 
+    public double getDouble(String key) {
+        String v = get(key);
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " must be a number, got '" + v + "'");
+        }
+    }
+
     public boolean getBoolean(String key) {
         String v = get(key).trim().toLowerCase(Locale.ROOT);
         return switch (v) {

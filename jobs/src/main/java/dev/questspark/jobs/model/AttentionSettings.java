@@ -1,5 +1,6 @@
 package dev.questspark.jobs.model;
 
+import dev.questspark.quest.QuestConfig;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -7,11 +8,12 @@ import java.util.Map;
 
 /**
  * Decode attention of a decoder: dense, or Quest with a token budget over pages of pageSize tokens from layer
- * denseLayers on, the first sinkPages pages attended on every step. gqaPolicy is passed to the engine as given
+ * denseLayers on, the first sinkPages pages attended on every step; with budgetFraction &gt; 0 each step attends that
+ * share of its context, tokenBudget the ceiling (0: a fixed budget). gqaPolicy is passed to the engine as given
  * (null: the engine's default).
  */
 public record AttentionSettings(String mode, int tokenBudget, int pageSize, int denseLayers, String gqaPolicy,
-        int sinkPages) implements Serializable {
+        int sinkPages, double budgetFraction) implements Serializable {
     public static final String DENSE = "dense";
     public static final String QUEST = "quest";
 
@@ -27,7 +29,15 @@ public record AttentionSettings(String mode, int tokenBudget, int pageSize, int 
         if (sinkPages < 0) {
             throw new IllegalArgumentException("sink pages must not be negative (0: the paper's Quest), got " + sinkPages);
         }
+        if (!(budgetFraction == 0 || budgetFraction > 0 && budgetFraction <= 1)) {
+            throw new IllegalArgumentException("token budget fraction must be 0 (a fixed budget) or in (0, 1], got " + budgetFraction);
+        }
         gqaPolicy = gqaPolicy == null || gqaPolicy.isBlank() ? null : gqaPolicy.trim();
+    }
+
+    /** Settings with a fixed token budget. */
+    public AttentionSettings(String mode, int tokenBudget, int pageSize, int denseLayers, String gqaPolicy, int sinkPages) {
+        this(mode, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, QuestConfig.DEFAULT_BUDGET_FRACTION);
     }
 
     public boolean quest() {
@@ -45,6 +55,7 @@ public record AttentionSettings(String mode, int tokenBudget, int pageSize, int 
             m.put("gqa-policy", gqaPolicy);
         }
         m.put("sink-pages", Integer.toString(sinkPages));
+        m.put("token-budget-fraction", QuestConfig.formatFraction(budgetFraction));
         return m;
     }
 
