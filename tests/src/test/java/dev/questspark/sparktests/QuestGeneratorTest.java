@@ -68,8 +68,9 @@ class QuestGeneratorTest {
     @Test
     void savesAndLoadsItsParams(SparkSession spark) throws IOException {
         assertEquals(1, fake().getSinkPages(), "the shipped default keeps the first page");
+        assertEquals(0.0, fake().getTokenBudgetFraction(), "the shipped default is a fixed budget");
         QuestGenerator g = fake().setTask("Title for: {text}").setAttention("quest").setTokenBudget(256).setPageSize(32)
-                .setSinkPages(0).setTemperature(0.7f).setSeed(7).setThreadsPerTask(2).setContextTokens(300);
+                .setSinkPages(0).setTokenBudgetFraction(0.125).setTemperature(0.7f).setSeed(7).setThreadsPerTask(2).setContextTokens(300);
         String path = dir.resolve("generator").toString();
         g.write().overwrite().session(spark).save(path);
         QuestGenerator loaded = QuestGenerator.load(path);
@@ -79,6 +80,7 @@ class QuestGeneratorTest {
         assertEquals(256, loaded.getTokenBudget());
         assertEquals(32, loaded.getPageSize());
         assertEquals(0, loaded.getSinkPages());
+        assertEquals(0.125, loaded.getTokenBudgetFraction());
         assertEquals(0.7f, loaded.getTemperature());
         assertEquals(7L, loaded.getSeed());
         assertEquals(2, loaded.getThreadsPerTask());

@@ -32,6 +32,7 @@ class QuestCliTest {
             assertEquals(flagLines - 1, withDefault, command + ": every flag but --help shows a default\n" + r.out());
             assertTrue(r.out().contains("--token-budget N"), command);
             assertTrue(command.equals("bench-attention") || r.out().contains("--sink-pages N"), command);
+            assertTrue(command.equals("bench-attention") || r.out().contains("--token-budget-fraction F"), command);
             assertTrue(r.out().contains("--json"), command);
         }
         assertTrue(run("qa", "--help").out().contains("--questions PATH"));

@@ -15,6 +15,7 @@ class QuestSettingsTest {
         assertEquals("dense", d.get("attention"));
         assertEquals(1024, d.getInt("token-budget"));
         assertEquals(1, d.getInt("sink-pages"));
+        assertEquals(0.0, d.getDouble("token-budget-fraction"), "a fixed budget by default");
         assertTrue(d.get("model").endsWith("models/SmolLM2-135M-Instruct.Q4_1.gguf"));
         assertTrue(java.nio.file.Path.of(d.get("model")).isAbsolute());
     }

@@ -19,6 +19,19 @@ class AttentionSettingsTest {
     }
 
     @Test
+    void theBudgetFractionReachesTheEngine() {
+        AttentionSettings a = new AttentionSettings("quest", 2048, 16, 2, null, 1, 0.125);
+        QuestConfig q = QuestConfig.fromMap(a.asSettings());
+        assertEquals(QuestConfig.quest().withTokenBudget(2048).withBudgetFraction(0.125), q);
+        assertEquals(256, q.budgetAt(2000), "0.125 x 2000 = 250 tokens, rounded up to 16 pages");
+        assertEquals(0.0, new AttentionSettings("quest", 512, 16, 2, null, 1).budgetFraction(), "fixed budget by default");
+        assertEquals(0.0, QuestConfig.fromMap(new AttentionSettings("quest", 512, 16, 2, null, 1).asSettings()).budgetFraction());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new AttentionSettings("quest", 512, 16, 2, null, 1, 1.5));
+        assertTrue(e.getMessage().contains("token budget fraction") && e.getMessage().contains("1.5"), e.getMessage());
+    }
+
+    @Test
     void negativeSinkPagesAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new AttentionSettings("quest", 512, 16, 2, null, -1));
