@@ -24,7 +24,8 @@ import java.util.Properties;
  *
  * @param attention   dense attention everywhere, or Quest's page selection on decode steps
  * @param tokenBudget tokens attended per decode step and selection unit (pages = tokenBudget / pageSize,
- *                    the page being filled included); a context that fits in it is attended densely
+ *                    the page being filled included); a context that fits in it is attended densely. With an
+ *                    adaptive budget (budgetFraction &gt; 0) it is the ceiling of every step's budget
  * @param pageSize    tokens per KV page: 8, 16, 32 or 64
  * @param denseLayers layers [0, denseLayers) always attend densely (the paper keeps the first two dense)
  * @param gqaPolicy   one page selection per KV head shared by its query heads, or one per query head
