@@ -46,6 +46,11 @@ public final class PasskeyEval {
         return PasskeyPrompts.key(s);
     }
 
+    /** The filler phase of a trial: seeded like the keys, the same for every depth of the trial. */
+    public static int phase(long seed, int length, int trial, int unitTokens) {
+        return new java.util.SplittableRandom(seed * 31 + length * 1_000_003L + trial).nextInt(unitTokens);
+    }
+
     public static List<PasskeyRow> run(Engine engine, Grid grid, Consumer<PasskeyRow> progress) {
         PasskeyPrompts prompts = new PasskeyPrompts(engine.tokenizer());
         List<PasskeyRow> rows = new ArrayList<>();
@@ -57,11 +62,13 @@ public final class PasskeyEval {
             for (AdaptiveBudget a : grid.adaptive()) {
                 byPage.computeIfAbsent(a.pageSize(), k -> new ArrayList<>()).add(new Labeled(a.label(), a.at(length)));
             }
-            // depths in the outer loop: consecutive prompts share their filler up to the needle, which is not prefilled again
+            // trials in the outer loop: a trial's prompts share their filler (same phase) up to the needle, so each
+            // depth reuses the previous depth's prefix instead of prefilling it again
             try (SharedPrefill prefill = new SharedPrefill(engine, List.copyOf(byPage.keySet()), length + grid.answerTokens())) {
-                for (int d = 0; d < grid.depths().size(); d++) {
-                    for (int trial = 0; trial < grid.trials(); trial++) {
-                        PasskeyPrompt prompt = prompts.build(length, grid.depths().get(d), key(grid.seed(), length, d, trial));
+                for (int trial = 0; trial < grid.trials(); trial++) {
+                    int phase = phase(grid.seed(), length, trial, prompts.unitTokens());
+                    for (int d = 0; d < grid.depths().size(); d++) {
+                        PasskeyPrompt prompt = prompts.build(length, grid.depths().get(d), key(grid.seed(), length, d, trial), phase);
                         prefill.prefill(prompt.tokens());
                         for (List<Labeled> group : byPage.values()) {
                             for (Labeled l : group) {

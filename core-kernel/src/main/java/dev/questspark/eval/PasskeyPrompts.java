@@ -41,34 +41,48 @@ public final class PasskeyPrompts {
         return Integer.toString(10000 + new SplittableRandom(seed).nextInt(90000));
     }
 
-    /** A prompt of exactly totalTokens tokens with key (5 digits) at depth (0..1) of the filler. */
+    /** A prompt of exactly totalTokens tokens with key (5 digits) at depth (0..1) of the filler, filler phase 0. */
     public PasskeyPrompt build(int totalTokens, double depth, String key) {
+        return build(totalTokens, depth, key, 0);
+    }
+
+    /**
+     * A prompt of exactly totalTokens tokens with key (5 digits) at depth (0..1) of the filler, the filler starting
+     * at token phase of its unit (0 to unitTokens - 1). The needle always follows a whole unit, so it starts a
+     * sentence; the phase moves it against KV page boundaries, which a fixed phase would pin to a few offsets and
+     * so favour or penalise particular page sizes.
+     */
+    public PasskeyPrompt build(int totalTokens, double depth, String key, int phase) {
         if (!(depth >= 0 && depth <= 1)) {
             throw new IllegalArgumentException("depth must be within [0, 1], got " + depth);
         }
+        if (phase < 0 || phase >= unit.length) {
+            throw new IllegalArgumentException("filler phase must be within [0, " + unit.length + "), got " + phase);
+        }
         int[] needle = encode(String.format(NEEDLE, key, key));
         int filler = totalTokens - head.length - needle.length - question.length;
-        if (filler < unit.length) {
-            throw new IllegalArgumentException("a passkey prompt needs at least " + (totalTokens - filler + unit.length)
+        int lead = (unit.length - phase) % unit.length; // tokens of the partial first unit
+        if (filler < unit.length + lead) {
+            throw new IllegalArgumentException("a passkey prompt needs at least " + (totalTokens - filler + unit.length + lead)
                     + " tokens for its fixed parts and one filler unit, got " + totalTokens);
         }
-        int fullUnits = filler / unit.length;
-        int unitsBefore = (int) Math.min(fullUnits, Math.round(depth * filler / unit.length));
-        int before = unitsBefore * unit.length;
+        int fullUnits = (filler - lead) / unit.length;
+        int unitsBefore = (int) Math.max(0, Math.min(fullUnits, Math.round((depth * filler - lead) / unit.length)));
+        int before = lead + unitsBefore * unit.length;
         int[] out = new int[totalTokens];
         int at = put(out, 0, head);
         int fillerStart = at;
-        at = fill(out, at, before);
+        at = fill(out, at, before, phase);
         int needleStart = at;
         at = put(out, at, needle);
-        at = fill(out, at, filler - before);
+        at = fill(out, at, filler - before, 0);
         put(out, at, question);
         return new PasskeyPrompt(out, key, depth, fillerStart, filler, needleStart, needle.length, unit.length);
     }
 
-    private int fill(int[] out, int at, int n) {
+    private int fill(int[] out, int at, int n, int phase) {
         for (int i = 0; i < n; i++) {
-            out[at + i] = unit[i % unit.length];
+            out[at + i] = unit[(phase + i) % unit.length];
         }
         return at + n;
     }

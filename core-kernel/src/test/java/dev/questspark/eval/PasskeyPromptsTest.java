@@ -55,6 +55,36 @@ class PasskeyPromptsTest {
     }
 
     @Test
+    void aPhaseRotatesTheFillerAndTheNeedleStillStartsASentence() {
+        PasskeyPrompts prompts = new PasskeyPrompts(tok);
+        PasskeyPrompt base = prompts.build(517, 0.5, "48213");
+        int unit = base.unitTokens();
+        int[] u = Arrays.copyOfRange(base.tokens(), base.fillerStart(), base.fillerStart() + unit);
+        java.util.Set<Integer> offsets = new java.util.HashSet<>();
+        for (int phase = 0; phase < unit; phase++) {
+            for (double depth : new double[] {0, 0.5, 1}) {
+                PasskeyPrompt p = prompts.build(517, depth, "48213", phase);
+                int[] t = p.tokens();
+                assertEquals(517, t.length);
+                assertEquals(u[phase], t[p.fillerStart()], "the filler starts at token " + phase + " of its unit");
+                int placed = p.needleStart() - p.fillerStart();
+                int lead = (unit - phase) % unit;
+                assertEquals(0, (placed - lead) % unit, "the needle follows a whole unit (phase " + phase + ")");
+                assertTrue(Math.abs(placed - depth * p.fillerTokens()) <= unit, () -> "needle at " + placed + ", depth " + depth);
+                if (placed > 0) {
+                    assertEquals(u[unit - 1], t[p.needleStart() - 1], "the filler before the needle ends a sentence");
+                }
+                String text = tok.decode(t);
+                assertEquals(2, text.split("48213", -1).length - 1, "the key appears only in the needle");
+                offsets.add(p.needleStart() % 16);
+            }
+        }
+        assertTrue(offsets.size() >= 8, "phases move the needle across page offsets: " + offsets);
+        assertThrows(IllegalArgumentException.class, () -> prompts.build(517, 0.5, "48213", unit));
+        assertArrayEquals(base.tokens(), prompts.build(517, 0.5, "48213", 0).tokens());
+    }
+
+    @Test
     void fillerIsTheUnitRepeatedAroundTheNeedle() {
         PasskeyPrompts prompts = new PasskeyPrompts(tok);
         PasskeyPrompt p = prompts.build(400, 0.5, "12345");
