@@ -99,7 +99,8 @@ public final class ResultsReport {
         }
         if (r.sections().contains("speed")) {
             line("- Speed: contexts " + p.speedContexts() + ", threads " + p.speedThreads() + ", Quest budgets " + p.speedBudgets()
-                    + " at page size 16, " + p.speedDecodeTokens() + " decoded tokens per measurement.");
+                    + " at page size 16 and the largest at page size " + EvalPlan.SMALL_PAGE_SIZE + ", " + p.speedDecodeTokens()
+                    + " decoded tokens per measurement (one prefill per context and page size).");
         }
         String[] names = {"passkey", "perplexity", "agreement", "speed", "llama.cpp"};
         StringBuilder times = new StringBuilder();
@@ -315,7 +316,7 @@ public final class ResultsReport {
                     && y.threads() == x.threads() && y.context() == x.context()).findFirst().orElse(null);
             String speedup = dense == null ? "" : fmt2(x.decodeTokensPerSecond() / dense.decodeTokensPerSecond()) + "x";
             boolean quest = x.budget() > 0;
-            String setting = x.engine().equals(SpeedRow.LLAMA_CPP) ? "dense (f16 KV)" : quest ? "quest b" + x.budget() : "dense";
+            String setting = x.engine().equals(SpeedRow.LLAMA_CPP) ? "dense (f16 KV)" : quest ? questName(x) : "dense";
             String bytes = x.engine().equals(SpeedRow.OURS) ? fmt3(x.kvReadFraction() * kv.denseBytesPerToken(x.context()) / 1e6) : "";
             String bound = quest ? fmt2(KvTraffic.attentionBound(x.context(), x.pageSize(), x.budget())) + "x" : "";
             String modelBound = quest ? fmt2(kv.modelBound(x.context(), x.pageSize(), x.budget())) + "x" : "";
@@ -327,7 +328,7 @@ public final class ResultsReport {
         line("");
         for (int t : distinct(r.speed().stream().map(SpeedRow::threads).toList())) {
             Map<String, List<SpeedRow>> lines = r.speed().stream().filter(x -> x.threads() == t).collect(Collectors.groupingBy(
-                    x -> x.engine().equals(SpeedRow.LLAMA_CPP) ? "llama.cpp" : x.budget() == 0 ? "dense" : "quest b" + x.budget(),
+                    x -> x.engine().equals(SpeedRow.LLAMA_CPP) ? "llama.cpp" : x.budget() == 0 ? "dense" : questName(x),
                     TreeMap::new, Collectors.toList()));
             List<Charts.Series> series = new ArrayList<>();
             for (Map.Entry<String, List<SpeedRow>> e : lines.entrySet()) {
@@ -340,6 +341,11 @@ public final class ResultsReport {
                     "ms per token", series, true);
             image("Decode latency vs context, " + t + " thread" + (t == 1 ? "" : "s"), png);
         }
+    }
+
+    /** "quest b1024", with the page size when it is not the default: "quest b1024 p8". */
+    private static String questName(SpeedRow x) {
+        return "quest b" + x.budget() + (x.pageSize() == dev.questspark.quest.QuestConfig.DEFAULT_PAGE_SIZE ? "" : " p" + x.pageSize());
     }
 
     private static String paperText(EvalPlan p) {

@@ -42,29 +42,38 @@ final class ResultsSummary {
             return;
         }
         int context = r.speed().stream().mapToInt(SpeedRow::context).max().orElse(0);
+        List<Integer> pages = new ArrayList<>(new TreeSet<>(r.speed().stream().filter(x -> x.budget() == TARGET_BUDGET)
+                .map(SpeedRow::pageSize).toList()));
         for (int t : new TreeSet<>(r.speed().stream().map(SpeedRow::threads).toList())) {
-            OptionalDouble quest = decode(x -> x.engine().equals(SpeedRow.OURS) && x.budget() == TARGET_BUDGET, t, context);
-            OptionalDouble dense = decode(x -> x.engine().equals(SpeedRow.OURS) && x.budget() == 0, t, context);
-            OptionalDouble llama = decode(x -> x.engine().equals(SpeedRow.LLAMA_CPP), t, context);
-            if (quest.isEmpty()) {
-                continue;
+            for (int page : pages) {
+                speedTarget(t, context, page);
             }
-            StringBuilder s = new StringBuilder("Decode at a " + context + "-token context, " + t + " thread" + (t == 1 ? "" : "s")
-                    + ": Quest (budget " + TARGET_BUDGET + ") " + fmt1(quest.getAsDouble()) + " tok/s");
-            if (dense.isPresent()) {
-                s.append(", our dense ").append(fmt1(dense.getAsDouble())).append(" tok/s (Quest ")
-                        .append(fmt2(quest.getAsDouble() / dense.getAsDouble())).append("x)");
-            }
-            if (llama.isPresent()) {
-                double ratio = quest.getAsDouble() / llama.getAsDouble();
-                s.append(", llama.cpp ").append(fmt1(llama.getAsDouble())).append(" tok/s: Quest is ").append(fmt2(ratio))
-                        .append("x llama.cpp (target ").append(fmt1(TARGET_SPEEDUP)).append("x: ")
-                        .append(ratio >= TARGET_SPEEDUP ? "met" : "not met").append(")");
-            } else {
-                s.append("; llama.cpp was not measured in this run");
-            }
-            out.add(s.append('.').toString());
         }
+    }
+
+    private void speedTarget(int t, int context, int page) {
+        OptionalDouble quest = decode(x -> x.engine().equals(SpeedRow.OURS) && x.budget() == TARGET_BUDGET && x.pageSize() == page, t,
+                context);
+        OptionalDouble dense = decode(x -> x.engine().equals(SpeedRow.OURS) && x.budget() == 0, t, context);
+        OptionalDouble llama = decode(x -> x.engine().equals(SpeedRow.LLAMA_CPP), t, context);
+        if (quest.isEmpty()) {
+            return;
+        }
+        StringBuilder s = new StringBuilder("Decode at a " + context + "-token context, " + t + " thread" + (t == 1 ? "" : "s")
+                + ": Quest (budget " + TARGET_BUDGET + ", page size " + page + ") " + fmt1(quest.getAsDouble()) + " tok/s");
+        if (dense.isPresent()) {
+            s.append(", our dense ").append(fmt1(dense.getAsDouble())).append(" tok/s (Quest ")
+                    .append(fmt2(quest.getAsDouble() / dense.getAsDouble())).append("x)");
+        }
+        if (llama.isPresent()) {
+            double ratio = quest.getAsDouble() / llama.getAsDouble();
+            s.append(", llama.cpp ").append(fmt1(llama.getAsDouble())).append(" tok/s: Quest is ").append(fmt2(ratio))
+                    .append("x llama.cpp (target ").append(fmt1(TARGET_SPEEDUP)).append("x: ")
+                    .append(ratio >= TARGET_SPEEDUP ? "met" : "not met").append(")");
+        } else {
+            s.append("; llama.cpp was not measured in this run");
+        }
+        out.add(s.append('.').toString());
     }
 
     private OptionalDouble decode(Predicate<SpeedRow> which, int threads, int context) {
@@ -78,15 +87,15 @@ final class ResultsSummary {
         }
         int length = r.passkey().stream().mapToInt(PasskeyRow::length).max().orElse(0);
         double dense = accuracy(x -> x.length() == length && x.attention().equals("dense"));
-        double quest = accuracy(x -> x.length() == length && x.attention().equals("quest") && x.budget() == TARGET_BUDGET
-                && x.pageSize() == TARGET_PAGE);
-        if (Double.isNaN(quest)) {
-            return;
+        for (int page : new TreeSet<>(r.passkey().stream().filter(x -> x.attention().equals("quest") && x.budget() == TARGET_BUDGET)
+                .map(PasskeyRow::pageSize).toList())) {
+            double quest = accuracy(x -> x.length() == length && x.attention().equals("quest") && x.budget() == TARGET_BUDGET
+                    && x.pageSize() == page);
+            double points = 100 * (quest - dense);
+            out.add("Passkey at " + length + " tokens: Quest (budget " + TARGET_BUDGET + ", page size " + page + ") " + pct(quest)
+                    + ", dense " + pct(dense) + " (" + String.format(Locale.ROOT, "%+.0f", points) + " points; target within "
+                    + fmt0(TARGET_POINTS) + ": " + (points >= -TARGET_POINTS ? "met" : "not met") + ").");
         }
-        double points = 100 * (quest - dense);
-        out.add("Passkey at " + length + " tokens: Quest (budget " + TARGET_BUDGET + ", page size " + TARGET_PAGE + ") " + pct(quest)
-                + ", dense " + pct(dense) + " (" + String.format(Locale.ROOT, "%+.0f", points) + " points; target within "
-                + fmt0(TARGET_POINTS) + ": " + (points >= -TARGET_POINTS ? "met" : "not met") + ").");
     }
 
     private void sinkAblation() {

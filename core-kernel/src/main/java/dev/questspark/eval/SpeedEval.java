@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * Decode and prefill speed of our engine through {@link EngineBench}, per thread count, context and setting: one
- * prefill per context (its speed is every row's prefill figure), then each setting decodes from the same prompt.
- * The settings must share a page size.
+ * prefill per context and page size (its speed is the prefill figure of that prefill's rows), then each setting of
+ * that page size decodes from the same prompt.
  */
 public final class SpeedEval {
     private SpeedEval() {}
@@ -23,15 +23,17 @@ public final class SpeedEval {
             try (Engine engine = Engine.load(model, t)) {
                 EngineBench.run(engine, QuestConfig.dense(), 64, 8); // warm-up: JIT and page-ins
                 for (int context : contexts) {
-                    List<EngineBench.Result> results = EngineBench.compare(engine, settings, context, decodeTokens);
-                    for (int i = 0; i < settings.size(); i++) {
-                        QuestConfig q = settings.get(i);
-                        EngineBench.Result r = results.get(i);
-                        SpeedRow row = new SpeedRow(SpeedRow.OURS, r.threads(), context, q.attention().configName(),
-                                AttentionSettings.budget(q), q.pageSize(), r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
-                                r.decodeMsPerToken(), r.kvReadFraction());
-                        rows.add(row);
-                        progress.accept(row);
+                    for (List<QuestConfig> group : PasskeyEval.byPageSize(settings).values()) {
+                        List<EngineBench.Result> results = EngineBench.compare(engine, group, context, decodeTokens);
+                        for (int i = 0; i < group.size(); i++) {
+                            QuestConfig q = group.get(i);
+                            EngineBench.Result r = results.get(i);
+                            SpeedRow row = new SpeedRow(SpeedRow.OURS, r.threads(), context, q.attention().configName(),
+                                    AttentionSettings.budget(q), q.pageSize(), r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
+                                    r.decodeMsPerToken(), r.kvReadFraction());
+                            rows.add(row);
+                            progress.accept(row);
+                        }
                     }
                 }
             }
