@@ -395,19 +395,19 @@ public final class ResultsReport {
         return attention.startsWith("adaptive-f") ? attention.substring("adaptive-f".length()) + " x context" : budgetText(budget);
     }
 
-    private static String pct(double v) {
+    static String pct(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
     }
 
-    private static String fmt0(double v) {
+    static String fmt0(double v) {
         return String.format(Locale.ROOT, "%.0f", v);
     }
 
-    private static String fmt2(double v) {
+    static String fmt2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String fmt3(double v) {
+    static String fmt3(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 

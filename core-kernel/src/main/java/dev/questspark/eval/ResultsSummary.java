@@ -63,11 +63,11 @@ final class ResultsSummary {
                 + ": Quest (budget " + TARGET_BUDGET + ", page size " + page + ") " + fmt1(quest.getAsDouble()) + " tok/s");
         if (dense.isPresent()) {
             s.append(", our dense ").append(fmt1(dense.getAsDouble())).append(" tok/s (Quest ")
-                    .append(fmt2(quest.getAsDouble() / dense.getAsDouble())).append("x)");
+                    .append(ResultsReport.fmt2(quest.getAsDouble() / dense.getAsDouble())).append("x)");
         }
         if (llama.isPresent()) {
             double ratio = quest.getAsDouble() / llama.getAsDouble();
-            s.append(", llama.cpp ").append(fmt1(llama.getAsDouble())).append(" tok/s: Quest is ").append(fmt2(ratio))
+            s.append(", llama.cpp ").append(fmt1(llama.getAsDouble())).append(" tok/s: Quest is ").append(ResultsReport.fmt2(ratio))
                     .append("x llama.cpp (target ").append(fmt1(TARGET_SPEEDUP)).append("x: ")
                     .append(ratio >= TARGET_SPEEDUP ? "met" : "not met").append(")");
         } else {
@@ -92,9 +92,9 @@ final class ResultsSummary {
             double quest = accuracy(x -> x.length() == length && x.attention().equals("quest") && x.budget() == TARGET_BUDGET
                     && x.pageSize() == page);
             double points = 100 * (quest - dense);
-            out.add("Passkey at " + length + " tokens: Quest (budget " + TARGET_BUDGET + ", page size " + page + ") " + pct(quest)
-                    + ", dense " + pct(dense) + " (" + String.format(Locale.ROOT, "%+.0f", points) + " points; target within "
-                    + fmt0(TARGET_POINTS) + ": " + (points >= -TARGET_POINTS ? "met" : "not met") + ").");
+            out.add("Passkey at " + length + " tokens: Quest (budget " + TARGET_BUDGET + ", page size " + page + ") " + ResultsReport.pct(quest)
+                    + ", dense " + ResultsReport.pct(dense) + " (" + String.format(Locale.ROOT, "%+.0f", points) + " points; target within "
+                    + ResultsReport.fmt0(TARGET_POINTS) + ": " + (points >= -TARGET_POINTS ? "met" : "not met") + ").");
         }
     }
 
@@ -108,12 +108,12 @@ final class ResultsSummary {
                 double with = accuracy(x -> x.length() == len && x.attention().equals("quest") && x.budget() == b
                         && x.pageSize() == TARGET_PAGE);
                 double without = accuracy(x -> x.length() == len && x.attention().equals("quest-paper") && x.budget() == b);
-                s.append(' ').append(len).append(" tokens ").append(pct(with)).append(" vs ").append(pct(without)).append(';');
+                s.append(' ').append(len).append(" tokens ").append(ResultsReport.pct(with)).append(" vs ").append(ResultsReport.pct(without)).append(';');
             }
             PerplexityRow with = ppl("quest", b);
             PerplexityRow without = ppl("quest-paper", b);
             if (with != null && without != null) {
-                s.append(" perplexity ").append(fmt3(with.perplexity())).append(" vs ").append(fmt3(without.perplexity())).append(';');
+                s.append(" perplexity ").append(ResultsReport.fmt3(with.perplexity())).append(" vs ").append(ResultsReport.fmt3(without.perplexity())).append(';');
             }
             s.setLength(s.length() - 1);
             out.add(s.append('.').toString());
@@ -136,14 +136,14 @@ final class ResultsSummary {
             for (int len : new TreeSet<>(r.passkey().stream().filter(x -> x.attention().equals(label)).map(PasskeyRow::length).toList())) {
                 double a = accuracy(x -> x.length() == len && x.attention().equals(label));
                 double f = accuracy(x -> x.length() == len && x.attention().equals("quest") && x.budget() == b && x.pageSize() == TARGET_PAGE);
-                String cell = "passkey at " + len + " tokens vs budget " + b + " (" + pct(a) + " vs " + pct(f) + ")";
+                String cell = "passkey at " + len + " tokens vs budget " + b + " (" + ResultsReport.pct(a) + " vs " + ResultsReport.pct(f) + ")";
                 (a > f ? wins : losses).add(cell);
             }
         }
         for (PerplexityRow a : r.perplexity().stream().filter(x -> x.attention().startsWith("adaptive")).toList()) {
             PerplexityRow f = nearestFixed(a);
             if (f != null) {
-                String cell = "perplexity vs budget " + f.budget() + " (" + fmt3(a.perplexity()) + " vs " + fmt3(f.perplexity()) + ")";
+                String cell = "perplexity vs budget " + f.budget() + " (" + ResultsReport.fmt3(a.perplexity()) + " vs " + ResultsReport.fmt3(f.perplexity()) + ")";
                 (a.perplexity() < f.perplexity() ? wins : losses).add(cell);
             }
         }
@@ -177,8 +177,8 @@ final class ResultsSummary {
                 long read = rows.stream().mapToLong(PasskeyRow::kvBytesRead).sum();
                 long dense = rows.stream().mapToLong(PasskeyRow::kvBytesDense).sum();
                 s.append(p == pages.get(0) ? " " : ", ").append("p").append(p).append(' ')
-                        .append(pct(accuracy(x -> x.attention().equals("quest") && x.budget() == b && x.pageSize() == p)))
-                        .append(" / ").append(fmt3(dense == 0 ? 1 : (double) read / dense));
+                        .append(ResultsReport.pct(accuracy(x -> x.attention().equals("quest") && x.budget() == b && x.pageSize() == p)))
+                        .append(" / ").append(ResultsReport.fmt3(dense == 0 ? 1 : (double) read / dense));
             }
             s.append(';');
         }
@@ -191,23 +191,7 @@ final class ResultsSummary {
         return rows.isEmpty() ? Double.NaN : rows.stream().filter(PasskeyRow::correct).count() / (double) rows.size();
     }
 
-    private static String pct(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
-    }
-
-    private static String fmt0(double v) {
-        return String.format(Locale.ROOT, "%.0f", v);
-    }
-
     private static String fmt1(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String fmt2(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String fmt3(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 }
