@@ -87,8 +87,7 @@ public final class SharedPrefill implements AutoCloseable {
     private void copyInto(DecoderSession target) {
         PagedKvCache from = (PagedKvCache) base.kvCache();
         PagedKvCache to = (PagedKvCache) target.kvCache();
-        target.truncate(0);
-        to.truncate(0);
+        target.truncate(0); // empties its cache too
         int n = prompt.length;
         for (int layer = 0; layer < from.config().layers(); layer++) {
             for (int h = 0; h < from.config().kvHeads(); h++) {
@@ -106,10 +105,6 @@ public final class SharedPrefill implements AutoCloseable {
             i++;
         }
         return i;
-    }
-
-    public int promptLength() {
-        return prompt.length;
     }
 
     /** Tokens of the last prompt taken over from the previous one instead of prefilled. */
@@ -139,11 +134,6 @@ public final class SharedPrefill implements AutoCloseable {
     /** Attention counters of the session of the given page size. */
     public AttentionStats stats(int pageSize) {
         return session(pageSize).stats().snapshot();
-    }
-
-    /** Attention counters of the first page size's session. */
-    public AttentionStats stats() {
-        return base.stats().snapshot();
     }
 
     private DecoderSession session(int pageSize) {
