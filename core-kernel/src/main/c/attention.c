@@ -11,10 +11,26 @@
 #include <string.h>
 #include "questkernel.h"
 
+/* ---- ISA level: the CPU's best, or lower when a test asks (qk_attn_set_isa) ---- */
+
+static int attn_level = -1;
+
+static int attn_isa(void) {
+    int forced = __atomic_load_n(&attn_level, __ATOMIC_ACQUIRE);
+    return forced >= 0 ? forced : qk_isa();
+}
+
+void qk_attn_set_isa(int isa) {
+    int best = qk_isa();
+    if (isa > best) isa = best; /* never select code the CPU cannot run */
+    if (isa < QK_ISA_SCALAR) isa = QK_ISA_SCALAR;
+    __atomic_store_n(&attn_level, isa, __ATOMIC_RELEASE);
+}
+
 /* ---- binary16 rows ---- */
 
 static void row_to_f16(const float *src, uint16_t *dst, int n) {
-    if (qk_isa() >= QK_ISA_AVX2) {
+    if (attn_isa() >= QK_ISA_AVX2) {
         qk_f32_to_f16_row_f16c(src, dst, n);
     } else {
         for (int i = 0; i < n; i++) dst[i] = qk_fp32_to_fp16(src[i]);
@@ -103,7 +119,7 @@ static void score_scalar(const uint16_t *bounds, int d, int pages, const float *
 
 void qk_attn_score(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
     int dp = (d + 15) & ~15;
-    float *buf = qk_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((size_t) rows * dp + rows + 16) * 4) : NULL;
+    float *buf = attn_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((size_t) rows * dp + rows + 16) * 4) : NULL;
     if (buf == NULL) {
         /* Scalar ISA, or no memory for the padded copy: the scalar path gives the same bits. */
         score_scalar(bounds, d, pages, q, rows, max_over_rows, scores);
@@ -112,7 +128,7 @@ void qk_attn_score(const uint16_t *bounds, int d, int pages, const float *q, int
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < dp; c++) buf[(size_t) r * dp + c] = c < d ? q[(size_t) r * d + c] : -0.0f;
     float *work = buf + (size_t) rows * dp;
-    if (qk_isa() == QK_ISA_AVX512) qk_attn_score_avx512(bounds, d, pages, buf, rows, max_over_rows, scores, work);
+    if (attn_isa() == QK_ISA_AVX512) qk_attn_score_avx512(bounds, d, pages, buf, rows, max_over_rows, scores, work);
     else qk_attn_score_avx2(bounds, d, pages, buf, rows, max_over_rows, scores, work);
     free(buf);
 }
@@ -229,7 +245,7 @@ void qk_attn_core_scalar(const uint16_t *keys, const uint16_t *values, int d, in
 static void attn_core(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
                       int first, int count, const int *limits, int max_limit, const float *q, int rows,
                       float *m, float *l, float *acc, float *work) {
-    switch (qk_isa()) {
+    switch (attn_isa()) {
         case QK_ISA_AVX512:
             qk_attn_core_avx512(keys, values, d, p, scale, ids, first, count, limits, max_limit, q, rows, m, l, acc, work);
             break;
@@ -341,7 +357,7 @@ static int causal_lanes(const uint16_t *keys, const uint16_t *values, int d, int
         for (int c = 0; c < d; c++) qt[(size_t) c * rp + r] = qr[c] * scale;
     }
     int max_limit = first_pos + tokens;
-    if (qk_isa() == QK_ISA_AVX512) qk_attn_causal_core_avx512(keys, values, d, p, qt, limits, rp, max_limit, m, l, acct, work);
+    if (attn_isa() == QK_ISA_AVX512) qk_attn_causal_core_avx512(keys, values, d, p, qt, limits, rp, max_limit, m, l, acct, work);
     else qk_attn_causal_core_avx2(keys, values, d, p, qt, limits, rp, max_limit, m, l, acct, work);
     for (int r = 0; r < all; r++) {
         float inv = 1.0f / l[r];
@@ -354,7 +370,7 @@ static int causal_lanes(const uint16_t *keys, const uint16_t *values, int d, int
 
 int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
                    size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride) {
-    if (qk_isa() >= QK_ISA_AVX2)
+    if (attn_isa() >= QK_ISA_AVX2)
         return causal_lanes(keys, values, d, p, scale, q, q_stride, tokens, rows, first_pos, out, out_stride);
     int dp = (d + 15) & ~15;
     int all = tokens * rows;
@@ -382,7 +398,7 @@ int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, f
 }
 
 float qk_sum_floats(const float *x, size_t n) {
-    switch (qk_isa()) {
+    switch (attn_isa()) {
         case QK_ISA_AVX512: return qk_sum_floats_avx512(x, n);
         case QK_ISA_AVX2: return qk_sum_floats_avx2(x, n);
         default: {

@@ -83,6 +83,8 @@ int qk_matmul_ops_avx512(qk_matmul_ops *ops); /* 0 when the CPU lacks AVX-512 VN
 /* The ops the JNI entry points use: chosen at first use from qk_isa(), or lowered by qk_matmul_set_isa. */
 const qk_matmul_ops *qk_matmul_active(void);
 void qk_matmul_set_isa(int isa);
+/* Lowers the ISA level the attention kernels use (a test hook, like qk_matmul_set_isa). */
+void qk_attn_set_isa(int isa);
 
 /* Writes row values dequantized as ggml's dequantize_row_* does. */
 void qk_dequantize_row(int type, const uint8_t *row, int cols, float *out);

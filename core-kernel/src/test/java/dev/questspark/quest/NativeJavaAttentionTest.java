@@ -3,11 +3,14 @@ package dev.questspark.quest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.questspark.kernel.NativeIsa;
 import dev.questspark.kernel.Parallel;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The native kernel agrees with its Java twin on random inputs: stored keys, values and page bounds bit for bit,
@@ -75,10 +78,14 @@ class NativeJavaAttentionTest {
         return d.slice();
     }
 
-    @Test
-    void agreeOnRandomShapes() {
+    /** Every ISA level this CPU has: each has its own core (pages narrower than a vector tile are merged in runs). */
+    @ParameterizedTest(name = "isa {0}")
+    @ValueSource(ints = {NativeIsa.SCALAR, NativeIsa.AVX2, NativeIsa.AVX512})
+    void agreeOnRandomShapes(int isa) {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
         Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
+        Assumptions.assumeTrue(isa <= NativeIsa.best(), "this CPU lacks ISA level " + isa);
+        NativeIsa.force(isa);
         int[] dims = {8, 16, 24, 40, 64, 80, 96, 128, 200, 256};
         int[] pageSizes = {8, 16, 32, 64};
         SplittableRandom rnd = new SplittableRandom(53);
@@ -92,6 +99,8 @@ class NativeJavaAttentionTest {
                 int budget = 2 * p * (1 + rnd.nextInt(12));
                 check(new Case(d, p, group, kvHeads, context, budget, i % 3), rnd, pool, nat);
             }
+        } finally {
+            NativeIsa.force(NativeIsa.best());
         }
     }
 
