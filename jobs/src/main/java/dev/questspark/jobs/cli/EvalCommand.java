@@ -1,6 +1,7 @@
 package dev.questspark.jobs.cli;
 
 import dev.questspark.eval.EvalMain;
+import dev.questspark.eval.EvalPlan;
 import dev.questspark.eval.EvalResults;
 import dev.questspark.jobs.config.QuestSettings;
 import dev.questspark.jobs.eval.EvalParquet;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * {@code bin/quest eval}: Quest's accuracy (passkey, perplexity, agreement with dense) and speed (with llama.cpp)
@@ -19,6 +21,8 @@ final class EvalCommand implements Command {
     /** Flags passed on to {@link EvalMain} under the same names. */
     private static final List<String> PASSED = List.of("docs", "text", "corpus", "llamacpp", "sections", "lengths", "depths", "trials",
             "budgets", "page-sizes", "speed-contexts", "speed-threads");
+    /** The full grid, whose lists the grid flags default to (shown in --help). */
+    private static final EvalPlan FULL = EvalPlan.full(null, null, null, null);
 
     @Override
     public String name() {
@@ -48,13 +52,13 @@ final class EvalCommand implements Command {
                 Flag.value("corpus", "DIR", "data/sample-corpus", "text documents for the agreement prompts"),
                 Flag.value("llamacpp", "DIR", "bench/llamacpp", "the llama.cpp benchmark script (skipped without Node.js)"),
                 Flag.value("sections", "LIST", "passkey,perplexity,agreement,speed,llamacpp", "sections to run"),
-                Flag.value("lengths", "N,N,...", "1024,2048,4096,8192", "passkey prompt lengths"),
-                Flag.value("depths", "D,D,...", "0,0.1,...,1", "passkey depths (fractions of the filler)"),
-                Flag.value("trials", "N", "20", "passkey trials per (length, depth)"),
-                Flag.value("budgets", "N,N,...", "64,128,256,512,1024", "Quest token budgets"),
-                Flag.value("page-sizes", "N,N,...", "8,16,32", "Quest page sizes of the passkey grid"),
-                Flag.value("speed-contexts", "N,N,...", "512,1024,2048,4096,8192", "contexts of the speed table"),
-                Flag.value("speed-threads", "N,N,...", "1,2", "thread counts of the speed table"),
+                Flag.value("lengths", "N,N,...", join(FULL.passkeyLengths()), "passkey prompt lengths"),
+                Flag.value("depths", "D,D,...", join(FULL.passkeyDepths()), "passkey depths (fractions of the filler)"),
+                Flag.value("trials", "N", Integer.toString(FULL.passkeyTrials()), "passkey trials per (length, depth)"),
+                Flag.value("budgets", "N,N,...", join(FULL.budgets()), "Quest token budgets"),
+                Flag.value("page-sizes", "N,N,...", join(FULL.pageSizes()), "Quest page sizes of the passkey grid"),
+                Flag.value("speed-contexts", "N,N,...", join(FULL.speedContexts()), "contexts of the speed table"),
+                Flag.value("speed-threads", "N,N,...", join(FULL.speedThreads()), "thread counts of the speed table"),
                 Flags.CONF);
     }
 
@@ -91,6 +95,11 @@ final class EvalCommand implements Command {
             out.println("eval: Parquet tables in " + parquet);
         }
         return 0;
+    }
+
+    private static String join(List<?> values) {
+        return values.stream().map(v -> v instanceof Double d && d == Math.rint(d) ? Long.toString(d.longValue()) : v.toString())
+                .collect(Collectors.joining(","));
     }
 
     /** The flags as given, for the regenerating command the report prints. */
