@@ -99,7 +99,7 @@ public final class ResultsReport {
         }
         if (r.sections().contains("speed")) {
             line("- Speed: contexts " + p.speedContexts() + ", threads " + p.speedThreads() + ", Quest budgets " + p.speedBudgets()
-                    + " at page size 16 and the largest at page size " + EvalPlan.SMALL_PAGE_SIZE + ", " + p.speedDecodeTokens()
+                    + " x page sizes " + EvalPlan.SPEED_PAGE_SIZES + ", " + p.speedDecodeTokens()
                     + " decoded tokens per measurement (one prefill per context and page size).");
         }
         String[] names = {"passkey", "perplexity", "agreement", "speed", "llama.cpp"};
@@ -326,21 +326,30 @@ public final class ResultsReport {
                     + modelBound + " |");
         }
         line("");
+        List<Integer> pageSizes = distinct(r.speed().stream().filter(x -> x.budget() > 0).map(SpeedRow::pageSize).toList());
         for (int t : distinct(r.speed().stream().map(SpeedRow::threads).toList())) {
-            Map<String, List<SpeedRow>> lines = r.speed().stream().filter(x -> x.threads() == t).collect(Collectors.groupingBy(
-                    x -> x.engine().equals(SpeedRow.LLAMA_CPP) ? "llama.cpp" : x.budget() == 0 ? "dense" : questName(x),
-                    TreeMap::new, Collectors.toList()));
-            List<Charts.Series> series = new ArrayList<>();
-            for (Map.Entry<String, List<SpeedRow>> e : lines.entrySet()) {
-                List<SpeedRow> rows = e.getValue().stream().sorted((a, b) -> Integer.compare(a.context(), b.context())).toList();
-                series.add(new Charts.Series(e.getKey(), rows.stream().mapToDouble(SpeedRow::context).toArray(),
-                        rows.stream().mapToDouble(SpeedRow::decodeMsPerToken).toArray()));
+            for (int p : pageSizes) {
+                latencyChart(dir, r.speed(), t, p);
             }
-            String png = "latency-vs-context-t" + t + ".png";
-            Charts.line(dir.resolve(png), "Decode latency vs context, " + t + " thread" + (t == 1 ? "" : "s"), "context (tokens)",
-                    "ms per token", series, true);
-            image("Decode latency vs context, " + t + " thread" + (t == 1 ? "" : "s"), png);
         }
+    }
+
+    /** Decode latency against context at t threads: dense, llama.cpp and Quest at every budget with pages of p. */
+    private void latencyChart(Path dir, List<SpeedRow> speed, int t, int p) throws IOException {
+        Map<String, List<SpeedRow>> lines = speed.stream().filter(x -> x.threads() == t && (x.budget() == 0 || x.pageSize() == p))
+                .collect(Collectors.groupingBy(
+                        x -> x.engine().equals(SpeedRow.LLAMA_CPP) ? "llama.cpp" : x.budget() == 0 ? "dense" : questName(x),
+                        TreeMap::new, Collectors.toList()));
+        List<Charts.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<SpeedRow>> e : lines.entrySet()) {
+            List<SpeedRow> rows = e.getValue().stream().sorted((a, b) -> Integer.compare(a.context(), b.context())).toList();
+            series.add(new Charts.Series(e.getKey(), rows.stream().mapToDouble(SpeedRow::context).toArray(),
+                    rows.stream().mapToDouble(SpeedRow::decodeMsPerToken).toArray()));
+        }
+        String title = "Decode latency vs context, " + t + " thread" + (t == 1 ? "" : "s") + ", Quest page size " + p;
+        String png = "latency-vs-context-t" + t + "-p" + p + ".png";
+        Charts.line(dir.resolve(png), title, "context (tokens)", "ms per token", series, true);
+        image(title, png);
     }
 
     /** "quest b1024", with the page size when it is not the default: "quest b1024 p8". */

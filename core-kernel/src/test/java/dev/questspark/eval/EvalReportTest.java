@@ -26,6 +26,7 @@ class EvalReportTest {
         List<AgreementRow> agreement = List.of(new AgreementRow("doc (summary)", 20, "quest", 64, 16, 10, 0.25, 1, 1, 4));
         List<SpeedRow> speed = List.of(new SpeedRow(SpeedRow.OURS, 2, 2048, "dense", 0, 16, 500, 50, 20, 1.0),
                 new SpeedRow(SpeedRow.OURS, 2, 2048, "quest", 64, 16, 500, 100, 10, 0.1),
+                new SpeedRow(SpeedRow.OURS, 2, 2048, "quest", 64, 8, 500, 80, 12.5, 0.15),
                 new SpeedRow(SpeedRow.LLAMA_CPP, 2, 2048, "dense", 0, 0, 678, 48, 20.8, 1.0));
         ModelInfo model = new ModelInfo("m", "llama", 8192, 30, 9, 3, 64, 49152, "f", Path.of("m.gguf"));
         EvalResults r = new EvalResults(plan, "quick", Set.copyOf(EvalRun.SECTIONS), model, "bin/quest eval --quick", "now",
@@ -38,9 +39,11 @@ class EvalReportTest {
         assertTrue(text.contains("| 11.000 | +10.00% |"), text);
         assertTrue(text.contains("| quest | 16 | 64 | 1 | 50% | 0.2500 |"), text);
         assertTrue(text.contains("| 2 | 2048 | quest-spark | quest b64 | 500 | 100.00 | 10.00 | 2.00x |"), text);
+        assertTrue(text.contains("| 2 | 2048 | quest-spark | quest b64 p8 | 500 | 80.00 | 12.50 | 1.60x |"), text);
         assertTrue(text.contains("llama.cpp skipped: test."), text);
         for (String png : List.of("passkey-accuracy-p16.png", "passkey-heatmap-dense.png", "passkey-heatmap-quest-b64-p16.png",
-                "perplexity-vs-budget.png", "agreement-vs-budget.png", "latency-vs-context-t2.png")) {
+                "perplexity-vs-budget.png", "agreement-vs-budget.png", "latency-vs-context-t2-p16.png",
+                "latency-vs-context-t2-p8.png")) {
             assertTrue(text.contains("(results/" + png + ")"), png);
             assertTrue(ImageIO.read(docs.resolve("results").resolve(png).toFile()).getWidth() > 0, png);
         }
