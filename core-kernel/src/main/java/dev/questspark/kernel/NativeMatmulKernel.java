@@ -41,7 +41,10 @@ public final class NativeMatmulKernel implements MatmulKernel {
         dequantizeRow0(w.data(), w.type().id(), w.rows(), w.cols(), row, out, off);
     }
 
-    /** Test hook: makes every native matmul and attention kernel in this process use the given ISA level (capped at the CPU's best). */
+    /**
+     * Test hook: makes every native matmul and attention kernel in this process use the given ISA level (capped at the
+     * CPU's best).
+     */
     static void setIsa(int isa) {
         setIsa0(isa);
     }
