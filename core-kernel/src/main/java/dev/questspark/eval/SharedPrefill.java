@@ -69,7 +69,8 @@ public final class SharedPrefill implements AutoCloseable {
         if (next.length == 0) {
             throw new IllegalArgumentException("a prompt needs at least one token");
         }
-        int keep = Math.min(commonPrefix(prompt, next), next.length - 1); // at least one token computed, for the logits
+        // at least one token is computed, for the logits
+        int keep = Math.min(Agreement.matchingPrefix(prompt, next), next.length - 1);
         base.truncate(Math.min(keep, base.length()));
         PagedKvCache cache = (PagedKvCache) base.kvCache();
         cache.setQuest(QuestConfig.dense().withPageSize(cache.config().quest().pageSize())); // a one-token rest must not go sparse
@@ -96,15 +97,6 @@ public final class SharedPrefill implements AutoCloseable {
         }
         to.advance(n);
         target.restoreContext(prompt, firstLogits);
-    }
-
-    private static int commonPrefix(int[] a, int[] b) {
-        int n = Math.min(a.length, b.length);
-        int i = 0;
-        while (i < n && a[i] == b[i]) {
-            i++;
-        }
-        return i;
     }
 
     /** Tokens of the last prompt taken over from the previous one instead of prefilled. */
