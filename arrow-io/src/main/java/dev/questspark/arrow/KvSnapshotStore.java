@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,10 +24,13 @@ import org.slf4j.LoggerFactory;
  * document id): {@code <fingerprint>-p<page size>-<sha256(document id), 32 hex>.kvsnap.arrow}. Saves write a temporary
  * file in the same directory and move it into place atomically, so concurrent tasks see either no file or a complete
  * one; the last save of a document wins. Safe to share between threads, processes and executors on one file system.
+ * Files get the permissions of the process umask, like any other file it creates (Files.createTempFile would make
+ * them 0600, which executors running as other users of a shared directory cannot read).
  */
 public final class KvSnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(KvSnapshotStore.class);
     static final String SUFFIX = ".kvsnap.arrow";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path directory;
 
@@ -78,7 +82,7 @@ public final class KvSnapshotStore {
         Path tmp = null;
         try {
             Files.createDirectories(directory);
-            tmp = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
+            tmp = Files.createFile(directory.resolve("." + target.getFileName() + "." + RANDOM.nextLong() + ".tmp"));
             KvSnapshot.write(engine, session, documentId, tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;

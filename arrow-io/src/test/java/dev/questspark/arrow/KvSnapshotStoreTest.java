@@ -11,6 +11,7 @@ import dev.questspark.engine.GenerationConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +80,24 @@ class KvSnapshotStoreTest {
             store.save(engine, s, DOC);
         }
         store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc).orElseThrow().close();
+    }
+
+    /**
+     * A snapshot gets the permissions of any file this process creates (0666 less the umask), so executors running
+     * as other users of a shared directory can read it when the umask allows; a temporary file would be 0600.
+     */
+    @Test
+    void savedSnapshotsRespectTheUmask() throws IOException {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        KvSnapshotStore store = new KvSnapshotStore(dir.resolve("shared"));
+        Engine engine = StoriesModel.engine();
+        Path saved;
+        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+            saved = store.save(engine, s, DOC);
+        }
+        Path plain = Files.createFile(dir.resolve("plain-file"));
+        assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)),
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)));
     }
 
     /** Several writers save the same document while a reader looks it up: every lookup is a miss or a whole file. */
