@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The evaluation command: runs an {@link EvalPlan} and writes docs/RESULTS.md, docs/results/*.png and *.csv.
- * Flags: --model PATH, --quick, --docs DIR, --text PATH, --corpus DIR, --llamacpp DIR, --sections LIST, --threads N
+ * The evaluation command: runs an {@link EvalPlan} and writes RESULTS.md, results/*.png and *.csv into the report
+ * folder, output/eval-report unless --docs names another (--docs docs updates the project's own report; nothing is
+ * written into docs/ unless asked). Flags: --model PATH, --quick, --docs DIR, --text PATH, --corpus DIR, --llamacpp DIR, --sections LIST, --threads N
  * (accuracy sections), and grid overrides --lengths, --depths, --trials, --budgets, --page-sizes, --speed-contexts,
  * --speed-threads. The regenerating command written into the report is the system property quest.eval.command
  * (set by the launcher) followed by the flags.
@@ -19,6 +20,9 @@ public final class EvalMain {
     static final String USAGE = "usage: eval [--quick] [--model PATH] [--docs DIR] [--text PATH] [--corpus DIR] [--llamacpp DIR] "
             + "[--sections " + String.join(",", EvalRun.SECTIONS) + "] [--threads N] [--lengths L,..] [--depths D,..] [--trials N] "
             + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..]";
+
+    /** The report folder when --docs is not given, under the project: never docs/, which only --docs docs updates. */
+    public static final String DEFAULT_REPORT = "output/eval-report";
 
     private EvalMain() {}
 
@@ -43,7 +47,7 @@ public final class EvalMain {
     public static Options parse(String[] args) {
         Path home = Path.of(System.getProperty("quest.home", "."));
         Path model = home.resolve("models/SmolLM2-135M-Instruct.Q4_1.gguf");
-        Path docs = home.resolve("docs");
+        Path docs = home.resolve(DEFAULT_REPORT);
         Path text = Files.isRegularFile(Path.of("/usr/share/common-licenses/GPL-3")) ? Path.of("/usr/share/common-licenses/GPL-3")
                 : home.resolve("data/sample-corpus/gnu-gpl-3.0.txt");
         Path corpus = home.resolve("data/sample-corpus");

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code bin/quest eval}: Quest's accuracy (passkey, perplexity, agreement with dense) and speed (with llama.cpp)
- * into docs/RESULTS.md with charts, and with --output the same rows as Parquet through Spark.
+ * into a report folder (RESULTS.md with charts; output/eval-report, or --docs docs for the project's report), and
+ * with --output the same rows as Parquet through Spark.
  */
 final class EvalCommand implements Command {
     /** Flags passed on to {@link EvalMain} under the same names. */
@@ -31,7 +32,7 @@ final class EvalCommand implements Command {
 
     @Override
     public String summary() {
-        return "accuracy and speed of Quest vs dense and llama.cpp: docs/RESULTS.md, charts, Parquet";
+        return "accuracy and speed of Quest vs dense and llama.cpp: RESULTS.md, charts, Parquet";
     }
 
     @Override
@@ -45,7 +46,8 @@ final class EvalCommand implements Command {
                 Flag.toggle("quick", "reduced grid that finishes in minutes (1K-2K contexts, 2 trials)"),
                 Flag.setting("model", "PATH", "GGUF model file (bin/fetch-model gets the default)"),
                 Flag.setting("threads", "N", "decoder threads of the accuracy sections (0: all cores)"),
-                Flag.value("docs", "DIR", "docs", "where RESULTS.md and results/ (charts, CSV) go"),
+                Flag.value("docs", "DIR", EvalMain.DEFAULT_REPORT, "where RESULTS.md and results/ (charts, CSV) go;"
+                        + " --docs docs updates the project's docs/RESULTS.md"),
                 Flag.value("output", "PATH", "none", "also write the rows as Parquet tables under this folder"),
                 Flag.setting("master", "URL", "Spark master for the Parquet output"),
                 Flag.value("text", "PATH", "/usr/share/common-licenses/GPL-3", "long text for perplexity"),

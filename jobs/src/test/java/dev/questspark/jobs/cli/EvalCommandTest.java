@@ -1,0 +1,31 @@
+package dev.questspark.jobs.cli;
+
+import dev.questspark.eval.EvalMain;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** bin/quest eval writes the project's docs/ only when asked to. */
+class EvalCommandTest {
+    @Test
+    void theReportGoesOutsideDocsUnlessDocsIsGiven() {
+        Path home = Path.of(System.getProperty("quest.home", ".")).toAbsolutePath().normalize();
+        Path report = EvalMain.parse(new String[0]).docs().toAbsolutePath().normalize();
+        assertFalse(report.startsWith(home.resolve("docs")), report.toString());
+        assertEquals(home.resolve(EvalMain.DEFAULT_REPORT), report);
+        assertEquals(Path.of("docs"), EvalMain.parse(new String[]{"--docs", "docs"}).docs());
+    }
+
+    @Test
+    void helpShowsTheDefaultReportFolder() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = QuestCli.run(new String[]{"eval", "--help"}, new java.io.PrintStream(out, true), System.err);
+        assertEquals(0, code);
+        assertTrue(out.toString().contains("--docs DIR") && out.toString().contains("(default: " + EvalMain.DEFAULT_REPORT + ")"),
+                out.toString());
+    }
+}
