@@ -1,14 +1,13 @@
 package dev.questspark.arrow;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.questspark.engine.DecoderSession;
 import dev.questspark.engine.Engine;
 import dev.questspark.quest.QuestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.opentest4j.AssertionFailedError;
 
-/** The tiny real model stories260K (from -Dquest.shared.models) and a document to prefill, for arrow-io tests. */
+/** The tiny real model stories260K (from -Dquest.test.models) and a document to prefill, for arrow-io tests. */
 final class StoriesModel {
     static final String FILE = "stories260K.gguf";
     static final String DOCUMENT = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. "
@@ -19,12 +18,14 @@ final class StoriesModel {
 
     private StoriesModel() {}
 
-    /** The model file, or the test is skipped with how to get it. */
+    /** The committed model file (-Dquest.test.models); the test fails when it is not there. */
     static Path path() {
-        String dir = System.getProperty("quest.shared.models");
+        String dir = System.getProperty("quest.test.models");
         Path p = dir == null ? null : Path.of(dir, FILE);
-        assumeTrue(p != null && Files.isRegularFile(p), () -> FILE + " not found (quest.shared.models=" + dir + "): it lives in "
-                + "../shared/models beside the project; pass -Dquest.shared.models=DIR to point at another copy");
+        if (p == null || !Files.isRegularFile(p)) {
+            throw new AssertionFailedError(FILE + " not found (quest.test.models=" + dir + "): it is committed in "
+                    + "core-kernel/src/test/resources/models and the build passes that folder; run the tests through Maven");
+        }
         return p;
     }
 

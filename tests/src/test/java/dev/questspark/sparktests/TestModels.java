@@ -1,7 +1,7 @@
 package dev.questspark.sparktests;
 
 import dev.questspark.jobs.config.QuestSettings;
-import org.junit.jupiter.api.Assumptions;
+import org.opentest4j.AssertionFailedError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +33,7 @@ final class TestModels {
     }
 
     /**
-     * The real tiny model stories260K with the engine; the test is skipped (with how to get it) when the file is
-     * absent. Its context is 512 tokens as trained (the header says 2048); it has no chat template.
+     * The real tiny model stories260K with the engine; the test fails when the committed file is not found. Its context is 512 tokens as trained (the header says 2048); it has no chat template.
      */
     static QuestSettings stories(String... overrides) {
         Path model = storiesModel();
@@ -45,10 +44,12 @@ final class TestModels {
     }
 
     static Path storiesModel() {
-        String dir = System.getProperty("quest.shared.models", "../shared/models");
+        String dir = System.getProperty("quest.test.models", "../core-kernel/src/test/resources/models");
         Path model = Path.of(dir, "stories260K.gguf").toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(model), "stories260K.gguf not found at " + model
-                + ": it is kept beside the project in ../shared/models (see its README); set -Dquest.shared.models=DIR");
+        if (!Files.isRegularFile(model)) {
+            throw new AssertionFailedError("stories260K.gguf not found at " + model + ": it is committed in "
+                    + "core-kernel/src/test/resources/models and the build passes that folder as -Dquest.test.models");
+        }
         return model;
     }
 
