@@ -12,9 +12,10 @@ import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.tokenizer.ChatMessage;
 import dev.questspark.tokenizer.ChatTemplate;
+import dev.questspark.tokenizer.ChatTemplateException;
 import dev.questspark.tokenizer.Tokenizer;
+import dev.questspark.tokenizer.TokenizerException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,38 +40,104 @@ public final class Engine implements AutoCloseable {
     private final ModelInfo info;
     private final int threads;
 
-    private Engine(Path path, int threads) throws IOException {
-        if (!Files.isRegularFile(path)) {
-            throw new IOException("model file " + path + " does not exist; run bin/fetch-model or pass --model PATH to a GGUF file");
-        }
+    private Engine(Checked m, int threads) {
         this.threads = threads;
-        this.gguf = GgufFile.open(path);
-        this.tokenizer = Tokenizer.fromMetadata(gguf.metadata());
-        LlamaConfig config = LlamaConfig.from(gguf, tokenizer.vocabSize());
-        this.model = new LlamaModel(config, new LlamaWeights(gguf, config), Kernels.matmul(), Kernels.activations());
-        ChatTemplate template = null;
-        String problem = null;
-        try {
-            template = ChatTemplate.fromMetadata(gguf.metadata());
-        } catch (dev.questspark.tokenizer.ChatTemplateException e) {
-            problem = e.getMessage();
-        }
-        this.chatTemplate = template;
-        this.chatTemplateProblem = problem;
-        this.info = new ModelInfo(gguf.getString("general.name", path.getFileName().toString()), config.architecture(),
-                config.contextLength(), config.layers(), config.heads(), config.kvHeads(), config.headDim(),
-                config.vocabSize(), ModelFingerprint.of(path), path);
+        this.gguf = m.gguf();
+        this.tokenizer = m.tokenizer();
+        this.model = new LlamaModel(m.config(), m.weights(), Kernels.matmul(), Kernels.activations());
+        this.chatTemplate = m.chatTemplate();
+        this.chatTemplateProblem = m.chatTemplateProblem();
+        this.info = m.info();
+        LlamaConfig config = m.config();
         LOG.info("Loaded {} ({}, {} layers, dim {}, {} heads / {} KV heads, context {}) from {} with kernel {}",
                 info.name(), config.architecture(), config.layers(), config.dim(), config.heads(), config.kvHeads(),
-                config.contextLength(), path, model.kernel().name());
+                config.contextLength(), info.path(), model.kernel().name());
     }
 
-    /** Loads a GGUF model; sessions default to the given number of threads. */
-    public static Engine load(Path ggufPath, int threads) {
+    /** A model file parsed and checked: everything an engine needs but the kernels. */
+    private record Checked(GgufFile gguf, Tokenizer tokenizer, LlamaConfig config, LlamaWeights weights,
+                           ChatTemplate chatTemplate, String chatTemplateProblem, ModelInfo info) {
+    }
+
+    /**
+     * Opens and checks a model file: header, tokenizer, hyper-parameters and every tensor's shape and type. Cheap (the
+     * weights are memory-mapped, not read) and independent of the native kernel.
+     *
+     * @throws ModelLoadException naming the file and what is wrong with it
+     */
+    private static Checked check(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new ModelLoadException(path, Files.isDirectory(path) ? "is a directory; expected a GGUF model file"
+                    : "does not exist; run bin/fetch-model or pass --model PATH to a GGUF file");
+        }
+        GgufFile gguf;
         try {
-            return new Engine(ggufPath, threads);
+            gguf = GgufFile.open(path);
         } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
+            throw new ModelLoadException(path, e);
+        }
+        try {
+            Tokenizer tokenizer = Tokenizer.fromMetadata(gguf.metadata());
+            LlamaConfig config = LlamaConfig.from(gguf, tokenizer.vocabSize());
+            LlamaWeights weights = new LlamaWeights(gguf, config);
+            ChatTemplate template = null;
+            String problem = null;
+            try {
+                template = ChatTemplate.fromMetadata(gguf.metadata());
+            } catch (ChatTemplateException e) {
+                problem = e.getMessage();
+            }
+            ModelInfo info = new ModelInfo(gguf.getString("general.name", path.getFileName().toString()),
+                    config.architecture(), config.contextLength(), config.layers(), config.heads(), config.kvHeads(),
+                    config.headDim(), config.vocabSize(), ModelFingerprint.of(path), path);
+            return new Checked(gguf, tokenizer, config, weights, template, problem, info);
+        } catch (IOException | TokenizerException e) {
+            closeQuietly(gguf, e);
+            throw new ModelLoadException(path, e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(gguf, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(GgufFile gguf, Throwable failure) {
+        try {
+            gguf.close();
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
+    /**
+     * Checks that a model file can be loaded, without loading it: the header, tokenizer, hyper-parameters and tensor
+     * shapes are read and validated, the weights are not, and no native code runs. For a driver, before any task
+     * starts.
+     *
+     * @return what the model is
+     * @throws ModelLoadException with a one-line message naming the file and what is wrong with it
+     */
+    public static ModelInfo validate(Path ggufPath) {
+        Checked m = check(ggufPath);
+        try {
+            m.gguf().close();
+        } catch (IOException e) {
+            LOG.debug("Closing {} after validating it failed: {}", ggufPath, e.toString());
+        }
+        return m.info();
+    }
+
+    /**
+     * Loads a GGUF model; sessions default to the given number of threads.
+     *
+     * @throws ModelLoadException with a one-line message naming the file and what is wrong with it
+     */
+    public static Engine load(Path ggufPath, int threads) {
+        Checked m = check(ggufPath);
+        try {
+            return new Engine(m, threads);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(m.gguf(), e);
+            throw e;
         }
     }
 

@@ -38,6 +38,7 @@ public final class LlamaWeights {
         outputNorm = in.vector("output_norm.weight", c.dim(), true);
         output = gguf.tensor("output.weight") != null ? in.matrix("output.weight", c.vocabSize(), c.dim()) : tokenEmbedding;
         ropeFreqFactors = in.vector("rope_freqs.weight", c.ropeDim() / 2, false);
+        in.checkPositive("rope_freqs.weight", ropeFreqFactors);
         attnNorm = new float[layers][];
         ffnNorm = new float[layers][];
         bq = new float[layers][];
@@ -102,6 +103,16 @@ public final class LlamaWeights {
             float[] v = new float[length];
             b.asFloatBuffer().get(v);
             return v;
+        }
+
+        /** RoPE divides each pair's angle by its factor: a zero, negative or non-finite one would rotate by NaN. */
+        void checkPositive(String name, float[] v) throws GgufFormatException {
+            for (int i = 0; v != null && i < v.length; i++) {
+                if (!(v[i] > 0 && v[i] <= Float.MAX_VALUE)) {
+                    throw new GgufFormatException(gguf.path(), "tensor '" + name + "' element " + i, v[i]
+                            + " is not a finite positive number; expected frequency factors such as 1.0 to 8.0");
+                }
+            }
         }
 
         private GgufTensorInfo require(String name) throws IOException {

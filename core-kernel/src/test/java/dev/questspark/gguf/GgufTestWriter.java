@@ -131,7 +131,7 @@ final class GgufTestWriter {
     }
 
     /** Little-endian output. */
-    private static final class Out extends ByteArrayOutputStream {
+    static final class Out extends ByteArrayOutputStream {
         void i32(int v) {
             put(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
         }
