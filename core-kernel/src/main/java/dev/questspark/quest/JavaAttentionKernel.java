@@ -26,7 +26,7 @@ public final class JavaAttentionKernel implements AttentionKernel {
         ByteBuffer max = hp.keyMax();
         int lastPage = -1;
         for (int i = 0; i < n; i++) {
-            int t = pos + i;
+            int t = pos + i - hp.split() * p; // own storage row
             int page = t / p;
             boolean first = t % p == 0;
             int src = off + i * stride;
@@ -60,6 +60,7 @@ public final class JavaAttentionKernel implements AttentionKernel {
     public void recomputeBounds(HeadPages hp, int page, int tokens) {
         int d = hp.headDim();
         int t0 = page * hp.pageSize();
+        int local = page - hp.split();
         ByteBuffer min = hp.keyMin();
         ByteBuffer max = hp.keyMax();
         for (int c = 0; c < d; c++) {
@@ -70,33 +71,32 @@ public final class JavaAttentionKernel implements AttentionKernel {
                 lo = kf < lo ? kf : lo;
                 hi = kf > hi ? kf : hi;
             }
-            min.putFloat((page * d + c) * 4, lo);
-            max.putFloat((page * d + c) * 4, hi);
+            min.putFloat((local * d + c) * 4, lo);
+            max.putFloat((local * d + c) * 4, hi);
         }
-        mirrorBounds(hp, page);
+        mirrorBounds(hp, local);
     }
 
-    /** Copies page's f32 bounds into the binary16 scoring copy (exact: they are binary16 values). */
-    private static void mirrorBounds(HeadPages hp, int page) {
+    /** Copies own page's f32 bounds into the binary16 scoring copy (exact: they are binary16 values). */
+    private static void mirrorBounds(HeadPages hp, int ownPage) {
         int d = hp.headDim();
         ByteBuffer b = hp.bounds();
         for (int c = 0; c < d; c++) {
-            b.putShort((page * 2 * d + c) * 2, Float16.fromFloat(hp.min(page, c)));
-            b.putShort((page * 2 * d + d + c) * 2, Float16.fromFloat(hp.max(page, c)));
+            b.putShort((ownPage * 2 * d + c) * 2, Float16.fromFloat(hp.keyMin().getFloat((ownPage * d + c) * 4)));
+            b.putShort((ownPage * 2 * d + d + c) * 2, Float16.fromFloat(hp.keyMax().getFloat((ownPage * d + c) * 4)));
         }
     }
 
     @Override
     public void score(HeadPages hp, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores, int off) {
         int d = hp.headDim();
-        ByteBuffer b = hp.bounds();
         float[] lo = new float[d];
         float[] hi = new float[d];
         float[] lanes = new float[LANES];
         for (int p = 0; p < pageCount; p++) {
             for (int c = 0; c < d; c++) {
-                lo[c] = Float16.toFloat(b.getShort((p * 2 * d + c) * 2));
-                hi[c] = Float16.toFloat(b.getShort((p * 2 * d + d + c) * 2));
+                lo[c] = Float16.toFloat(hp.bound(p, false, c));
+                hi[c] = Float16.toFloat(hp.bound(p, true, c));
             }
             float best = 0;
             for (int r = 0; r < rows; r++) {

@@ -42,12 +42,13 @@ public final class NativeAttentionKernel implements AttentionKernel {
 
     @Override
     public void store(HeadPages hp, int pos, int n, float[] k, float[] v, int off, int stride) {
-        store(hp.keys(), hp.values(), hp.keyMin(), hp.keyMax(), hp.bounds(), hp.headDim(), hp.pageSize(), pos, n, k, v, off, stride);
+        store(hp.keys(), hp.values(), hp.keyMin(), hp.keyMax(), hp.bounds(), hp.headDim(), hp.pageSize(),
+                pos - hp.split() * hp.pageSize(), n, k, v, off, stride);
     }
 
     @Override
     public void recomputeBounds(HeadPages hp, int page, int tokens) {
-        recomputeBounds(hp.keys(), hp.keyMin(), hp.keyMax(), hp.bounds(), hp.headDim(), hp.pageSize(), page, tokens);
+        recomputeBounds(hp.keys(), hp.keyMin(), hp.keyMax(), hp.bounds(), hp.headDim(), hp.pageSize(), page - hp.split(), tokens);
     }
 
     @Override

@@ -8,74 +8,123 @@ import java.nio.ByteBuffer;
 /**
  * A KV cache stored off-heap in pages of {@code page-size} tokens per (layer, KV head), keys and values as binary16
  * (like llama.cpp's default f16 cache: half the bytes of f32 to stream), with per-page key bounds for Quest.
- * All storage for the configured capacity is allocated up front, after checking it against the memory budget;
- * nothing is allocated while decoding.
+ * Storage grows with the sequence (per (layer, KV head) one contiguous buffer, doubled and copied when full), and
+ * every byte of it is reserved first in a {@link KvMemoryBudget}, which several caches (an executor's batch) can
+ * share; only a sequence that does not fit in what the budget has left fails, with a {@link KvCacheBudgetException}.
  *
  * <p>Decode steps (one query token) on layers from {@code dense-layers} on, with {@code attention = quest} and a
  * context longer than the step's token budget ({@link QuestConfig#budgetAt}), attend only to the pages Quest selects;
  * everything else is dense causal
  * attention. Work is split into fixed segments that do not depend on the thread count, so outputs are
  * bit-identical for any number of threads. One sequence per cache; calls must not overlap.
+ *
+ * <p>{@link #fork} makes a child cache that continues this one's sequence: it reads this cache's whole pages
+ * read-only (this cache refuses writes while children live) and keeps only its own tokens, from the partially
+ * filled last page on. Attention over a child is bit-identical to attention over one cache holding the same tokens.
  */
 public final class PagedKvCache implements KvCache {
+    /** Own pages a growing cache allocates at least (while the budget allows). */
+    static final int MIN_GROWTH_PAGES = 4;
+
     private final Parallel pool;
-    private final int pagesPerHead;
+    private final KvMemoryBudget budget;
+    private final PagedKvCache parent; // the cache whose pages [0, split) this one reads, or null
     private PagedKvCacheConfig config;
     private AttentionExecutor executor;
     private final HeadPages[] pages; // (layers * kvHeads)
     private final int[] written;     // (layers): tokens stored per layer
+    private int split;               // pages read from parent
+    private int ownPages;            // pages of own storage per (layer, KV head)
+    private long reserved;           // bytes of own storage reserved in budget
     private int length;
+    private int children;            // live forks reading this cache's pages
     private boolean closed;
 
-    /** A cache using the kernel chosen by {@link AttentionKernels#get()}. */
+    /** A cache using the kernel chosen by {@link AttentionKernels#get()} and a budget of its own. */
     public PagedKvCache(PagedKvCacheConfig config, Parallel pool) {
         this(config, pool, AttentionKernels.get());
     }
 
+    /** A cache with a budget of its own ({@link PagedKvCacheConfig#memoryBudgetBytes()}). */
     public PagedKvCache(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel) {
-        this.config = config;
-        this.pool = pool;
-        int pageSize = config.quest().pageSize();
-        this.pagesPerHead = (config.capacity() + pageSize - 1) / pageSize;
-        checkBudget(config, pagesPerHead);
-        this.pages = new HeadPages[config.layers() * config.kvHeads()];
-        for (int i = 0; i < pages.length; i++) {
-            pages[i] = HeadPages.allocate(config.headDim(), pageSize, pagesPerHead);
-        }
-        this.written = new int[config.layers()];
-        this.executor = new AttentionExecutor(config, pool, kernel, pages, pagesPerHead);
+        this(config, pool, kernel, new KvMemoryBudget(config.memoryBudgetBytes()));
     }
 
-    /** Bytes a cache with this configuration allocates. */
+    /** A cache reserving its storage in budget, which other caches (of the same batch) may share. */
+    public PagedKvCache(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, KvMemoryBudget budget) {
+        this.config = config;
+        this.pool = pool;
+        this.budget = budget;
+        this.parent = null;
+        checkHeadBuffer(config);
+        this.pages = new HeadPages[config.layers() * config.kvHeads()];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = HeadPages.allocate(config.headDim(), config.quest().pageSize(), 0);
+        }
+        this.reserved = reserve(bytesOwned(0), 0);
+        this.written = new int[config.layers()];
+        this.executor = new AttentionExecutor(config, pool, kernel, pages, maxPages());
+    }
+
+    private PagedKvCache(PagedKvCache parent, Parallel pool) {
+        this.config = parent.config;
+        this.pool = pool;
+        this.budget = parent.budget;
+        this.parent = parent;
+        this.pages = new HeadPages[parent.pages.length];
+        this.written = new int[config.layers()];
+        attach(parent.length);
+        this.executor = new AttentionExecutor(config, pool, parent.executor.kernel(), pages, maxPages());
+    }
+
+    /** Bytes a cache with this configuration allocates when it holds {@code capacity} tokens. */
     public static long bytesRequired(PagedKvCacheConfig config) {
+        return bytesFor(config, config.capacity());
+    }
+
+    /** Bytes a cache with this configuration allocates to hold the given tokens (no growth slack). */
+    public static long bytesFor(PagedKvCacheConfig config, int tokens) {
         int pageSize = config.quest().pageSize();
-        int pagesPerHead = (config.capacity() + pageSize - 1) / pageSize;
-        return (long) config.layers() * config.kvHeads() * HeadPages.bytesFor(config.headDim(), pageSize, pagesPerHead);
+        int pages = (int) (((long) tokens + pageSize - 1) / pageSize);
+        return (long) config.layers() * config.kvHeads() * HeadPages.bytesFor(config.headDim(), pageSize, pages);
     }
 
     /** The most tokens a cache of this shape can hold within memoryBudgetBytes. */
     public static long tokensWithinBudget(PagedKvCacheConfig config) {
+        return tokensWithin(config, config.memoryBudgetBytes());
+    }
+
+    private static long tokensWithin(PagedKvCacheConfig config, long bytes) {
         long perPage = (long) config.layers() * config.kvHeads()
                 * (HeadPages.bytesFor(config.headDim(), config.quest().pageSize(), 1024) - HeadPages.ALIGN) / 1024;
         long fixed = (long) config.layers() * config.kvHeads() * 4 * HeadPages.ALIGN;
-        long budgetPages = Math.max(0, (config.memoryBudgetBytes() - fixed) / perPage);
+        long budgetPages = Math.max(0, (bytes - fixed) / perPage);
         return budgetPages * config.quest().pageSize();
     }
 
-    private static void checkBudget(PagedKvCacheConfig config, int pagesPerHead) {
-        long need = bytesRequired(config);
-        if (need > config.memoryBudgetBytes()) {
-            throw new KvCacheBudgetException(String.format(
-                    "KV cache for %d tokens needs %,d bytes (%d layers x %d KV heads x head dim %d, binary16, pages of %d) "
-                            + "but %s is %,d bytes, room for about %d tokens; raise %s or lower the context",
-                    config.capacity(), need, config.layers(), config.kvHeads(), config.headDim(), config.quest().pageSize(),
-                    PagedKvCacheConfig.MEMORY_BUDGET_SETTING, config.memoryBudgetBytes(), tokensWithinBudget(config),
-                    PagedKvCacheConfig.MEMORY_BUDGET_SETTING), config.capacity(), tokensWithinBudget(config));
+    /** One (layer, KV head) at full capacity must fit one direct buffer: checked up front, not mid-document. */
+    private static void checkHeadBuffer(PagedKvCacheConfig config) {
+        int p = config.quest().pageSize();
+        long bytes = HeadPages.bytesFor(config.headDim(), p, (config.capacity() + p - 1) / p);
+        if (bytes > Integer.MAX_VALUE) {
+            throw new KvCacheBudgetException("one KV head of one layer would need " + bytes + " bytes for " + config.capacity()
+                    + " tokens, above the 2 GiB a buffer can hold; lower the context capacity", config.capacity(),
+                    (Integer.MAX_VALUE - 4096L) / (bytes / config.capacity()));
         }
     }
 
     public PagedKvCacheConfig config() {
         return config;
+    }
+
+    /** The budget this cache reserves its storage in. */
+    public KvMemoryBudget budget() {
+        return budget;
+    }
+
+    /** Bytes of storage this cache holds itself (a fork's shared pages are counted by its parent). */
+    public long allocatedBytes() {
+        return reserved;
     }
 
     /**
@@ -90,12 +139,16 @@ public final class PagedKvCache implements KvCache {
                     + " -> " + quest.pageSize() + "); create a cache with page-size " + quest.pageSize() + " instead");
         }
         config = config.withQuest(quest);
-        executor = new AttentionExecutor(config, pool, executor.kernel(), pages, pagesPerHead, executor.stats());
+        executor = new AttentionExecutor(config, pool, executor.kernel(), pages, maxPages(), executor.stats());
     }
 
     /** The kernel doing the work. */
     public String kernelName() {
         return executor.kernel().name();
+    }
+
+    AttentionKernel kernel() {
+        return executor.kernel();
     }
 
     @Override
@@ -110,7 +163,7 @@ public final class PagedKvCache implements KvCache {
 
     @Override
     public void store(int layer, int pos, int n, float[] k, float[] v) {
-        checkOpen();
+        checkWritable();
         checkLayer(layer);
         int kvDim = config.kvHeads() * config.headDim();
         if (n < 0 || pos < 0) {
@@ -132,6 +185,11 @@ public final class PagedKvCache implements KvCache {
         if (n == 0) {
             return;
         }
+        if (pos < split * config.quest().pageSize()) {
+            throw new IllegalStateException("this forked cache reads positions [0, " + split * config.quest().pageSize()
+                    + ") from its parent; truncate it below " + pos + " before storing there");
+        }
+        ensureTokens(pos + n);
         if (pos < written[layer]) {
             rewind(layer, pos);
         }
@@ -184,12 +242,28 @@ public final class PagedKvCache implements KvCache {
         if (len < 0 || len > length) {
             throw new IllegalArgumentException("truncate(" + len + ") must be within [0, length=" + length + "]");
         }
+        boolean change = len < length || (len == 0 && ownPages > 0 && parent == null);
         for (int layer = 0; layer < written.length; layer++) {
-            if (written[layer] > len) {
-                rewind(layer, len);
-                written[layer] = len;
+            change |= written[layer] > len;
+        }
+        if (!change) {
+            return;
+        }
+        checkWritable();
+        if (parent != null && len < split * config.quest().pageSize()) {
+            attach(len);
+            return;
+        }
+        if (len == 0 && parent == null) {
+            resizeOwn(0, 0); // an emptied cache gives its memory back to the budget
+        } else {
+            for (int layer = 0; layer < written.length; layer++) {
+                if (written[layer] > len) {
+                    rewind(layer, len);
+                }
             }
         }
+        java.util.Arrays.fill(written, 0, written.length, len);
         length = len;
     }
 
@@ -237,15 +311,18 @@ public final class PagedKvCache implements KvCache {
      * head is loaded.
      */
     public void load(int layer, int kvHead, ByteBuffer keys, ByteBuffer values, int tokens) {
-        HeadPages hp = pages(layer, kvHead);
-        if (length != 0) {
-            throw new IllegalStateException("load needs an empty cache (length is " + length + "); truncate(0) first");
+        checkWritable();
+        pages(layer, kvHead);
+        if (length != 0 || parent != null) {
+            throw new IllegalStateException("load needs an empty cache that is not a fork (length is " + length + "); truncate(0) first");
         }
         long bytes = (long) tokens * config.headDim() * 2;
         if (tokens < 0 || tokens > config.capacity() || keys.remaining() < bytes || values.remaining() < bytes) {
             throw new IllegalArgumentException("load of " + tokens + " tokens needs " + bytes + " bytes of keys and values within capacity "
                     + config.capacity() + ", got " + keys.remaining() + " and " + values.remaining());
         }
+        ensureTokens(tokens);
+        HeadPages hp = pages(layer, kvHead);
         ByteBuffer k = hp.keys().duplicate();
         ByteBuffer v = hp.values().duplicate();
         k.put(keys.duplicate().limit(keys.position() + (int) bytes));
@@ -257,15 +334,212 @@ public final class PagedKvCache implements KvCache {
         written[layer] = tokens;
     }
 
+    /**
+     * A cache continuing this one's sequence (its first length() tokens) for another continuation: it reads this
+     * cache's whole pages in place and copies only the partially filled last page, then stores its own tokens in
+     * storage of its own, reserved in the same budget. This cache refuses writes until every fork is closed. The
+     * fork attends with the same settings and kernel, on the given pool.
+     */
+    synchronized PagedKvCache fork(Parallel pool) {
+        checkOpen();
+        if (parent != null) {
+            throw new IllegalStateException("a forked cache cannot be forked again; fork its parent instead");
+        }
+        for (int layer = 0; layer < written.length; layer++) {
+            if (written[layer] != length) {
+                throw new IllegalStateException("fork needs every layer committed (layer " + layer + " holds " + written[layer]
+                        + " tokens, length is " + length + "); advance or truncate first");
+            }
+        }
+        PagedKvCache child = new PagedKvCache(this, pool);
+        children++;
+        return child;
+    }
+
+    /** Live forks of this cache. */
+    public synchronized int forks() {
+        return children;
+    }
+
+    /** The cache this one was forked from, or null. */
+    public PagedKvCache parent() {
+        return parent;
+    }
+
+    /** Pages read from the parent (0 unless forked). */
+    public int sharedPages() {
+        return split;
+    }
+
+    /** (Re)points this fork at the parent's first len tokens: whole pages shared, the partial one copied. */
+    private void attach(int len) {
+        int p = config.quest().pageSize();
+        int newSplit = len / p;
+        int rest = len - newSplit * p;
+        long bytes = bytesOwned(rest > 0 ? 1 : 0);
+        long old = reserved;
+        reserved = reserve(bytes, len);
+        if (old > 0) {
+            budget.release(old);
+        }
+        for (int layer = 0; layer < config.layers(); layer++) {
+            for (int h = 0; h < config.kvHeads(); h++) {
+                HeadPages from = parent.pages[layer * config.kvHeads() + h];
+                HeadPages hp = HeadPages.fork(from, newSplit, rest > 0 ? 1 : 0);
+                if (rest > 0) {
+                    long off = (long) newSplit * p * config.headDim() * 2;
+                    int n = rest * config.headDim() * 2;
+                    hp.keys().duplicate().put(from.keys().duplicate().limit((int) off + n).position((int) off));
+                    hp.values().duplicate().put(from.values().duplicate().limit((int) off + n).position((int) off));
+                    parent.executor.kernel().recomputeBounds(hp, newSplit, rest);
+                }
+                pages[layer * config.kvHeads() + h] = hp;
+            }
+        }
+        split = newSplit;
+        ownPages = rest > 0 ? 1 : 0;
+        java.util.Arrays.fill(written, len);
+        length = len;
+    }
+
+    /**
+     * Allocates storage for at least tokens tokens now (exactly, when the budget cannot give the usual growth
+     * slack), so a caller that knows a sequence's length can claim its memory before starting it. Throws
+     * {@link KvCacheBudgetException}, changing nothing, when the budget has not enough left.
+     */
+    public void ensureCapacity(int tokens) {
+        checkWritable();
+        if (tokens < 0 || tokens > config.capacity()) {
+            throw new KvCacheBudgetException("a KV cache for " + tokens + " tokens exceeds the capacity of " + config.capacity()
+                    + " tokens (the context); create the cache with a larger capacity", tokens, config.capacity());
+        }
+        ensureTokens(tokens);
+    }
+
+    /** Tokens the allocated storage holds without growing. */
+    public int allocatedTokens() {
+        return (split + ownPages) * config.quest().pageSize();
+    }
+
+    /** Grows own storage so that every (layer, KV head) holds at least tokens tokens, within the budget. */
+    private void ensureTokens(int tokens) {
+        int p = config.quest().pageSize();
+        int need = (tokens + p - 1) / p - split;
+        if (need <= ownPages) {
+            return;
+        }
+        int most = (config.capacity() + p - 1) / p - split;
+        int roomy = Math.min(most, Math.max(need, Math.max(2 * ownPages, MIN_GROWTH_PAGES)));
+        for (int target : new int[] {roomy, need}) {
+            long delta = bytesOwned(target) - reserved;
+            if (budget.tryReserve(delta)) {
+                int used = 0;
+                for (int w : written) {
+                    used = Math.max(used, Math.min(ownPages, (w + p - 1) / p - split));
+                }
+                for (HeadPages hp : pages) {
+                    hp.resize(target, used);
+                }
+                ownPages = target;
+                reserved += delta;
+                return;
+            }
+        }
+        throw overBudget(tokens, bytesOwned(need) - reserved);
+    }
+
+    /** Replaces own storage by one of target pages keeping the first keep, adjusting the reservation. */
+    private void resizeOwn(int target, int keep) {
+        long bytes = bytesOwned(target);
+        if (bytes > reserved && !budget.tryReserve(bytes - reserved)) {
+            throw overBudget(target * config.quest().pageSize(), bytes - reserved);
+        }
+        for (HeadPages hp : pages) {
+            hp.resize(target, keep);
+        }
+        if (bytes < reserved) {
+            budget.release(reserved - bytes);
+        }
+        reserved = bytes;
+        ownPages = target;
+    }
+
+    private long bytesOwned(int ownPagesPerHead) {
+        return (long) config.layers() * config.kvHeads()
+                * HeadPages.bytesFor(config.headDim(), config.quest().pageSize(), ownPagesPerHead);
+    }
+
+    private long reserve(long bytes, int tokens) {
+        if (!budget.tryReserve(bytes)) {
+            throw overBudget(tokens, bytes);
+        }
+        return bytes;
+    }
+
+    private KvCacheBudgetException overBudget(int tokens, long more) {
+        long allowed = (long) split * config.quest().pageSize() + tokensWithin(config, reserved + budget.available());
+        return new KvCacheBudgetException(String.format(
+                "KV cache for %d tokens needs %,d more bytes (%d layers x %d KV heads x head dim %d, binary16, pages of %d) "
+                        + "but %s has %,d of its %,d bytes left (the rest held by this and the other sequences sharing it), "
+                        + "room for about %d tokens here; raise %s or shorten the document",
+                tokens, more, config.layers(), config.kvHeads(), config.headDim(), config.quest().pageSize(),
+                PagedKvCacheConfig.MEMORY_BUDGET_SETTING, budget.available(), budget.limit(), Math.min(allowed, config.capacity()),
+                PagedKvCacheConfig.MEMORY_BUDGET_SETTING), tokens, Math.min(allowed, config.capacity()));
+    }
+
+    private int maxPages() {
+        int p = config.quest().pageSize();
+        return (config.capacity() + p - 1) / p;
+    }
+
+    /** Gives the storage back to the budget; a parent's storage stays while its forks read it. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (children > 0) {
+                return; // released by the last fork's close
+            }
+        }
+        release();
+    }
+
+    private void release() {
+        budget.release(reserved);
+        reserved = 0;
         java.util.Arrays.fill(pages, null);
+        if (parent != null) {
+            parent.forkClosed();
+        }
+    }
+
+    private void forkClosed() {
+        boolean last;
+        synchronized (this) {
+            children--;
+            last = children == 0 && closed;
+        }
+        if (last) {
+            release();
+        }
     }
 
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the KV cache is closed");
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        synchronized (this) {
+            if (children > 0) {
+                throw new IllegalStateException("this KV cache is shared read-only by " + children
+                        + " forked caches; close them before storing, truncating or loading");
+            }
         }
     }
 
