@@ -181,7 +181,7 @@ public final class Engine implements AutoCloseable {
 
     /**
      * A session whose paged KV cache holds up to maxContextTokens (at most the model's trained context) and
-     * attends as quest says; it uses the engine's thread count.
+     * attends as quest says, within quest's KV memory budget; it uses the engine's thread count.
      */
     public DecoderSession newSession(QuestConfig quest, int maxContextTokens) {
         LlamaConfig c = model.config();
@@ -190,7 +190,7 @@ public final class Engine implements AutoCloseable {
             throw new IllegalArgumentException("a session needs a context of at least 1 token, got " + maxContextTokens);
         }
         PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest,
-                EngineSettings.kvMemoryBudget());
+                quest.kvMemoryBudget());
         return new DecoderSession(model, tokenizer, pool -> new PagedKvCache(kv, pool), EngineSettings.prefillBlock(), threads);
     }
 

@@ -5,15 +5,7 @@ final class EngineSettings {
     /** Tokens per prefill block: larger blocks reuse each weight block across more tokens. */
     private static final int PREFILL_BLOCK = Integer.getInteger("quest.prefill.block", 128);
 
-    /** Hard limit on one session's KV cache, in bytes (quest.kv-memory-budget; default 4 GiB). */
-    private static final long KV_MEMORY_BUDGET = Long.getLong("quest.kv-memory-budget",
-            dev.questspark.quest.PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET);
-
     private EngineSettings() {}
-
-    static long kvMemoryBudget() {
-        return KV_MEMORY_BUDGET;
-    }
 
     static int prefillBlock() {
         if (PREFILL_BLOCK < 1) {

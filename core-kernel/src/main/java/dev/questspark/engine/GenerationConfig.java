@@ -1,13 +1,16 @@
 package dev.questspark.engine;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
  * How to pick tokens: temperature 0 is greedy (argmax, lowest id on ties); otherwise logits are divided by the
  * temperature, cut to the top-k (0 = all) and the top-p nucleus, and sampled with a generator seeded by seed.
  * Generation stops at maxTokens, at an end-of-generation token, or when the text ends with a stop string.
+ * {@link dev.questspark.settings.Settings#generation()} makes it from the settings table.
  */
-public record GenerationConfig(int maxTokens, float temperature, int topK, float topP, long seed, List<String> stopStrings) {
+public record GenerationConfig(int maxTokens, float temperature, int topK, float topP, long seed, List<String> stopStrings)
+        implements Serializable {
     public GenerationConfig {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
@@ -26,6 +29,11 @@ public record GenerationConfig(int maxTokens, float temperature, int topK, float
 
     public static GenerationConfig greedy(int maxTokens) {
         return new GenerationConfig(maxTokens, 0f, 0, 1f, 0L, List.of());
+    }
+
+    /** The same settings with another seed (each model call of a row gets its own, derived from the row). */
+    public GenerationConfig withSeed(long newSeed) {
+        return new GenerationConfig(maxTokens, temperature, topK, topP, newSeed, stopStrings);
     }
 
     public boolean isGreedy() {

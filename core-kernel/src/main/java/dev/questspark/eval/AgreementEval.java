@@ -78,7 +78,7 @@ public final class AgreementEval {
             }
         }
         AttentionUse use = AttentionUse.between(before, prefill.stats(q.pageSize()));
-        return new AgreementRow(promptName, n, AttentionSettings.name(q), AttentionSettings.budget(q), q.pageSize(),
+        return new AgreementRow(promptName, n, AttentionGrid.name(q), AttentionGrid.budget(q), q.pageSize(),
                 Agreement.matchingPrefix(ref.tokens(), choices), Agreement.meanKl(ref.logProbs(), logProbs), use.tokensAttended(),
                 use.kvBytesRead(), use.kvBytesDense());
     }

@@ -81,21 +81,21 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
     }
 
     public List<QuestConfig> passkeySettings() {
-        return withPaper(AttentionSettings.grid(budgets, pageSizes));
+        return withPaper(AttentionGrid.grid(budgets, pageSizes));
     }
 
     public List<QuestConfig> pplSettings() {
-        return withPaper(AttentionSettings.grid(budgets, pplPageSizes));
+        return withPaper(AttentionGrid.grid(budgets, pplPageSizes));
     }
 
     private List<QuestConfig> withPaper(List<QuestConfig> grid) {
         List<QuestConfig> out = new java.util.ArrayList<>(grid);
-        out.addAll(AttentionSettings.paper(paperBudgets));
+        out.addAll(AttentionGrid.paper(paperBudgets));
         return out;
     }
 
     /** Dense, and Quest at every speed budget with each of {@link #SPEED_PAGE_SIZES}: both sweeps of the trade-off timed. */
     public List<QuestConfig> speedSettings() {
-        return AttentionSettings.grid(speedBudgets, SPEED_PAGE_SIZES);
+        return AttentionGrid.grid(speedBudgets, SPEED_PAGE_SIZES);
     }
 }

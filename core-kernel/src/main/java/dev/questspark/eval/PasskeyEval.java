@@ -57,7 +57,7 @@ public final class PasskeyEval {
         for (int length : grid.lengths()) {
             Map<Integer, List<Labeled>> byPage = new LinkedHashMap<>();
             for (QuestConfig q : grid.settings()) {
-                byPage.computeIfAbsent(q.pageSize(), k -> new ArrayList<>()).add(new Labeled(AttentionSettings.name(q), q));
+                byPage.computeIfAbsent(q.pageSize(), k -> new ArrayList<>()).add(new Labeled(AttentionGrid.name(q), q));
             }
             for (AdaptiveBudget a : grid.adaptive()) {
                 byPage.computeIfAbsent(a.pageSize(), k -> new ArrayList<>()).add(new Labeled(a.label(), a.at(length)));
@@ -93,7 +93,7 @@ public final class PasskeyEval {
         int[] tokens = prefill.greedy(q, answerTokens, engine.tokenizer());
         AttentionUse use = AttentionUse.between(before, prefill.stats(q.pageSize()));
         String answer = engine.tokenizer().decode(tokens);
-        return new PasskeyRow(prompt.tokens().length, prompt.depth(), trial, l.attention(), AttentionSettings.budget(q), q.pageSize(),
+        return new PasskeyRow(prompt.tokens().length, prompt.depth(), trial, l.attention(), AttentionGrid.budget(q), q.pageSize(),
                 PasskeyPrompts.correct(answer, prompt.key()), prompt.key(), answer, use.steps(), use.tokensAttended(), use.kvBytesRead(),
                 use.kvBytesDense());
     }

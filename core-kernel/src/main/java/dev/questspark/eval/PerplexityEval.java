@@ -21,7 +21,7 @@ public final class PerplexityEval {
 
     public static PerplexityRow run(Engine engine, String textName, int[] tokens, QuestConfig quest) {
         Scored s = score(engine, tokens, quest, null);
-        return row(textName, s, AttentionSettings.name(quest), AttentionSettings.budget(quest), quest.pageSize());
+        return row(textName, s, AttentionGrid.name(quest), AttentionGrid.budget(quest), quest.pageSize());
     }
 
     /** Perplexity with a budget that follows the context: before each step the cache takes the budget of that context. */

@@ -29,7 +29,7 @@ public final class SpeedEval {
                             QuestConfig q = group.get(i);
                             EngineBench.Result r = results.get(i);
                             SpeedRow row = new SpeedRow(SpeedRow.OURS, r.threads(), context, q.attention().configName(),
-                                    AttentionSettings.budget(q), q.pageSize(), r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
+                                    AttentionGrid.budget(q), q.pageSize(), r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
                                     r.decodeMsPerToken(), r.kvReadFraction());
                             rows.add(row);
                             progress.accept(row);

@@ -1,13 +1,14 @@
 package dev.questspark.quest;
 
+import java.io.Serializable;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 
 /**
- * Attention settings of a {@link PagedKvCache}. The names used in maps, property files, the CLI and Spark params
- * are {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy},
- * {@code sink-pages} and {@code token-budget-fraction}.
+ * Attention settings of a {@link PagedKvCache} and the most memory it may take. These are the settings
+ * {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy},
+ * {@code sink-pages}, {@code token-budget-fraction} and {@code kv-memory-budget} of the settings table
+ * ({@link dev.questspark.settings.Settings#quest()} makes this record from them); this record holds the rules
+ * between them.
  *
  * <p>Sink pages: in many heads the first tokens (BOS and the start of the prompt) are attention sinks that take
  * most of the attention mass while their keys look unremarkable, so their page's upper bound often loses to
@@ -33,9 +34,10 @@ import java.util.Properties;
  *                    budget, and at most budgetPages - 1 of them are used (the page being filled is always attended)
  * @param budgetFraction 0 for a fixed budget of tokenBudget tokens, or the share of the context in (0, 1] a decode
  *                    step attends, between two pages and tokenBudget
+ * @param kvMemoryBudget most bytes one cache may allocate ({@link PagedKvCacheConfig#memoryBudgetBytes})
  */
 public record QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
-        int sinkPages, double budgetFraction) {
+        int sinkPages, double budgetFraction, long kvMemoryBudget) implements Serializable {
     public static final int DEFAULT_TOKEN_BUDGET = 1024;
     public static final int DEFAULT_PAGE_SIZE = 16;
     public static final int DEFAULT_DENSE_LAYERS = 2;
@@ -43,6 +45,8 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     public static final int DEFAULT_SINK_PAGES = 1;
     /** A fixed budget (the paper's). */
     public static final double DEFAULT_BUDGET_FRACTION = 0;
+    /** Bytes one KV cache may take: 4 GiB. */
+    public static final long DEFAULT_KV_MEMORY_BUDGET = PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET;
 
     /** Which attention decode steps use. */
     public enum Attention {
@@ -87,7 +91,16 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
             throw new IllegalArgumentException("token-budget-fraction must be 0 (a fixed token-budget) or in (0, 1] (the share of "
                     + "the context attended, token-budget the ceiling), got " + budgetFraction);
         }
+        if (kvMemoryBudget <= 0) {
+            throw new IllegalArgumentException(PagedKvCacheConfig.MEMORY_BUDGET_SETTING + " must be positive, got " + kvMemoryBudget);
+        }
         budgetFraction = budgetFraction == 0 ? 0.0 : budgetFraction; // -0.0 would make equal settings unequal
+    }
+
+    /** The settings with the default KV memory budget. */
+    public QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
+            int sinkPages, double budgetFraction) {
+        this(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, DEFAULT_KV_MEMORY_BUDGET);
     }
 
     /** The settings with the default number of sink pages and a fixed budget. */
@@ -116,32 +129,37 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     }
 
     public QuestConfig withAttention(Attention a) {
-        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction);
+        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
     }
 
     public QuestConfig withTokenBudget(int b) {
-        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction);
+        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
     }
 
     public QuestConfig withPageSize(int p) {
-        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction);
+        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
     }
 
     public QuestConfig withDenseLayers(int d) {
-        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction);
+        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
     }
 
     public QuestConfig withGqaPolicy(GqaPolicy g) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction, kvMemoryBudget);
     }
 
     public QuestConfig withSinkPages(int s) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction, kvMemoryBudget);
     }
 
     /** 0 for a fixed budget, else the share of the context attended per decode step (token-budget the ceiling). */
     public QuestConfig withBudgetFraction(double f) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f, kvMemoryBudget);
+    }
+
+    /** The same settings with another KV memory budget in bytes. */
+    public QuestConfig withKvMemoryBudget(long bytes) {
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, bytes);
     }
 
     /** Whether the budget follows the context (token-budget-fraction &gt; 0). */
@@ -195,95 +213,5 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
 
     private int sinkPagesUsed(int candidates, int stepPages) {
         return Math.max(0, Math.min(sinkPages, Math.min(stepPages - 1, candidates)));
-    }
-
-    /**
-     * Reads the settings named above from a map (values as strings or numbers); absent keys keep the defaults
-     * of {@link #dense()}. Unknown keys are ignored so one map can carry other settings too.
-     */
-    public static QuestConfig fromMap(Map<String, ?> values) {
-        QuestConfig c = dense();
-        Object a = values.get("attention");
-        if (a != null) {
-            c = c.withAttention(parseEnum(Attention.class, "attention", a.toString()));
-        }
-        Object g = values.get("gqa-policy");
-        if (g != null) {
-            c = c.withGqaPolicy(parseEnum(GqaPolicy.class, "gqa-policy", g.toString()));
-        }
-        int budget = intValue(values, "token-budget", c.tokenBudget);
-        int page = intValue(values, "page-size", c.pageSize);
-        int dense = intValue(values, "dense-layers", c.denseLayers);
-        int sink = intValue(values, "sink-pages", c.sinkPages);
-        double fraction = doubleValue(values, "token-budget-fraction", c.budgetFraction);
-        return new QuestConfig(c.attention, budget, page, dense, c.gqaPolicy, sink, fraction);
-    }
-
-    /** {@link #fromMap} over properties whose names start with prefix (for example {@code "quest."} or ""). */
-    public static QuestConfig fromProperties(Properties props, String prefix) {
-        Map<String, String> m = new java.util.HashMap<>();
-        for (String name : props.stringPropertyNames()) {
-            if (name.startsWith(prefix)) {
-                m.put(name.substring(prefix.length()), props.getProperty(name));
-            }
-        }
-        return fromMap(m);
-    }
-
-    /** The settings as the map {@link #fromMap} reads. */
-    public Map<String, String> toMap() {
-        return Map.of("attention", attention.configName(), "token-budget", Integer.toString(tokenBudget),
-                "page-size", Integer.toString(pageSize), "dense-layers", Integer.toString(denseLayers),
-                "gqa-policy", gqaPolicy.configName(), "sink-pages", Integer.toString(sinkPages),
-                "token-budget-fraction", formatFraction(budgetFraction));
-    }
-
-    /** The fraction as a setting value: "0" for a fixed budget, else the shortest text that parses back to it. */
-    public static String formatFraction(double f) {
-        return f == 0 ? "0" : Double.toString(f);
-    }
-
-    private static int intValue(Map<String, ?> values, String key, int fallback) {
-        Object v = values.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
-        }
-    }
-
-    private static double doubleValue(Map<String, ?> values, String key, double fallback) {
-        Object v = values.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        try {
-            return Double.parseDouble(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number (0 or a fraction in (0, 1]), got '" + v + "'");
-        }
-    }
-
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String text) {
-        String norm = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(norm)) {
-                return e;
-            }
-        }
-        StringBuilder allowed = new StringBuilder();
-        for (E e : type.getEnumConstants()) {
-            allowed.append(allowed.length() == 0 ? "" : "|").append(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        }
-        throw new IllegalArgumentException(key + " must be " + allowed + ", got '" + text + "'");
     }
 }

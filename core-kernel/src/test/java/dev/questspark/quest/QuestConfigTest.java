@@ -5,11 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.questspark.settings.Settings;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
+/** The engine's attention record, read from the settings table's names ({@link Settings}). */
 class QuestConfigTest {
+    private static QuestConfig fromMap(Map<String, ?> m) {
+        return Settings.of(m).quest();
+    }
+
+    private static Map<String, String> toMap(QuestConfig q) {
+        return Settings.defaults().withQuest(q).toStrings();
+    }
+
+    /** Keys under prefix; other keys of the same map are ignored. */
+    private static QuestConfig fromProperties(Map<String, String> p, String prefix) {
+        Map<String, String> m = new HashMap<>();
+        p.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                m.put(k.substring(prefix.length()), v);
+            }
+        });
+        return fromMap(m);
+    }
     @Test
     void defaultsFollowThePaper() {
         QuestConfig q = QuestConfig.quest();
@@ -21,7 +41,7 @@ class QuestConfigTest {
         assertEquals(64, q.budgetPages());
         assertEquals(1, q.sinkPages());
         assertEquals(QuestConfig.DEFAULT_SINK_PAGES, QuestConfig.dense().sinkPages());
-        assertEquals(1, QuestConfig.fromMap(Map.of()).sinkPages());
+        assertEquals(1, fromMap(Map.of()).sinkPages());
     }
 
     @Test
@@ -36,20 +56,20 @@ class QuestConfigTest {
 
     @Test
     void readsTheSettingNames() {
-        QuestConfig q = QuestConfig.fromMap(Map.of("attention", "quest", "token-budget", "2048", "page-size", 32,
+        QuestConfig q = fromMap(Map.of("attention", "quest", "token-budget", "2048", "page-size", 32,
                 "dense-layers", "0", "gqa-policy", "per-head", "sink-pages", "3"));
         assertEquals(new QuestConfig(QuestConfig.Attention.QUEST, 2048, 32, 0, QuestConfig.GqaPolicy.PER_HEAD, 3), q);
-        assertEquals(q, QuestConfig.fromMap(q.toMap()));
-        assertEquals("3", q.toMap().get("sink-pages"));
+        assertEquals(q, fromMap(toMap(q)));
+        assertEquals("3", toMap(q).get("sink-pages"));
         QuestConfig paper = QuestConfig.quest().withSinkPages(0);
-        assertEquals(paper, QuestConfig.fromMap(paper.toMap()));
-        Properties p = new Properties();
-        p.setProperty("quest.attention", "QUEST");
-        p.setProperty("quest.page-size", "8");
-        p.setProperty("other", "x");
-        assertEquals(QuestConfig.quest().withPageSize(8), QuestConfig.fromProperties(p, "quest."));
-        p.setProperty("quest.sink-pages", "0");
-        assertEquals(QuestConfig.quest().withPageSize(8).withSinkPages(0), QuestConfig.fromProperties(p, "quest."));
+        assertEquals(paper, fromMap(toMap(paper)));
+        Map<String, String> p = new HashMap<>();
+        p.put("quest.attention", "QUEST");
+        p.put("quest.page-size", "8");
+        p.put("other", "x");
+        assertEquals(QuestConfig.quest().withPageSize(8), fromProperties(p, "quest."));
+        p.put("quest.sink-pages", "0");
+        assertEquals(QuestConfig.quest().withPageSize(8).withSinkPages(0), fromProperties(p, "quest."));
     }
 
     @Test
@@ -65,7 +85,7 @@ class QuestConfigTest {
     void theBudgetFractionDefaultsToAFixedBudget() {
         assertEquals(0.0, QuestConfig.quest().budgetFraction());
         assertEquals(0.0, QuestConfig.dense().budgetFraction());
-        assertEquals(0.0, QuestConfig.fromMap(Map.of()).budgetFraction());
+        assertEquals(0.0, fromMap(Map.of()).budgetFraction());
         assertEquals(0.0, new QuestConfig(QuestConfig.Attention.QUEST, 512, 8, 1, QuestConfig.GqaPolicy.SHARED, 2).budgetFraction());
         QuestConfig q = QuestConfig.quest();
         assertFalse(q.adaptive());
@@ -108,15 +128,15 @@ class QuestConfigTest {
     void theBudgetFractionRoundTrips() {
         for (double f : new double[] {0, 0.0625, 1.0 / 12, 0.1, 0.25, 1, 1e-4}) {
             QuestConfig q = QuestConfig.quest().withBudgetFraction(f);
-            assertEquals(q, QuestConfig.fromMap(q.toMap()), "fraction " + f);
-            Properties p = new Properties();
-            q.toMap().forEach((k, v) -> p.setProperty("quest." + k, v));
-            assertEquals(q, QuestConfig.fromProperties(p, "quest."), "fraction " + f);
+            assertEquals(q, fromMap(toMap(q)), "fraction " + f);
+            Map<String, String> p = new HashMap<>();
+            toMap(q).forEach((k, v) -> p.put("quest." + k, v));
+            assertEquals(q, fromProperties(p, "quest."), "fraction " + f);
         }
-        assertEquals("0", QuestConfig.quest().toMap().get("token-budget-fraction"));
-        assertEquals("0.0625", QuestConfig.quest().withBudgetFraction(0.0625).toMap().get("token-budget-fraction"));
-        assertEquals(0.25, QuestConfig.fromMap(Map.of("token-budget-fraction", " 0.25 ")).budgetFraction());
-        assertEquals(0.5, QuestConfig.fromMap(Map.of("token-budget-fraction", 0.5)).budgetFraction());
+        assertEquals("0", toMap(QuestConfig.quest()).get("token-budget-fraction"));
+        assertEquals("0.0625", toMap(QuestConfig.quest().withBudgetFraction(0.0625)).get("token-budget-fraction"));
+        assertEquals(0.25, fromMap(Map.of("token-budget-fraction", " 0.25 ")).budgetFraction());
+        assertEquals(0.5, fromMap(Map.of("token-budget-fraction", 0.5)).budgetFraction());
         QuestConfig wither = QuestConfig.quest().withBudgetFraction(0.25).withTokenBudget(512).withPageSize(8).withDenseLayers(1)
                 .withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD).withSinkPages(2).withAttention(QuestConfig.Attention.DENSE);
         assertEquals(new QuestConfig(QuestConfig.Attention.DENSE, 512, 8, 1, QuestConfig.GqaPolicy.PER_HEAD, 2, 0.25), wither);
@@ -130,23 +150,23 @@ class QuestConfigTest {
                     && e.getMessage().contains(Double.toString(f)), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> QuestConfig.fromMap(Map.of("token-budget-fraction", "a tenth")));
+                () -> fromMap(Map.of("token-budget-fraction", "a tenth")));
         assertTrue(e.getMessage().contains("token-budget-fraction") && e.getMessage().contains("a tenth"), e.getMessage());
     }
 
     @Test
     void rejectsBadValuesWithTheirNames() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.fromMap(Map.of("page-size", "12")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("page-size", "12")));
         assertTrue(e.getMessage().contains("page-size"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.fromMap(Map.of("attention", "sparse")));
-        assertTrue(e.getMessage().contains("dense|quest"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.fromMap(Map.of("token-budget", "16")));
+        e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("attention", "sparse")));
+        assertTrue(e.getMessage().contains("dense or quest"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("token-budget", "16")));
         assertTrue(e.getMessage().contains("token-budget"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.fromMap(Map.of("dense-layers", "two")));
+        e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("dense-layers", "two")));
         assertTrue(e.getMessage().contains("dense-layers"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.quest().withSinkPages(-1));
         assertTrue(e.getMessage().contains("sink-pages must be >= 0") && e.getMessage().contains("-1"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.fromMap(Map.of("sink-pages", "first")));
+        e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("sink-pages", "first")));
         assertTrue(e.getMessage().contains("sink-pages"), e.getMessage());
     }
 }

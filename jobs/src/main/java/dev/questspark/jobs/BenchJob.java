@@ -7,13 +7,14 @@ import dev.questspark.jobs.bench.BenchSummary;
 import dev.questspark.jobs.bench.SyntheticCorpus;
 import dev.questspark.jobs.cli.QuestCli;
 import dev.questspark.jobs.config.QuestSettings;
+import dev.questspark.jobs.generate.RowResult;
 import dev.questspark.jobs.io.Inputs;
-import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.ModelLocation;
 import dev.questspark.jobs.model.SharedModels;
 import dev.questspark.jobs.text.Tasks;
+import dev.questspark.quest.QuestConfig;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -69,7 +70,7 @@ public final class BenchJob implements SparkJob {
         for (int parallelism : parallelisms(spark, s)) {
             Dataset<Row> parts = BalancedPartitions.of(spark, corpus, "id", "text", parallelism).cache();
             parts.count();
-            for (AttentionSettings mode : modes(s)) {
+            for (QuestConfig mode : modes(s)) {
                 rows.addAll(runOnce(parts, s, mode, parallelism));
             }
             parts.unpersist();
@@ -136,7 +137,7 @@ public final class BenchJob implements SparkJob {
         generator(s, modes(s).get(0)).setMaxNewTokens(2).transform(warm).select(OutputColumns.STATUS).collectAsList();
     }
 
-    private static List<BenchRow> runOnce(Dataset<Row> parts, QuestSettings s, AttentionSettings mode, int parallelism) {
+    private static List<BenchRow> runOnce(Dataset<Row> parts, QuestSettings s, QuestConfig mode, int parallelism) {
         long t0 = System.nanoTime();
         List<Row> out = generator(s, mode).transform(parts).select(col("id"), col("context"), col(OutputColumns.STATUS),
                 col(OutputColumns.ERROR), col(OutputColumns.PROMPT_TOKENS), col(OutputColumns.GENERATED_TOKENS),
@@ -147,32 +148,27 @@ public final class BenchJob implements SparkJob {
         List<BenchRow> rows = new ArrayList<>();
         for (Row r : out) {
             int context = r.getInt(1) > 0 ? r.getInt(1) : powerOfTwoAtLeast(r.getInt(4));
-            rows.add(new BenchRow(parallelism, mode.mode(), mode.reportedBudget(), r.getString(0), context, r.getString(2),
+            rows.add(new BenchRow(parallelism, mode.attention().configName(), RowResult.reportedBudget(mode), r.getString(0), context, r.getString(2),
                     r.getString(3), r.getInt(4), r.getInt(5), r.getInt(6), r.getDouble(7), r.getDouble(8), r.getLong(9),
                     r.getLong(10), r.getLong(11), seconds));
         }
-        LOG.info(String.format("bench %s at parallelism %d: %d documents in %.2f s", mode.quest() ? "quest "
+        LOG.info(String.format("bench %s at parallelism %d: %d documents in %.2f s", RowResult.reportedBudget(mode) != null ? "quest "
                 + mode.tokenBudget() : "dense", parallelism, rows.size(), seconds));
         return rows;
     }
 
-    private static QuestGenerator generator(QuestSettings s, AttentionSettings mode) {
-        return new QuestGenerator().applySettings(s).setTask(Tasks.SUMMARIZE).setInputCol("text")
-                .setAttention(mode.mode()).setTokenBudget(mode.tokenBudget());
+    private static QuestGenerator generator(QuestSettings s, QuestConfig mode) {
+        return new QuestGenerator().applySettings(s).setSettings(s.settings().withQuest(mode)).setTask(Tasks.SUMMARIZE)
+                .setInputCol("text");
     }
 
-    /** Dense, then Quest at each budget. */
-    private static List<AttentionSettings> modes(QuestSettings s) {
-        List<AttentionSettings> modes = new ArrayList<>();
-        int pageSize = s.getInt("page-size");
-        int denseLayers = s.getInt("dense-layers");
-        String gqa = s.get("gqa-policy", "");
-        int sinks = s.getInt("sink-pages");
-        double fraction = s.getDouble("token-budget-fraction");
-        modes.add(new AttentionSettings(AttentionSettings.DENSE, s.getInt("token-budget"), pageSize, denseLayers, gqa, sinks,
-                fraction));
+    /** Dense, then Quest at each budget (the other attention settings as set). */
+    private static List<QuestConfig> modes(QuestSettings s) {
+        QuestConfig base = s.settings().quest();
+        List<QuestConfig> modes = new ArrayList<>();
+        modes.add(base.withAttention(QuestConfig.Attention.DENSE));
         for (int budget : s.getIntList("budgets")) {
-            modes.add(new AttentionSettings(AttentionSettings.QUEST, budget, pageSize, denseLayers, gqa, sinks, fraction));
+            modes.add(base.withAttention(QuestConfig.Attention.QUEST).withTokenBudget(budget));
         }
         return modes;
     }

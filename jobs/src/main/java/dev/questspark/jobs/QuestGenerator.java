@@ -3,13 +3,13 @@ package dev.questspark.jobs;
 import dev.questspark.jobs.config.QuestSettings;
 import dev.questspark.jobs.generate.GeneratorSettings;
 import dev.questspark.jobs.generate.KvCacheDirectory;
-import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.ModelLocation;
-import dev.questspark.jobs.model.SamplingSettings;
 import dev.questspark.jobs.model.SharedModels;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
+import dev.questspark.settings.Setting;
+import dev.questspark.settings.Settings;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,7 +20,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -40,7 +39,9 @@ import scala.runtime.AbstractFunction1;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Spark ML transformer that runs a GGUF language model over a DataFrame: each row's text (and question) in, the
@@ -99,24 +100,9 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     private final Param<String> inputCol;
     private final Param<String> questionCol;
     private final Param<String> outputCol;
-    private final IntParam maxNewTokens;
-    private final FloatParam temperature;
-    private final IntParam topK;
-    private final FloatParam topP;
-    private final LongParam seed;
-    private final Param<String> attention;
-    private final IntParam tokenBudget;
-    private final IntParam pageSize;
-    private final IntParam denseLayers;
-    private final Param<String> gqaPolicy;
-    private final IntParam sinkPages;
-    private final DoubleParam tokenBudgetFraction;
-    private final IntParam threadsPerTask;
-    private final Param<String> chat;
-    private final IntParam contextTokens;
-    private final IntParam chunkOverlap;
-    private final IntParam qaChunkTokens;
     private final Param<String> kvCache;
+    /** One param per row of the settings table, in table order. */
+    private final Map<Setting<?>, Param<?>> settingParams = new LinkedHashMap<>();
 
     public QuestGenerator() {
         this(Identifiable$.MODULE$.randomUID("questGenerator"));
@@ -132,33 +118,9 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         inputCol = new Param<>(this, "inputCol", "column of the document text");
         questionCol = new Param<>(this, "questionCol", "column of the question (task answer, or {question} in a template)");
         outputCol = new Param<>(this, "outputCol", "column of the generated text");
-        maxNewTokens = new IntParam(this, "maxNewTokens", "tokens to generate per model call", ParamValidators.gtEq(1));
-        temperature = new FloatParam(this, "temperature", "sampling temperature; 0 is greedy", ParamValidators.gtEq(0));
-        topK = new IntParam(this, "topK", "sample among the k most likely tokens (0: all)", ParamValidators.gtEq(0));
-        topP = new FloatParam(this, "topP", "nucleus sampling mass", ParamValidators.inRange(0, 1, false, true));
-        seed = new LongParam(this, "seed", "sampling seed, mixed with each row's content");
-        attention = new Param<>(this, "attention", "decode attention: dense or quest",
-                ParamValidators.inArray(new String[]{AttentionSettings.DENSE, AttentionSettings.QUEST}));
-        tokenBudget = new IntParam(this, "tokenBudget", "Quest: tokens of KV cache each decode step reads", ParamValidators.gtEq(1));
-        pageSize = new IntParam(this, "pageSize", "Quest: tokens per KV page", ParamValidators.gtEq(1));
-        denseLayers = new IntParam(this, "denseLayers", "Quest: leading layers that attend densely", ParamValidators.gtEq(0));
-        gqaPolicy = new Param<>(this, "gqaPolicy", "Quest: page selection for grouped-query heads: shared or per-head");
-        sinkPages = new IntParam(this, "sinkPages", "Quest: leading pages (attention sinks) attended on every step;"
-                + " 0 is the paper's selection", ParamValidators.gtEq(0));
-        tokenBudgetFraction = new DoubleParam(this, "tokenBudgetFraction", "Quest: share of the context each decode step"
-                + " attends, between two pages and tokenBudget; 0 is a fixed tokenBudget", ParamValidators.inRange(0, 1));
-        threadsPerTask = new IntParam(this, "threadsPerTask", "decoder threads per task; 0 follows spark.task.cpus",
-                ParamValidators.gtEq(0));
-        chat = new Param<>(this, "chat", "chat template: auto (when the model has one), on, off",
-                ParamValidators.inArray(new String[]{"auto", "on", "off"}));
-        contextTokens = new IntParam(this, "contextTokens", "context per decoder in tokens; 0 is the model's",
-                ParamValidators.gtEq(0));
-        chunkOverlap = new IntParam(this, "chunkOverlap", "tokens shared by consecutive chunks of a long document",
-                ParamValidators.gtEq(0));
-        qaChunkTokens = new IntParam(this, "qaChunkTokens", "chunk size when ranking parts of a long document for a question",
-                ParamValidators.gtEq(16));
         kvCache = new Param<>(this, "kvCache", "directory of KV snapshots of prefilled documents for the answer task"
                 + " (local, or mounted at the same path on every executor); empty for none");
+        Settings.table().forEach(s -> settingParams.put(s, SettingParams.param(this, s)));
         setBuiltInDefaults(QuestSettings.defaults());
     }
 
@@ -192,48 +154,68 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setDefault(inputCol, d.get("text-col", "text"));
         setDefault(questionCol, d.get("question-col", "question"));
         setDefault(outputCol, "generated");
-        setDefault(maxNewTokens, d.getInt("max-tokens"));
-        setDefault(temperature, d.getFloat("temperature"));
-        setDefault(topK, d.getInt("top-k"));
-        setDefault(topP, d.getFloat("top-p"));
-        setDefault(seed, d.getLong("seed"));
-        setDefault(attention, d.get("attention"));
-        setDefault(tokenBudget, d.getInt("token-budget"));
-        setDefault(pageSize, d.getInt("page-size"));
-        setDefault(denseLayers, d.getInt("dense-layers"));
-        setDefault(gqaPolicy, d.get("gqa-policy", ""));
-        setDefault(sinkPages, d.getInt("sink-pages"));
-        setDefault(tokenBudgetFraction, d.getDouble("token-budget-fraction"));
-        setDefault(threadsPerTask, 0);
-        setDefault(chat, d.get("chat", "auto"));
-        setDefault(contextTokens, d.getInt("context-tokens"));
-        setDefault(chunkOverlap, d.getInt("chunk-overlap"));
-        setDefault(qaChunkTokens, d.getInt("qa-chunk-tokens"));
         setDefault(kvCache, d.get("kv-cache", ""));
+        Settings defaults = d.settings();
+        settingParams.forEach((s, p) -> setDefault(SettingParams.untyped(p), defaults.get(s)));
+        // Threads follow spark.task.cpus unless set for this transformer (a defaults file's value is for bin/quest).
+        setDefault(SettingParams.untyped(param(Settings.THREADS)), 0);
+    }
+
+    /**
+     * The params Spark ML saves, copies and lists: the declared ones and one per setting of the table (Spark would
+     * otherwise find params only through public methods).
+     */
+    @Override
+    public Param<?>[] params() {
+        List<Param<?>> all = new ArrayList<>(List.of(modelPath, modelLoader, task, inputCol, questionCol, outputCol, kvCache));
+        all.addAll(settingParams.values());
+        all.sort(java.util.Comparator.comparing(Param::name));
+        return all.toArray(new Param<?>[0]);
     }
 
     /** Sets every parameter that settings name (the keys of conf/quest-defaults.properties). */
     public QuestGenerator applySettings(QuestSettings s) {
         setModelPath(s.get("model"));
         setModelLoader(s.get("model-loader", ENGINE_LOADER));
-        setMaxNewTokens(s.getInt("max-tokens"));
-        setTemperature(s.getFloat("temperature"));
-        setTopK(s.getInt("top-k"));
-        setTopP(s.getFloat("top-p"));
-        setSeed(s.getLong("seed"));
-        setAttention(s.get("attention"));
-        setTokenBudget(s.getInt("token-budget"));
-        setPageSize(s.getInt("page-size"));
-        setDenseLayers(s.getInt("dense-layers"));
-        setGqaPolicy(s.get("gqa-policy", ""));
-        setSinkPages(s.getInt("sink-pages"));
-        setTokenBudgetFraction(s.getDouble("token-budget-fraction"));
-        setThreadsPerTask(s.getInt("threads"));
-        setChat(s.get("chat"));
-        setContextTokens(s.getInt("context-tokens"));
-        setChunkOverlap(s.getInt("chunk-overlap"));
         setKvCache(s.get("kv-cache", ""));
-        return setQaChunkTokens(s.getInt("qa-chunk-tokens"));
+        return setSettings(s.settings());
+    }
+
+    /** Sets the param of every setting of the table to its value in settings. */
+    public QuestGenerator setSettings(Settings settings) {
+        settingParams.keySet().forEach(s -> set(SettingParams.untyped(param(s)), settings.get(s)));
+        return this;
+    }
+
+    /** The settings of the table as the params say (set, else default), checked together. */
+    public Settings getSettings() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        settingParams.forEach((s, p) -> values.put(s.name(), $(p)));
+        return Settings.of(values);
+    }
+
+    /** Sets one setting of the table; the value is checked against the table's rule for it. */
+    public <T> QuestGenerator setSetting(Setting<T> setting, T value) {
+        return put(param(setting), setting.parse(value));
+    }
+
+    /** Sets one setting of the table by name, the value as text (as in the defaults file, e.g. "2g"). */
+    public QuestGenerator setSetting(String name, String value) {
+        Setting<?> s = Settings.named(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no setting named " + name + " (see bin/quest generate --help)");
+        }
+        set(SettingParams.untyped(param(s)), s.parse(value));
+        return this;
+    }
+
+    public <T> T getSetting(Setting<T> setting) {
+        return setting.type().cast($(param(setting)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Param<T> param(Setting<T> s) {
+        return (Param<T>) settingParams.get(s);
     }
 
     @Override
@@ -241,31 +223,32 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         return uid;
     }
 
-    // Parameters: Spark finds them through these public no-argument methods.
+    // Parameters: the declared ones, and typed accessors of the settings' params (all are in params()).
     public Param<String> modelPath() { return modelPath; }
     public Param<String> modelLoader() { return modelLoader; }
     public Param<String> task() { return task; }
     public Param<String> inputCol() { return inputCol; }
     public Param<String> questionCol() { return questionCol; }
     public Param<String> outputCol() { return outputCol; }
-    public IntParam maxNewTokens() { return maxNewTokens; }
-    public FloatParam temperature() { return temperature; }
-    public IntParam topK() { return topK; }
-    public FloatParam topP() { return topP; }
-    public LongParam seed() { return seed; }
-    public Param<String> attention() { return attention; }
-    public IntParam tokenBudget() { return tokenBudget; }
-    public IntParam pageSize() { return pageSize; }
-    public IntParam denseLayers() { return denseLayers; }
-    public Param<String> gqaPolicy() { return gqaPolicy; }
-    public IntParam sinkPages() { return sinkPages; }
-    public DoubleParam tokenBudgetFraction() { return tokenBudgetFraction; }
-    public IntParam threadsPerTask() { return threadsPerTask; }
-    public Param<String> chat() { return chat; }
-    public IntParam contextTokens() { return contextTokens; }
-    public IntParam chunkOverlap() { return chunkOverlap; }
-    public IntParam qaChunkTokens() { return qaChunkTokens; }
     public Param<String> kvCache() { return kvCache; }
+    public IntParam maxNewTokens() { return (IntParam) settingParams.get(Settings.MAX_TOKENS); }
+    public FloatParam temperature() { return (FloatParam) settingParams.get(Settings.TEMPERATURE); }
+    public IntParam topK() { return (IntParam) settingParams.get(Settings.TOP_K); }
+    public FloatParam topP() { return (FloatParam) settingParams.get(Settings.TOP_P); }
+    public LongParam seed() { return (LongParam) settingParams.get(Settings.SEED); }
+    public Param<String> attention() { return param(Settings.ATTENTION_MODE); }
+    public IntParam tokenBudget() { return (IntParam) settingParams.get(Settings.TOKEN_BUDGET); }
+    public IntParam pageSize() { return (IntParam) settingParams.get(Settings.PAGE_SIZE); }
+    public IntParam denseLayers() { return (IntParam) settingParams.get(Settings.DENSE_LAYERS); }
+    public Param<String> gqaPolicy() { return param(Settings.GQA_POLICY); }
+    public IntParam sinkPages() { return (IntParam) settingParams.get(Settings.SINK_PAGES); }
+    public DoubleParam tokenBudgetFraction() { return (DoubleParam) settingParams.get(Settings.TOKEN_BUDGET_FRACTION); }
+    public LongParam kvMemoryBudget() { return (LongParam) settingParams.get(Settings.KV_MEMORY_BUDGET); }
+    public IntParam threadsPerTask() { return (IntParam) settingParams.get(Settings.THREADS); }
+    public Param<String> chat() { return param(Settings.CHAT); }
+    public IntParam contextTokens() { return (IntParam) settingParams.get(Settings.CONTEXT_TOKENS); }
+    public IntParam chunkOverlap() { return (IntParam) settingParams.get(Settings.CHUNK_OVERLAP); }
+    public IntParam qaChunkTokens() { return (IntParam) settingParams.get(Settings.QA_CHUNK_TOKENS); }
 
     public String getModelPath() { return $(modelPath); }
     public String getModelLoader() { return $(modelLoader); }
@@ -273,24 +256,25 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public String getInputCol() { return $(inputCol); }
     public String getQuestionCol() { return $(questionCol); }
     public String getOutputCol() { return $(outputCol); }
-    public int getMaxNewTokens() { return (Integer) $(maxNewTokens); }
-    public float getTemperature() { return (Float) $(temperature); }
-    public int getTopK() { return (Integer) $(topK); }
-    public float getTopP() { return (Float) $(topP); }
-    public long getSeed() { return (Long) $(seed); }
-    public String getAttention() { return $(attention); }
-    public int getTokenBudget() { return (Integer) $(tokenBudget); }
-    public int getPageSize() { return (Integer) $(pageSize); }
-    public int getDenseLayers() { return (Integer) $(denseLayers); }
-    public String getGqaPolicy() { return $(gqaPolicy); }
-    public int getSinkPages() { return (Integer) $(sinkPages); }
-    public double getTokenBudgetFraction() { return (Double) $(tokenBudgetFraction); }
-    public int getThreadsPerTask() { return (Integer) $(threadsPerTask); }
-    public String getChat() { return $(chat); }
-    public int getContextTokens() { return (Integer) $(contextTokens); }
-    public int getChunkOverlap() { return (Integer) $(chunkOverlap); }
-    public int getQaChunkTokens() { return (Integer) $(qaChunkTokens); }
     public String getKvCache() { return $(kvCache); }
+    public int getMaxNewTokens() { return getSetting(Settings.MAX_TOKENS); }
+    public float getTemperature() { return getSetting(Settings.TEMPERATURE); }
+    public int getTopK() { return getSetting(Settings.TOP_K); }
+    public float getTopP() { return getSetting(Settings.TOP_P); }
+    public long getSeed() { return getSetting(Settings.SEED); }
+    public String getAttention() { return getSetting(Settings.ATTENTION_MODE); }
+    public int getTokenBudget() { return getSetting(Settings.TOKEN_BUDGET); }
+    public int getPageSize() { return getSetting(Settings.PAGE_SIZE); }
+    public int getDenseLayers() { return getSetting(Settings.DENSE_LAYERS); }
+    public String getGqaPolicy() { return getSetting(Settings.GQA_POLICY); }
+    public int getSinkPages() { return getSetting(Settings.SINK_PAGES); }
+    public double getTokenBudgetFraction() { return getSetting(Settings.TOKEN_BUDGET_FRACTION); }
+    public long getKvMemoryBudget() { return getSetting(Settings.KV_MEMORY_BUDGET); }
+    public int getThreadsPerTask() { return getSetting(Settings.THREADS); }
+    public String getChat() { return getSetting(Settings.CHAT); }
+    public int getContextTokens() { return getSetting(Settings.CONTEXT_TOKENS); }
+    public int getChunkOverlap() { return getSetting(Settings.CHUNK_OVERLAP); }
+    public int getQaChunkTokens() { return getSetting(Settings.QA_CHUNK_TOKENS); }
 
     public QuestGenerator setModelPath(String v) { return put(modelPath, v); }
     public QuestGenerator setModelLoader(String v) { return put(modelLoader, v); }
@@ -300,24 +284,31 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public QuestGenerator setTextCol(String v) { return put(inputCol, v); }
     public QuestGenerator setQuestionCol(String v) { return put(questionCol, v); }
     public QuestGenerator setOutputCol(String v) { return put(outputCol, v); }
-    public QuestGenerator setMaxNewTokens(int v) { return put(maxNewTokens, v); }
-    public QuestGenerator setTemperature(float v) { return put(temperature, v); }
-    public QuestGenerator setTopK(int v) { return put(topK, v); }
-    public QuestGenerator setTopP(float v) { return put(topP, v); }
-    public QuestGenerator setSeed(long v) { return put(seed, v); }
-    public QuestGenerator setAttention(String v) { return put(attention, v == null ? null : v.trim().toLowerCase()); }
-    public QuestGenerator setTokenBudget(int v) { return put(tokenBudget, v); }
-    public QuestGenerator setPageSize(int v) { return put(pageSize, v); }
-    public QuestGenerator setDenseLayers(int v) { return put(denseLayers, v); }
-    public QuestGenerator setGqaPolicy(String v) { return put(gqaPolicy, v == null ? "" : v); }
-    public QuestGenerator setSinkPages(int v) { return put(sinkPages, v); }
-    public QuestGenerator setTokenBudgetFraction(double v) { return put(tokenBudgetFraction, v); }
-    public QuestGenerator setThreadsPerTask(int v) { return put(threadsPerTask, v); }
-    public QuestGenerator setChat(String v) { return put(chat, normalizeChat(v)); }
-    public QuestGenerator setChat(boolean v) { return put(chat, v ? "on" : "off"); }
-    public QuestGenerator setContextTokens(int v) { return put(contextTokens, v); }
-    public QuestGenerator setChunkOverlap(int v) { return put(chunkOverlap, v); }
-    public QuestGenerator setQaChunkTokens(int v) { return put(qaChunkTokens, v); }
+    public QuestGenerator setMaxNewTokens(int v) { return setSetting(Settings.MAX_TOKENS, v); }
+    public QuestGenerator setTemperature(float v) { return setSetting(Settings.TEMPERATURE, v); }
+    public QuestGenerator setTopK(int v) { return setSetting(Settings.TOP_K, v); }
+    public QuestGenerator setTopP(float v) { return setSetting(Settings.TOP_P, v); }
+    public QuestGenerator setSeed(long v) { return setSetting(Settings.SEED, v); }
+    public QuestGenerator setAttention(String v) { return setSetting(Settings.ATTENTION_MODE, v); }
+    public QuestGenerator setTokenBudget(int v) { return setSetting(Settings.TOKEN_BUDGET, v); }
+    public QuestGenerator setPageSize(int v) { return setSetting(Settings.PAGE_SIZE, v); }
+    public QuestGenerator setDenseLayers(int v) { return setSetting(Settings.DENSE_LAYERS, v); }
+    /** shared or per-head; null or blank for the default. */
+    public QuestGenerator setGqaPolicy(String v) {
+        return setSetting(Settings.GQA_POLICY, v == null || v.isBlank() ? Settings.GQA_POLICY.defaultValue() : v);
+    }
+    public QuestGenerator setSinkPages(int v) { return setSetting(Settings.SINK_PAGES, v); }
+    public QuestGenerator setTokenBudgetFraction(double v) { return setSetting(Settings.TOKEN_BUDGET_FRACTION, v); }
+    /** Most bytes one decoder's KV cache may take (setting kv-memory-budget). */
+    public QuestGenerator setKvMemoryBudget(long bytes) { return setSetting(Settings.KV_MEMORY_BUDGET, bytes); }
+    /** The KV memory budget as text: bytes, or with a suffix k, m, g or t ("512m", "2g"). */
+    public QuestGenerator setKvMemoryBudget(String v) { return setSetting(Settings.KV_MEMORY_BUDGET.name(), v); }
+    public QuestGenerator setThreadsPerTask(int v) { return setSetting(Settings.THREADS, v); }
+    public QuestGenerator setChat(String v) { return setSetting(Settings.CHAT, v == null ? "auto" : v); }
+    public QuestGenerator setChat(boolean v) { return setSetting(Settings.CHAT, v ? "on" : "off"); }
+    public QuestGenerator setContextTokens(int v) { return setSetting(Settings.CONTEXT_TOKENS, v); }
+    public QuestGenerator setChunkOverlap(int v) { return setSetting(Settings.CHUNK_OVERLAP, v); }
+    public QuestGenerator setQaChunkTokens(int v) { return setSetting(Settings.QA_CHUNK_TOKENS, v); }
     /**
      * Directory of KV snapshots: with the answer task (or a template with {question} after {text}), a document
      * that fits the context is restored from its snapshot instead of prefilled, or prefilled and saved there.
@@ -328,15 +319,6 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     private <T> QuestGenerator put(Param<T> p, T v) {
         set(p, v);
         return this;
-    }
-
-    private static String normalizeChat(String v) {
-        String s = v == null ? "auto" : v.trim().toLowerCase();
-        return switch (s) {
-            case "true", "yes", "1" -> "on";
-            case "false", "no", "0" -> "off";
-            default -> s;
-        };
     }
 
     @Override
@@ -392,14 +374,16 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         return checked.mapPartitions(fn, Encoders.row(outSchema));
     }
 
-    /** The settings tasks receive; threads follow spark.task.cpus unless set; the KV cache directory is made here. */
+    /**
+     * The settings tasks receive, checked here on the driver; threads follow spark.task.cpus unless set; the KV
+     * cache directory is made here.
+     */
     GeneratorSettings settings(SparkContext sc) {
-        int threads = getThreadsPerTask() > 0 ? getThreadsPerTask() : Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
-        SamplingSettings sampling = new SamplingSettings(getMaxNewTokens(), getTemperature(), getTopK(), getTopP(), getSeed());
-        AttentionSettings att = new AttentionSettings(getAttention(), getTokenBudget(), getPageSize(), getDenseLayers(),
-                getGqaPolicy(), getSinkPages(), getTokenBudgetFraction());
-        return new GeneratorSettings(getModelPath(), getModelLoader(), getTask(), getChat(), sampling, att, threads,
-                getContextTokens(), getChunkOverlap(), getQaChunkTokens(), KvCacheDirectory.prepare(getKvCache()));
+        Settings settings = getSettings();
+        int threads = settings.get(Settings.THREADS) > 0 ? settings.get(Settings.THREADS)
+                : Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+        return new GeneratorSettings(getModelPath(), getModelLoader(), getTask(), settings, threads,
+                KvCacheDirectory.prepare(getKvCache()));
     }
 
     @Override

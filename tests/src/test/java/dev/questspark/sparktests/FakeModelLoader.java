@@ -1,12 +1,12 @@
 package dev.questspark.sparktests;
 
+import dev.questspark.engine.GenerationConfig;
 import dev.questspark.jobs.model.AttentionCounters;
-import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.Decoder;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.Generation;
 import dev.questspark.jobs.model.ModelLoader;
-import dev.questspark.jobs.model.SamplingSettings;
+import dev.questspark.quest.QuestConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -87,19 +87,19 @@ public final class FakeModelLoader implements ModelLoader {
         }
 
         @Override
-        public Decoder newDecoder(AttentionSettings attention, int maxContextTokens) {
+        public Decoder newDecoder(QuestConfig attention, int maxContextTokens) {
             return new FakeDecoder(this, attention, maxContextTokens);
         }
     }
 
     static final class FakeDecoder implements Decoder {
         private final Model model;
-        private final AttentionSettings attention;
+        private final QuestConfig attention;
         private final int capacity;
         private final List<Integer> cache = new ArrayList<>();
         private AttentionCounters counters = AttentionCounters.ZERO;
 
-        FakeDecoder(Model model, AttentionSettings attention, int capacity) {
+        FakeDecoder(Model model, QuestConfig attention, int capacity) {
             this.model = model;
             this.attention = attention;
             this.capacity = capacity;
@@ -119,7 +119,7 @@ public final class FakeModelLoader implements ModelLoader {
         }
 
         @Override
-        public Generation generate(SamplingSettings sampling, Consumer<String> onText) {
+        public Generation generate(GenerationConfig sampling, Consumer<String> onText) {
             String prompt = model.decode(cache.stream().mapToInt(Integer::intValue).toArray());
             if (prompt.contains(FAIL)) {
                 throw new IllegalStateException("fake engine failure");
@@ -128,7 +128,7 @@ public final class FakeModelLoader implements ModelLoader {
             for (int t : cache) {
                 h = (h ^ t) * 1099511628211L;
             }
-            if (!sampling.greedy()) {
+            if (!sampling.isGreedy()) {
                 h ^= sampling.seed();
             }
             String text = (" gist " + Long.toHexString(h)).repeat(8);
@@ -147,7 +147,7 @@ public final class FakeModelLoader implements ModelLoader {
         /** Counters of one decode step over the current cache: 16 bytes per token attended. */
         private void step() {
             int n = cache.size();
-            int attended = attention.quest() ? Math.min(n, attention.tokenBudget()) : n;
+            int attended = attention.attention() == QuestConfig.Attention.QUEST ? Math.min(n, attention.tokenBudget()) : n;
             counters = counters.plus(new AttentionCounters((attended + attention.pageSize() - 1) / attention.pageSize(),
                     attended, 16L * attended, 16L * n));
         }

@@ -3,14 +3,14 @@ package dev.questspark.sparktests;
 import dev.questspark.jobs.generate.GeneratorSettings;
 import dev.questspark.jobs.generate.RowGenerator;
 import dev.questspark.jobs.generate.RowResult;
-import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.DocumentModel;
-import dev.questspark.jobs.model.SamplingSettings;
 import dev.questspark.jobs.text.PromptFrame;
 import dev.questspark.jobs.text.PromptTemplate;
+import dev.questspark.settings.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,9 +22,9 @@ class RowGeneratorTest {
     private static final DocumentModel MODEL = new FakeModelLoader().load(Path.of("fake"), 1);
 
     private static RowGenerator generator(String task, int contextTokens) {
-        GeneratorSettings s = new GeneratorSettings("fake", FakeModelLoader.class.getName(), task, "off",
-                new SamplingSettings(16, 0f, 40, 0.95f, 42), new AttentionSettings("dense", 1024, 16, 2, "shared", 1), 1,
-                contextTokens, 16, 64);
+        Settings settings = Settings.of(Map.of("chat", "off", "max-tokens", "16", "context-tokens", contextTokens,
+                "chunk-overlap", "16", "qa-chunk-tokens", "64"));
+        GeneratorSettings s = new GeneratorSettings("fake", FakeModelLoader.class.getName(), task, settings, 1, null);
         return new RowGenerator(s, () -> MODEL);
     }
 

@@ -1,9 +1,15 @@
 package dev.questspark.jobs.cli;
 
+import dev.questspark.settings.Setting;
+import dev.questspark.settings.Settings;
+
 import java.util.ArrayList;
 import java.util.List;
 
-/** The flags of each command, grouped as the issues name them. */
+/**
+ * The flags of each command. The settings table ({@link Settings}) gives the flags of its settings, by group; the
+ * flags here are the commands' own (inputs, outputs, columns, the bench grid).
+ */
 final class Flags {
     static final Flag JSON = Flag.toggle("json", "print one JSON object as the only line on stdout");
     static final Flag CONF = Flag.value(ParsedFlags.CONF, "KEY=VALUE", "none",
@@ -12,32 +18,21 @@ final class Flags {
     private Flags() {
     }
 
+    /** The flag of a setting of the table. */
+    static Flag of(Setting<?> s) {
+        return Flag.setting(s.name(), s.placeholder(), s.help());
+    }
+
+    /** The flags of a group of the settings table. */
+    static List<Flag> group(Setting.Group g) {
+        return Settings.group(g).stream().map(Flags::of).toList();
+    }
+
     static List<Flag> model() {
-        return List.of(
-                Flag.setting("model", "PATH", "GGUF model file (bin/fetch-model gets the default)"),
-                Flag.setting("threads", "N", "decoder threads (0: all cores for generate, spark.task.cpus in jobs)"),
-                Flag.setting("context-tokens", "N", "context per decoder in tokens (0: the model's)"));
-    }
-
-    static List<Flag> attention() {
-        return List.of(
-                Flag.setting("attention", "MODE", "decode attention: dense or quest"),
-                Flag.setting("token-budget", "N", "Quest: KV tokens each decode step reads"),
-                Flag.setting("page-size", "N", "Quest: tokens per KV page (8, 16, 32, 64)"),
-                Flag.setting("dense-layers", "N", "Quest: leading layers that attend densely"),
-                Flag.setting("gqa-policy", "POLICY", "Quest: page selection for grouped-query heads: shared or per-head"),
-                Flag.setting("sink-pages", "N", "Quest: leading pages (attention sinks) attended on every step (0: the paper's)"),
-                Flag.setting("token-budget-fraction", "F",
-                        "Quest: share of the context each step attends, token-budget the ceiling (0: fixed budget)"));
-    }
-
-    static List<Flag> sampling() {
-        return List.of(
-                Flag.setting("max-tokens", "N", "tokens to generate per model call"),
-                Flag.setting("temperature", "T", "sampling temperature (0: greedy, deterministic)"),
-                Flag.setting("top-k", "K", "sample among the K most likely tokens (0: all)"),
-                Flag.setting("top-p", "P", "nucleus sampling probability mass"),
-                Flag.setting("seed", "S", "sampling seed"));
+        List<Flag> f = new ArrayList<>();
+        f.add(Flag.setting("model", "PATH", "GGUF model file (bin/fetch-model gets the default)"));
+        f.addAll(group(Setting.Group.MODEL));
+        return f;
     }
 
     static List<Flag> generate() {
@@ -45,8 +40,8 @@ final class Flags {
         f.add(Flag.value("prompt", "TEXT", Flag.REQUIRED, "the prompt"));
         f.add(Flag.toggle("chat", "wrap the prompt in the model's chat template as one user message"));
         f.addAll(model());
-        f.addAll(sampling());
-        f.addAll(attention());
+        f.addAll(group(Setting.Group.SAMPLING));
+        f.addAll(group(Setting.Group.ATTENTION));
         f.add(JSON);
         return f;
     }
@@ -58,11 +53,10 @@ final class Flags {
         f.add(CONF);
         f.add(Flag.setting("partitions", "N", "partitions of the input (0: Spark's default parallelism)"));
         f.add(Flag.setting("overwrite", null, "replace an existing output"));
-        f.add(Flag.setting("chat", "auto|on|off", "use the model's chat template (auto: when it has one)"));
         f.addAll(model());
-        f.addAll(sampling());
-        f.addAll(attention());
-        f.add(Flag.setting("chunk-overlap", "N", "tokens shared by consecutive chunks of a long document"));
+        f.addAll(group(Setting.Group.SAMPLING));
+        f.addAll(group(Setting.Group.ATTENTION));
+        f.addAll(group(Setting.Group.DOCUMENTS));
         f.add(JSON);
         return f;
     }
@@ -94,7 +88,7 @@ final class Flags {
         f.add(Flag.setting("doc-id-col", "NAME", "column of the questions naming their document"));
         f.add(Flag.setting("question-col", "NAME", "question text column"));
         f.add(Flag.setting("question-id-col", "NAME", "question id column (optional in the input)"));
-        f.add(Flag.setting("qa-chunk-tokens", "N", "chunk size when choosing the parts of a long document by BM25"));
+        f.addAll(group(Setting.Group.QA));
         f.add(Flag.setting("kv-cache", "DIR", "keep prefilled documents as KV snapshots in DIR and reuse them (local,"
                 + " or mounted at the same path on every executor)"));
         f.addAll(job());
@@ -118,8 +112,8 @@ final class Flags {
         return List.of(
                 Flag.value("shape", "NAME", "smollm2-135m", "attention shape: smollm2-135m or llama2-7b"),
                 Flag.value("context", "N", "32768", "context length in tokens"),
-                Flag.setting("token-budget", "N", "Quest: KV tokens each decode step reads"),
-                Flag.setting("page-size", "N", "Quest: tokens per KV page"),
+                of(Settings.TOKEN_BUDGET),
+                of(Settings.PAGE_SIZE),
                 Flag.setting("threads", "N", "threads (0: all cores)"),
                 JSON);
     }

@@ -1,13 +1,13 @@
 package dev.questspark.jobs.cli;
 
+import dev.questspark.engine.GenerationConfig;
 import dev.questspark.jobs.config.QuestSettings;
-import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.Decoder;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.Generation;
 import dev.questspark.jobs.model.ModelLocation;
-import dev.questspark.jobs.model.SamplingSettings;
 import dev.questspark.jobs.model.SharedModels;
+import dev.questspark.settings.Settings;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -41,24 +41,22 @@ final class GenerateCommand implements Command {
     public int run(ParsedFlags flags, PrintStream out) {
         String prompt = QuestCli.required(flags, "prompt", name());
         QuestSettings s = QuestSettings.defaults().with(flags.settings());
+        Settings settings = s.settings();
         boolean json = flags.on("json");
-        int threads = s.getInt("threads") > 0 ? s.getInt("threads") : Runtime.getRuntime().availableProcessors();
-        SamplingSettings sampling = new SamplingSettings(s.getInt("max-tokens"), s.getFloat("temperature"),
-                s.getInt("top-k"), s.getFloat("top-p"), s.getLong("seed"));
-        AttentionSettings attention = new AttentionSettings(s.get("attention"), s.getInt("token-budget"),
-                s.getInt("page-size"), s.getInt("dense-layers"), s.get("gqa-policy", ""), s.getInt("sink-pages"),
-                s.getDouble("token-budget-fraction"));
+        int threads = settings.get(Settings.THREADS) > 0 ? settings.get(Settings.THREADS)
+                : Runtime.getRuntime().availableProcessors();
+        GenerationConfig sampling = settings.generation();
         DocumentModel model = SharedModels.get(s.get("model-loader", SharedModels.ENGINE_LOADER),
                 new ModelLocation(s.get("model")).requireLocalFile(), threads);
 
         int[] tokens = model.encodePrompt(prompt, flags.on("chat"));
-        int capacity = s.getInt("context-tokens") > 0 ? Math.min(s.getInt("context-tokens"), model.contextLength())
-                : model.contextLength();
+        int contextTokens = settings.get(Settings.CONTEXT_TOKENS);
+        int capacity = contextTokens > 0 ? Math.min(contextTokens, model.contextLength()) : model.contextLength();
         if (tokens.length + sampling.maxTokens() > capacity) {
             throw new UsageException("the prompt (" + tokens.length + " tokens) plus --max-tokens " + sampling.maxTokens()
                     + " does not fit the context of " + capacity + " tokens");
         }
-        try (Decoder decoder = model.newDecoder(attention, capacity)) {
+        try (Decoder decoder = model.newDecoder(settings.quest(), capacity)) {
             long t0 = System.nanoTime();
             decoder.prefill(tokens);
             long prefillNanos = System.nanoTime() - t0;

@@ -1,5 +1,7 @@
 package dev.questspark.jobs.config;
 
+import dev.questspark.settings.Settings;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -16,9 +18,12 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Layered settings, later layers winning: the defaults shipped in the jar, {@code $QUEST_HOME/conf/quest-defaults.properties},
- * {@code spark.quest.*} Spark conf keys, command-line flags. Keys are the flag names without dashes
- * (attention, token-budget, ...). Relative paths in the defaults files are relative to QUEST_HOME.
+ * Layered settings as text, later layers winning: the settings table's defaults ({@link Settings}), the defaults
+ * shipped in the jar, {@code $QUEST_HOME/conf/quest-defaults.properties}, {@code spark.quest.*} Spark conf keys,
+ * command-line flags. Keys are the flag names without dashes (attention, token-budget, input, ...). The table's
+ * settings are read as one checked {@link Settings} ({@link #settings()}); the other keys (inputs, outputs,
+ * columns, the bench grid) are the driver's and read one by one. Relative paths in the defaults files are relative
+ * to QUEST_HOME.
  */
 public final class QuestSettings {
     public static final String RESOURCE = "/quest-defaults.properties";
@@ -39,7 +44,7 @@ public final class QuestSettings {
 
     /** The shipped defaults overlaid by the defaults file in QUEST_HOME, when there is one. */
     public static QuestSettings defaults() {
-        Map<String, String> m = new LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>(Settings.defaults().toStrings());
         try (InputStream in = QuestSettings.class.getResourceAsStream(RESOURCE)) {
             if (in != null) {
                 m.putAll(read(new java.io.InputStreamReader(in, StandardCharsets.UTF_8)));
@@ -89,6 +94,11 @@ public final class QuestSettings {
         Map<String, String> m = new LinkedHashMap<>(values);
         m.putAll(overrides);
         return new QuestSettings(m);
+    }
+
+    /** The settings table's values of these layers, checked (an error names the setting and the value). */
+    public Settings settings() {
+        return Settings.of(values);
     }
 
     public Map<String, String> asMap() {

@@ -1,13 +1,13 @@
 package dev.questspark.jobs.generate;
 
+import dev.questspark.engine.GenerationConfig;
 import dev.questspark.jobs.model.AttentionCounters;
-import dev.questspark.jobs.model.AttentionSettings;
 import dev.questspark.jobs.model.Decoder;
 import dev.questspark.jobs.model.DecoderSnapshots;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.Generation;
-import dev.questspark.jobs.model.SamplingSettings;
 import dev.questspark.jobs.text.PromptTemplate.Segments;
+import dev.questspark.quest.QuestConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +30,13 @@ final class CachedDecoder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CachedDecoder.class);
 
     private final DocumentModel model;
-    private final AttentionSettings attention;
+    private final QuestConfig attention;
     private final int capacity;
     private final DecoderSnapshots snapshots;
     private Decoder decoder;
     private int[] cachedDocument;
 
-    CachedDecoder(DocumentModel model, AttentionSettings attention, int capacity, DecoderSnapshots snapshots) {
+    CachedDecoder(DocumentModel model, QuestConfig attention, int capacity, DecoderSnapshots snapshots) {
         this.model = model;
         this.attention = attention;
         this.capacity = capacity;
@@ -52,7 +52,7 @@ final class CachedDecoder implements AutoCloseable {
      * document (the whole document, not chunks chosen for the question), so a KV snapshot of it may be reused and
      * saved.
      */
-    Generation run(Segments prompt, SamplingSettings sampling, boolean snapshot, RowUsage usage) {
+    Generation run(Segments prompt, GenerationConfig sampling, boolean snapshot, RowUsage usage) {
         if (prompt.length() + sampling.maxTokens() > capacity) {
             throw new IllegalStateException("prompt of " + prompt.length() + " tokens plus " + sampling.maxTokens()
                     + " new tokens exceeds the context of " + capacity + " tokens");

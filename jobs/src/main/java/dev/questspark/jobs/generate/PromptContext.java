@@ -2,7 +2,7 @@ package dev.questspark.jobs.generate;
 
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.Generation;
-import dev.questspark.jobs.model.SamplingSettings;
+import dev.questspark.engine.GenerationConfig;
 import dev.questspark.jobs.text.PromptFrame;
 import dev.questspark.jobs.text.PromptTemplate;
 
@@ -15,10 +15,10 @@ final class PromptContext {
     final PromptFrame frame;
     final boolean chat;
     final CachedDecoder decoder;
-    final SamplingSettings sampling;
+    final GenerationConfig sampling;
     final int chunkOverlap;
 
-    PromptContext(DocumentModel model, PromptFrame frame, boolean chat, CachedDecoder decoder, SamplingSettings sampling,
+    PromptContext(DocumentModel model, PromptFrame frame, boolean chat, CachedDecoder decoder, GenerationConfig sampling,
                   int chunkOverlap) {
         this.model = model;
         this.frame = frame;

@@ -1,5 +1,7 @@
 package dev.questspark.jobs.model;
 
+import dev.questspark.engine.GenerationConfig;
+
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +19,7 @@ public interface Decoder extends AutoCloseable {
      * Generates from the cache; the generated tokens stay in the cache. onText (nullable) receives the text as it
      * is produced.
      */
-    Generation generate(SamplingSettings sampling, Consumer<String> onText);
+    Generation generate(GenerationConfig sampling, Consumer<String> onText);
 
     /** Forgets every token at or after length. */
     void truncate(int length);

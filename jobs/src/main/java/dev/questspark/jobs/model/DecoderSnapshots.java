@@ -1,5 +1,7 @@
 package dev.questspark.jobs.model;
 
+import dev.questspark.quest.QuestConfig;
+
 import java.util.Optional;
 
 /**
@@ -12,7 +14,7 @@ public interface DecoderSnapshots {
     /** No snapshots: every lookup misses and saves are dropped (models without snapshot support). */
     DecoderSnapshots NONE = new DecoderSnapshots() {
         @Override
-        public Optional<Decoder> find(AttentionSettings attention, int maxContextTokens, String key, int[] document) {
+        public Optional<Decoder> find(QuestConfig attention, int maxContextTokens, String key, int[] document) {
             return Optional.empty();
         }
 
@@ -30,7 +32,7 @@ public interface DecoderSnapshots {
      * A new decoder restored from the snapshot stored under key when that snapshot holds exactly the tokens of
      * document; empty otherwise. The caller closes the decoder.
      */
-    Optional<Decoder> find(AttentionSettings attention, int maxContextTokens, String key, int[] document);
+    Optional<Decoder> find(QuestConfig attention, int maxContextTokens, String key, int[] document);
 
     /** Stores the decoder's KV cache (which must hold just the prefilled document) under key, replacing an older one. */
     void save(Decoder decoder, String key);

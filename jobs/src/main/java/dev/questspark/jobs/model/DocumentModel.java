@@ -1,5 +1,7 @@
 package dev.questspark.jobs.model;
 
+import dev.questspark.quest.QuestConfig;
+
 import java.nio.file.Path;
 
 /**
@@ -31,8 +33,8 @@ public interface DocumentModel {
     /** Whether {@link #encodePrompt(String, boolean)} with chat=true can render this model's chat template. */
     boolean hasChatTemplate();
 
-    /** A decoder with its own KV cache of at most maxContextTokens tokens. */
-    Decoder newDecoder(AttentionSettings attention, int maxContextTokens);
+    /** A decoder with its own KV cache of at most maxContextTokens tokens, attending and budgeted as attention says. */
+    Decoder newDecoder(QuestConfig attention, int maxContextTokens);
 
     /**
      * KV snapshots of this model's decoders in directory (created when the first one is saved). A model without

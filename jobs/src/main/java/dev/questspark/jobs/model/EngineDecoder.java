@@ -5,7 +5,6 @@ import dev.questspark.engine.GenerationConfig;
 import dev.questspark.engine.GenerationResult;
 import dev.questspark.model.AttentionStats;
 
-import java.util.List;
 import java.util.function.Consumer;
 
 /** {@link Decoder} over one engine session (one KV cache). */
@@ -32,10 +31,8 @@ final class EngineDecoder implements Decoder {
     }
 
     @Override
-    public Generation generate(SamplingSettings s, Consumer<String> onText) {
-        GenerationConfig cfg = s.greedy() ? GenerationConfig.greedy(s.maxTokens())
-                : new GenerationConfig(s.maxTokens(), s.temperature(), s.topK(), s.topP(), s.seed(), List.of());
-        GenerationResult r = session.generate(cfg, onText);
+    public Generation generate(GenerationConfig sampling, Consumer<String> onText) {
+        GenerationResult r = session.generate(sampling, onText);
         return new Generation(r.text(), r.tokens(), r.decodeNanos(), r.finishReason());
     }
 

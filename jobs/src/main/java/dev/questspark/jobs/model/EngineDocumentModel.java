@@ -61,8 +61,8 @@ final class EngineDocumentModel implements DocumentModel {
     }
 
     @Override
-    public Decoder newDecoder(AttentionSettings attention, int maxContextTokens) {
-        return new EngineDecoder(engine.newSession(QuestConfig.fromMap(attention.asSettings()), maxContextTokens));
+    public Decoder newDecoder(QuestConfig attention, int maxContextTokens) {
+        return new EngineDecoder(engine.newSession(attention, maxContextTokens));
     }
 
     @Override

@@ -18,9 +18,8 @@ final class EngineSnapshots implements DecoderSnapshots {
     }
 
     @Override
-    public Optional<Decoder> find(AttentionSettings attention, int maxContextTokens, String key, int[] document) {
-        QuestConfig quest = QuestConfig.fromMap(attention.asSettings());
-        return store.find(engine, quest, maxContextTokens, key, document).map(EngineDecoder::new);
+    public Optional<Decoder> find(QuestConfig attention, int maxContextTokens, String key, int[] document) {
+        return store.find(engine, attention, maxContextTokens, key, document).map(EngineDecoder::new);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line's contract: --help everywhere, one-line errors, non-zero exits. No Spark or model needed. */
@@ -33,9 +34,13 @@ class QuestCliTest {
             assertTrue(r.out().contains("--token-budget N"), command);
             assertTrue(command.equals("bench-attention") || r.out().contains("--sink-pages N"), command);
             assertTrue(command.equals("bench-attention") || r.out().contains("--token-budget-fraction F"), command);
+            assertTrue(command.equals("bench-attention") || r.out().contains("--kv-memory-budget BYTES"), command);
+            assertTrue(command.equals("bench-attention") || r.out().contains("(default: 4g)"), command);
             assertTrue(r.out().contains("--json"), command);
         }
         assertTrue(run("qa", "--help").out().contains("--questions PATH"));
+        assertTrue(run("qa", "--help").out().contains("--qa-chunk-tokens N"));
+        assertFalse(run("summarize", "--help").out().contains("--qa-chunk-tokens"), "a setting of the qa job only");
     }
 
     @Test

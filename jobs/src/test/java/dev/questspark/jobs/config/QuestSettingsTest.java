@@ -1,6 +1,12 @@
 package dev.questspark.jobs.config;
 
+import dev.questspark.settings.Setting;
+import dev.questspark.settings.Settings;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 
 import java.util.Map;
 
@@ -39,5 +45,35 @@ class QuestSettingsTest {
                 assertThrows(IllegalArgumentException.class, () -> s.getInt("token-budget")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> s.getIntList("budgets"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> s.get("nope")).getMessage().contains("--nope"));
+    }
+
+    @Test
+    void theDefaultsFileAgreesWithTheSettingsTable() throws IOException {
+        Properties shipped = new Properties();
+        try (InputStream in = QuestSettings.class.getResourceAsStream(QuestSettings.RESOURCE)) {
+            shipped.load(in);
+        }
+        assertTrue(shipped.containsKey("kv-memory-budget"), "the memory budget is documented in the defaults file");
+        for (String key : shipped.stringPropertyNames()) {
+            Setting<?> s = Settings.named(key);
+            if (s != null) {
+                assertEquals(s.defaultValue(), s.parse(shipped.getProperty(key)), key + " in " + QuestSettings.FILE
+                        + " differs from the settings table's default");
+            }
+        }
+    }
+
+    @Test
+    void tableSettingsHaveTheirDefaultsWithoutAFileAndAreChecked() {
+        QuestSettings s = QuestSettings.of(Map.of());
+        assertEquals(Settings.defaults(), s.settings());
+        QuestSettings layered = QuestSettings.defaults().withSparkConf(Map.of("spark.quest.kv-memory-budget", "1g"))
+                .with(Map.of("page-size", "8"));
+        assertEquals(1L << 30, layered.settings().quest().kvMemoryBudget(), "spark.quest.kv-memory-budget is read");
+        assertEquals(8, layered.settings().quest().pageSize());
+        assertEquals("4g", QuestSettings.defaults().get("kv-memory-budget"), "--help shows the default");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QuestSettings.defaults().with(Map.of("page-size", "12")).settings());
+        assertEquals("setting page-size must be 8, 16, 32 or 64, got '12'", e.getMessage());
     }
 }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The attention settings an evaluation compares: dense, and Quest at every (budget, page size) pair. */
-public final class AttentionSettings {
-    private AttentionSettings() {}
+public final class AttentionGrid {
+    private AttentionGrid() {}
 
     /** Dense first, then Quest at each budget for each page size (other Quest settings at their defaults). */
     public static List<QuestConfig> grid(List<Integer> budgets, List<Integer> pageSizes) {
