@@ -2,10 +2,10 @@ package dev.questspark.engine;
 
 import dev.questspark.kernel.Parallel;
 import dev.questspark.model.AttentionStats;
+import dev.questspark.model.BatchAttention;
 import dev.questspark.model.ForwardState;
 import dev.questspark.model.KvCache;
 import dev.questspark.model.LlamaModel;
-import dev.questspark.tokenizer.TokenStreamDecoder;
 import dev.questspark.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -26,6 +26,7 @@ public final class DecoderSession implements AutoCloseable {
     private final KvCache cache;
     private final ForwardState state;
     private final Parallel parallel;
+    private final boolean ownsPool;
     private final float[] logits; // (vocab) next-token logits after the last cached token, when hasLogits
     private int[] tokens;         // (length) the context
     private int length;
@@ -33,11 +34,28 @@ public final class DecoderSession implements AutoCloseable {
     private long prefillNanos;
 
     DecoderSession(LlamaModel model, Tokenizer tokenizer, Function<Parallel, KvCache> cacheFactory, int prefillBlock, int threads) {
+        this(model, tokenizer, cacheFactory, new ForwardState(model.config(), prefillBlock), new Parallel(threads), true);
+    }
+
+    /**
+     * A session on the given thread pool and activation buffers; ownsPool says whether closing the session closes the
+     * pool. The sequences of a {@link BatchDecoder} share one pool and one state, used by one thread at a time.
+     */
+    DecoderSession(LlamaModel model, Tokenizer tokenizer, Function<Parallel, KvCache> cacheFactory, ForwardState state,
+                   Parallel parallel, boolean ownsPool) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.parallel = new Parallel(threads);
-        this.cache = cacheFactory.apply(parallel);
-        this.state = new ForwardState(model.config(), prefillBlock);
+        this.parallel = parallel;
+        this.ownsPool = ownsPool;
+        try {
+            this.cache = cacheFactory.apply(parallel);
+        } catch (RuntimeException e) {
+            if (ownsPool) {
+                parallel.close();
+            }
+            throw e;
+        }
+        this.state = state;
         this.logits = new float[model.config().vocabSize()];
         this.tokens = new int[Math.min(cache.capacity(), 1024)];
     }
@@ -76,56 +94,75 @@ public final class DecoderSession implements AutoCloseable {
      * ("stop", the text cut before it) or a full context ("context").
      */
     public GenerationResult generate(GenerationConfig cfg, Consumer<String> onText) {
+        GenerationRun run = startGeneration(cfg, onText);
+        long start = System.nanoTime();
+        while (!run.done()) {
+            step(run);
+        }
+        return run.result(takePrefillNanos(), System.nanoTime() - start);
+    }
+
+    /** A generation continuing this session's context, to be advanced by {@link #step}. */
+    GenerationRun startGeneration(GenerationConfig cfg, Consumer<String> onText) {
         if (length == 0) {
             throw new IllegalStateException("the context is empty: prefill a prompt before generating");
         }
-        Sampler sampler = new Sampler(cfg);
-        TokenStreamDecoder stream = tokenizer.streamDecoder();
-        StringBuilder text = new StringBuilder();
-        boolean fromBos = length == 1 && tokens[0] == tokenizer.bos() && tokenizer.model().equals("llama");
-        int[] out = new int[cfg.maxTokens()];
-        int count = 0;
-        String finish = "length";
-        long start = System.nanoTime();
-        while (count < cfg.maxTokens()) {
-            if (length >= cache.capacity()) {
-                finish = "context";
-                break;
-            }
-            sync();
-            int next = sampler.sample(logits);
-            if (tokenizer.isEndOfGeneration(next)) {
-                finish = "eos";
-                break;
-            }
+        return new GenerationRun(tokenizer, cfg, onText, GenerationRun.startsFromBos(tokenizer, tokens, length));
+    }
+
+    /**
+     * One token of run: ends it when the context is full, otherwise samples from the logits after the context (running
+     * the pending context token first, unless {@link #syncBatch} already did) and appends the token it picks.
+     */
+    void step(GenerationRun run) {
+        if (length >= cache.capacity()) {
+            run.contextFull();
+            return;
+        }
+        sync();
+        int next = run.next(logits);
+        if (next >= 0) {
             append(next);
-            out[count++] = next;
-            int before = text.length();
-            text.append(stream.push(next));
-            if (fromBos && text.length() > 0) {
-                if (text.charAt(0) == ' ') {
-                    text.deleteCharAt(0); // SentencePiece drops the space prefix of a text's first word
-                }
-                fromBos = false;
-            }
-            int stop = stopIndex(text, before, cfg);
-            if (stop >= 0) {
-                emit(onText, text, before, stop);
-                text.setLength(stop);
-                finish = "stop";
-                break;
-            }
-            emit(onText, text, before, text.length());
         }
-        if (!finish.equals("stop")) {
-            int before = text.length();
-            text.append(stream.flush());
-            emit(onText, text, before, text.length());
-        }
-        long decode = System.nanoTime() - start;
-        GenerationResult r = new GenerationResult(text.toString(), Arrays.copyOf(out, count), prefillNanos, decode, finish);
+    }
+
+    /** Prefill time since the last call, for the result of the generation it belongs to. */
+    long takePrefillNanos() {
+        long t = prefillNanos;
         prefillNanos = 0;
-        return r;
+        return t;
+    }
+
+    /** Whether the context's last token still has to run through the model before the next step can sample. */
+    boolean needsForward() {
+        return length > 0 && !(cache.length() == length && hasLogits);
+    }
+
+    /**
+     * Runs the pending last context token of each of the first count sessions (all on one model, each with just that
+     * one token pending) through one batched forward pass, and keeps each one's next-token logits: the batched form of
+     * the sync a lone generate does before each step, with identical logits. caches, ids and batchLogits are
+     * scratch space of at least count (caches, ids) and count * vocab (batchLogits) entries.
+     */
+    static void syncBatch(DecoderSession[] sessions, int count, ForwardState state, Parallel parallel, BatchAttention attention,
+                          KvCache[] caches, int[] ids, float[] batchLogits) {
+        LlamaModel model = sessions[0].model;
+        for (int i = 0; i < count; i++) {
+            DecoderSession s = sessions[i];
+            if (s.model != model || s.cache.length() != s.length - 1 || s.hasLogits) {
+                throw new IllegalStateException("syncBatch needs sessions of one model with exactly one pending token; session " + i
+                        + " caches " + s.cache.length() + " of " + s.length + " tokens");
+            }
+            caches[i] = s.cache;
+            ids[i] = s.tokens[s.length - 1];
+        }
+        model.forwardBatch(caches, ids, count, state, parallel, attention, batchLogits);
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(batchLogits, i * vocab, sessions[i].logits, 0, vocab);
+            sessions[i].hasLogits = true;
+        }
+        Arrays.fill(caches, 0, count, null);
     }
 
     /** Goes back to the first len tokens of the context (for example the document, before the next question). */
@@ -191,7 +228,9 @@ public final class DecoderSession implements AutoCloseable {
     @Override
     public void close() {
         cache.close();
-        parallel.close();
+        if (ownsPool) {
+            parallel.close();
+        }
     }
 
     /** Runs the context tokens the cache lacks, in blocks, and keeps the logits after the last one. */
@@ -220,22 +259,5 @@ public final class DecoderSession implements AutoCloseable {
         }
         tokens[length++] = token;
         hasLogits = hasLogits && cache.length() == length;
-    }
-
-    private static int stopIndex(StringBuilder text, int before, GenerationConfig cfg) {
-        int best = -1;
-        for (String stop : cfg.stopStrings()) {
-            int i = text.indexOf(stop, Math.max(0, before - stop.length() + 1));
-            if (i >= 0 && (best < 0 || i < best)) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static void emit(Consumer<String> onText, StringBuilder text, int from, int to) {
-        if (onText != null && to > from) {
-            onText.accept(text.substring(from, to));
-        }
     }
 }

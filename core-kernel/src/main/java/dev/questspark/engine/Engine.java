@@ -194,6 +194,21 @@ public final class Engine implements AutoCloseable {
         return new DecoderSession(model, tokenizer, pool -> new PagedKvCache(kv, pool), EngineSettings.prefillBlock(), threads);
     }
 
+    /**
+     * A continuous-batching decoder running up to batchSize sequences per step on the engine's thread count, each in
+     * a paged KV cache of at most maxContextTokens (within the model's context) attending as quest says; their caches
+     * together stay within {@code quest.kv-memory-budget}. Close it to stop its driver thread.
+     */
+    public BatchDecoder newBatchDecoder(QuestConfig quest, int maxContextTokens, int batchSize) {
+        return newBatchDecoder(quest, maxContextTokens, batchSize, EngineSettings.kvMemoryBudget());
+    }
+
+    /** {@link #newBatchDecoder(QuestConfig, int, int)} with the batch's KV memory budget in bytes. */
+    public BatchDecoder newBatchDecoder(QuestConfig quest, int maxContextTokens, int batchSize, long kvMemoryBudget) {
+        return new BatchDecoder(model, tokenizer, quest, maxContextTokens, batchSize, threads, kvMemoryBudget,
+                EngineSettings.prefillBlock());
+    }
+
     /** A session over a KV cache of the caller's (its shape must match the model), for tests and tools. */
     public DecoderSession newSession(KvCache cache, int threads) {
         return new DecoderSession(model, tokenizer, pool -> cache, EngineSettings.prefillBlock(), threads);

@@ -17,6 +17,10 @@ public final class ForwardState {
     final float[] logits; // (vocab)
     final float[] ropeCos; // (block, ropeDim / 2) rotation of each token's channel pairs, shared by all layers
     final float[] ropeSin; // (block, ropeDim / 2)
+    final float[] kRow;    // (kvHeads * headDim) one row of a batch, on its way to its own cache
+    final float[] vRow;    // (kvHeads * headDim)
+    final float[] gateRow; // (ffnDim) one row's SwiGLU when rows do not start on a vector boundary
+    final float[] upRow;   // (ffnDim)
 
     public ForwardState(LlamaConfig c, int block) {
         if (block < 1) {
@@ -34,6 +38,10 @@ public final class ForwardState {
         logits = new float[c.vocabSize()];
         ropeCos = new float[block * (c.ropeDim() / 2)];
         ropeSin = new float[block * (c.ropeDim() / 2)];
+        kRow = new float[c.kvDim()];
+        vRow = new float[c.kvDim()];
+        gateRow = new float[c.ffnDim()];
+        upRow = new float[c.ffnDim()];
     }
 
     public int block() {

@@ -90,6 +90,106 @@ public final class LlamaModel {
         return s.logits;
     }
 
+    /**
+     * One decode step of a batch of sequences: row i runs tokens[i] at position caches[i].length() of the sequence
+     * whose cache is caches[i], stores its key and value there, commits it, and writes its next-token logits to
+     * logits[i * vocab ..]. Each weight matrix streams once for all rows. Row i's logits are bit-identical to those of
+     * {@link #forward} of that one token on caches[i]: matmul rows do not depend on their batch (MatmulBatchRowsTest),
+     * norms, RoPE and SwiGLU run per row, and attention gives each row what its own cache gives
+     * ({@link BatchAttention}).
+     */
+    public void forwardBatch(KvCache[] caches, int[] tokens, int rows, ForwardState s, Parallel par, BatchAttention attention,
+                             float[] logits) {
+        LlamaConfig c = config;
+        checkBatch(caches, tokens, rows, s, logits);
+        int[] positions = new int[rows];
+        // 1. token embeddings and each row's RoPE angles at its own position
+        for (int i = 0; i < rows; i++) {
+            positions[i] = caches[i].length();
+            kernel.dequantizeRow(w.tokenEmbedding, tokens[i], s.x, i * c.dim());
+            ropeRow(s, i, positions[i]);
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            // 2. attention block: RMSNorm, Q/K/V over all rows, RoPE, each row's K/V into its own cache, attention
+            rmsNorm(s.xb, s.x, w.attnNorm[l], rows, c.dim());
+            matmul(par, w.wq[l], s.xb, rows, s.q);
+            matmul(par, w.wk[l], s.xb, rows, s.k);
+            matmul(par, w.wv[l], s.xb, rows, s.v);
+            addBias(s.q, w.bq[l], rows);
+            addBias(s.k, w.bk[l], rows);
+            addBias(s.v, w.bv[l], rows);
+            rope(s.q, c.heads(), rows, s);
+            rope(s.k, c.kvHeads(), rows, s);
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(s.k, i * c.kvDim(), s.kRow, 0, c.kvDim());
+                System.arraycopy(s.v, i * c.kvDim(), s.vRow, 0, c.kvDim());
+                caches[i].store(l, positions[i], 1, s.kRow, s.vRow);
+            }
+            roundToHalf(s.q, rows * c.qDim());
+            attention.attend(l, caches, positions, rows, s.q, s.att);
+            matmul(par, w.wo[l], s.att, rows, s.xb);
+            add(s.x, s.xb, rows * c.dim());
+            // 3. feed-forward block: RMSNorm, SwiGLU, down projection, residual
+            rmsNorm(s.xb, s.x, w.ffnNorm[l], rows, c.dim());
+            matmul(par, w.wGate[l], s.xb, rows, s.gate);
+            matmul(par, w.wUp[l], s.xb, rows, s.up);
+            swigluRows(s, rows);
+            matmul(par, w.wDown[l], s.gate, rows, s.xb);
+            add(s.x, s.xb, rows * c.dim());
+        }
+        for (int i = 0; i < rows; i++) {
+            caches[i].advance(1);
+        }
+        // 4. final norm and classifier over every row
+        rmsNorm(s.xb, s.x, w.outputNorm, rows, c.dim());
+        matmul(par, w.output, s.xb, rows, logits);
+    }
+
+    private void checkBatch(KvCache[] caches, int[] tokens, int rows, ForwardState s, float[] logits) {
+        LlamaConfig c = config;
+        if (rows < 1 || rows > s.block() || rows > caches.length || rows > tokens.length) {
+            throw new IllegalArgumentException("forwardBatch needs 1.." + s.block() + " rows with a cache and a token each, got "
+                    + rows + " rows, " + caches.length + " caches, " + tokens.length + " tokens");
+        }
+        if ((long) rows * c.vocabSize() > logits.length) {
+            throw new IllegalArgumentException("logits must hold rows * vocab = " + (long) rows * c.vocabSize() + " floats, got "
+                    + logits.length);
+        }
+        for (int i = 0; i < rows; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " of row " + i + " is outside the vocabulary of "
+                        + c.vocabSize());
+            }
+            if (caches[i].length() + 1 > caches[i].capacity()) {
+                throw new IllegalStateException("the KV cache of row " + i + " is full (" + caches[i].capacity() + " tokens)");
+            }
+            for (int j = 0; j < i; j++) {
+                if (caches[j] == caches[i]) {
+                    throw new IllegalArgumentException("rows " + j + " and " + i + " share one KV cache; each row is its own sequence");
+                }
+            }
+        }
+    }
+
+    /**
+     * SwiGLU of rows rows. The vector kernels run whole vectors from the start of the array and the tail in scalar
+     * code, so a row whose start is not a multiple of 16 channels would mix the two differently than it does alone:
+     * such rows go through a one-row buffer.
+     */
+    private void swigluRows(ForwardState s, int rows) {
+        int f = config.ffnDim();
+        if (f % 16 == 0 || rows == 1) {
+            activations.swiglu(s.gate, s.up, rows * f);
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(s.gate, i * f, s.gateRow, 0, f);
+            System.arraycopy(s.up, i * f, s.upRow, 0, f);
+            activations.swiglu(s.gateRow, s.upRow, f);
+            System.arraycopy(s.gateRow, 0, s.gate, i * f, f);
+        }
+    }
+
     private void matmul(Parallel par, WeightTensor m, float[] x, int n, float[] out) {
         par.forRange(m.rows(), 16, (start, end) -> kernel.matmul(m, x, n, out, start, end));
     }
@@ -131,18 +231,23 @@ public final class LlamaModel {
         }
     }
 
-    /** Fills s.ropeCos/s.ropeSin for n tokens at positions pos.. (ggml's theta recurrence, in float). */
+    /** Fills s.ropeCos/s.ropeSin for n tokens at positions pos... */
     private void ropeTables(ForwardState s, int pos, int n) {
+        for (int t = 0; t < n; t++) {
+            ropeRow(s, t, pos + t);
+        }
+    }
+
+    /** Fills row t of s.ropeCos/s.ropeSin with the angles of position pos (ggml's theta recurrence, in float). */
+    private void ropeRow(ForwardState s, int t, int pos) {
         int half = config.ropeDim() / 2;
         float[] factors = w.ropeFreqFactors;
-        for (int t = 0; t < n; t++) {
-            float theta = pos + t;
-            for (int i = 0; i < half; i++) {
-                float th = factors != null ? theta / factors[i] : theta;
-                s.ropeCos[t * half + i] = (float) Math.cos(th);
-                s.ropeSin[t * half + i] = (float) Math.sin(th);
-                theta *= ropeThetaScale;
-            }
+        float theta = pos;
+        for (int i = 0; i < half; i++) {
+            float th = factors != null ? theta / factors[i] : theta;
+            s.ropeCos[t * half + i] = (float) Math.cos(th);
+            s.ropeSin[t * half + i] = (float) Math.sin(th);
+            theta *= ropeThetaScale;
         }
     }
 

@@ -1,0 +1,371 @@
+package dev.questspark.engine;
+
+import dev.questspark.kernel.Parallel;
+import dev.questspark.model.AttentionStats;
+import dev.questspark.model.BatchAttention;
+import dev.questspark.model.ForwardState;
+import dev.questspark.model.KvCache;
+import dev.questspark.model.LlamaConfig;
+import dev.questspark.model.LlamaModel;
+import dev.questspark.quest.KvCacheBudgetException;
+import dev.questspark.quest.PagedKvCache;
+import dev.questspark.quest.PagedKvCacheConfig;
+import dev.questspark.quest.QuestConfig;
+import dev.questspark.tokenizer.Tokenizer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous batching: up to {@code batchSize} sequences decode together, one token each per step, in one forward pass
+ * over all of them ({@link LlamaModel#forwardBatch}), so every weight matrix streams from memory once per step instead
+ * of once per sequence. Each sequence keeps its own paged KV cache (Quest selects its own pages), sampler, stop strings
+ * and token limit. A sequence that finishes (end of generation, max tokens, stop string, full context, error) leaves at
+ * once and the next queued request joins, so the batch stays full while work is queued.
+ *
+ * <p><b>Prefill.</b> A joining prompt is prefilled whole before it joins, in the same blocks of
+ * {@code quest.prefill.block} tokens a lone {@link DecoderSession} uses, while the other sequences wait. Its KV entries
+ * and first logits are therefore exactly those of a lone decode. Prefilling in chunks between decode steps would only
+ * shorten the other sequences' wait (their latency), which an offline batch job does not measure; it does no less work,
+ * since a prefill block already reuses each weight over many tokens.
+ *
+ * <p><b>Identity.</b> Greedy output of each sequence is token-identical to the same prompt decoded alone, at any batch
+ * size, batch composition and thread count: matmul rows, norms, RoPE and SwiGLU do not depend on the other rows, and
+ * attention gives each row what its own cache would ({@link BatchAttention}). Seeded sampling is identical too.
+ *
+ * <p><b>Memory.</b> A sequence's cache holds at most its prompt plus its token limit (capped at the context), and its
+ * worst-case bytes are reserved against {@code kv-memory-budget}, which counts the whole batch: a request that does
+ * not fit next to the active ones waits in the queue (in order) until enough sequences leave; one that does not fit
+ * the budget even alone fails with a {@link KvCacheBudgetException} naming the numbers. Nothing is allocated mid-step.
+ *
+ * <p><b>Threads.</b> {@link #submit} may be called from any thread. One driver thread (started with the decoder) runs
+ * prefills and steps on the decoder's pool; streamed text is delivered on it, and futures complete on it.
+ */
+public final class BatchDecoder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchDecoder.class);
+
+    private final LlamaModel model;
+    private final Tokenizer tokenizer;
+    private final QuestConfig quest;
+    private final int maxContext;
+    private final int batchSize;
+    private final long memoryBudget;
+    private final Parallel parallel;
+    private final ForwardState prefillState;
+    private final ForwardState stepState;
+    private final BatchAttention attention;
+    private final Thread driver;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock
+    private boolean closed;                                       // guarded by lock
+    private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0);  // guarded by lock
+    private final AttentionStats attentionStats = new AttentionStats();
+
+    // driver-thread state
+    private final List<Slot> active = new ArrayList<>();
+    private long reservedBytes;
+    private final DecoderSession[] stepSessions;
+    private final KvCache[] stepCaches;
+    private final int[] stepTokens;
+    private final float[] stepLogits; // (batchSize, vocab)
+
+    BatchDecoder(LlamaModel model, Tokenizer tokenizer, QuestConfig quest, int maxContextTokens, int batchSize, int threads,
+                 long memoryBudget, int prefillBlock) {
+        LlamaConfig c = model.config();
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch-size must be at least 1, got " + batchSize);
+        }
+        if (maxContextTokens < 1) {
+            throw new IllegalArgumentException("a batch decoder needs a context of at least 1 token, got " + maxContextTokens);
+        }
+        if (memoryBudget <= 0) {
+            throw new IllegalArgumentException(PagedKvCacheConfig.MEMORY_BUDGET_SETTING + " must be positive, got " + memoryBudget);
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.quest = quest;
+        this.maxContext = Math.min(maxContextTokens, c.contextLength());
+        this.batchSize = batchSize;
+        this.memoryBudget = memoryBudget;
+        this.prefillState = new ForwardState(c, prefillBlock);
+        this.stepState = batchSize <= prefillBlock ? prefillState : new ForwardState(c, batchSize);
+        this.attention = BatchAttention.perSequence(c);
+        this.stepSessions = new DecoderSession[batchSize];
+        this.stepCaches = new KvCache[batchSize];
+        this.stepTokens = new int[batchSize];
+        this.stepLogits = new float[batchSize * c.vocabSize()];
+        this.parallel = new Parallel(threads);
+        this.driver = new Thread(this::drive, "quest-batch-decoder");
+        this.driver.setDaemon(true);
+        this.driver.start();
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The most tokens (prompt plus generated) one sequence may hold. */
+    public int maxContext() {
+        return maxContext;
+    }
+
+    /**
+     * Queues a request. The future completes with the same result {@link DecoderSession#generate} would give for the
+     * prompt alone (timings aside: decodeNanos is the wall time from its first step to its last), or exceptionally
+     * with what went wrong for this request only: a {@link ContextOverflowException} for a prompt longer than the
+     * context, a {@link KvCacheBudgetException} for one that cannot fit the memory budget, a
+     * {@link CancellationException} when the decoder is closed first.
+     */
+    public CompletableFuture<GenerationResult> submit(BatchRequest request) {
+        Pending p = new Pending(request, new CompletableFuture<>());
+        synchronized (lock) {
+            if (closed) {
+                p.future.completeExceptionally(new CancellationException("the batch decoder is closed"));
+                return p.future;
+            }
+            queue.add(p);
+            lock.notifyAll();
+        }
+        return p.future;
+    }
+
+    /** Submits every request and waits for all of them; the outcomes are in request order. */
+    public List<BatchOutcome> generateAll(List<BatchRequest> requests) {
+        List<CompletableFuture<GenerationResult>> futures = new ArrayList<>(requests.size());
+        for (BatchRequest r : requests) {
+            futures.add(submit(r));
+        }
+        List<BatchOutcome> out = new ArrayList<>(futures.size());
+        for (CompletableFuture<GenerationResult> f : futures) {
+            out.add(BatchOutcome.of(f));
+        }
+        return out;
+    }
+
+    /** Counters since the decoder started. */
+    public BatchStats stats() {
+        synchronized (lock) {
+            return stats;
+        }
+    }
+
+    /** Attention counters of every sequence that has finished. */
+    public AttentionStats attentionStats() {
+        return attentionStats.snapshot();
+    }
+
+    /** Stops the driver; requests not finished by then complete with a {@link CancellationException}. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+        try {
+            driver.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        parallel.close();
+    }
+
+    // ---- the driver thread ----
+
+    private void drive() {
+        try {
+            while (true) {
+                admit();
+                if (active.isEmpty() && !awaitWork()) {
+                    break;
+                }
+                if (!active.isEmpty()) {
+                    step();
+                }
+            }
+        } catch (Throwable t) {
+            LOG.error("the batch decoder stopped on an unexpected error", t);
+            failAll(t);
+            return;
+        }
+        failAll(new CancellationException("the batch decoder is closed"));
+    }
+
+    /** Waits until a request is queued (true) or the decoder is closed (false). */
+    private boolean awaitWork() throws InterruptedException {
+        synchronized (lock) {
+            while (queue.isEmpty() && !closed) {
+                lock.wait();
+            }
+            return !closed;
+        }
+    }
+
+    /** Moves queued requests into free slots, in order, while they fit the memory budget. */
+    private void admit() {
+        while (active.size() < batchSize) {
+            Pending p;
+            synchronized (lock) {
+                if (closed || queue.isEmpty()) {
+                    return;
+                }
+                p = queue.peek();
+                long need = bytesFor(p.request);
+                if (need <= memoryBudget && reservedBytes + need > memoryBudget) {
+                    return; // waits for running sequences to leave
+                }
+                queue.poll();
+            }
+            start(p);
+        }
+    }
+
+    private long bytesFor(BatchRequest r) {
+        return PagedKvCache.bytesRequired(cacheConfig(capacityFor(r)));
+    }
+
+    /** The tokens a request can ever hold: its prompt plus its token limit, within the context. */
+    private int capacityFor(BatchRequest r) {
+        return (int) Math.min(maxContext, (long) r.prompt().length + r.config().maxTokens());
+    }
+
+    private PagedKvCacheConfig cacheConfig(int capacity) {
+        LlamaConfig c = model.config();
+        return new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest, memoryBudget);
+    }
+
+    /** Prefills a request and makes it active, or fails it alone. */
+    private void start(Pending p) {
+        BatchRequest r = p.request;
+        if (r.prompt().length > maxContext) {
+            p.future.completeExceptionally(new ContextOverflowException(0, r.prompt().length, maxContext));
+            return;
+        }
+        long need = bytesFor(r);
+        DecoderSession session = null;
+        try {
+            PagedKvCacheConfig kv = cacheConfig(capacityFor(r));
+            session = new DecoderSession(model, tokenizer, pool -> new PagedKvCache(kv, pool), prefillState, parallel, false);
+            reservedBytes += need;
+            long t0 = System.nanoTime();
+            session.prefill(r.prompt());
+            long t1 = System.nanoTime();
+            Slot slot = new Slot(p, session, need, session.startGeneration(r.config(), r.onText()));
+            addStats(1, r.prompt().length, t1 - t0, 0, 0, 0, 0);
+            active.add(slot);
+        } catch (RuntimeException e) {
+            if (session != null) {
+                release(session, need);
+            }
+            p.future.completeExceptionally(e);
+        }
+    }
+
+    /** One decode step: every active sequence samples its next token, then the ones still running advance together. */
+    private void step() {
+        long t0 = System.nanoTime();
+        int generated = 0;
+        int rows = 0;
+        for (int i = 0; i < active.size(); ) {
+            Slot s = active.get(i);
+            try {
+                if (s.decodeStart == 0) {
+                    s.decodeStart = t0;
+                }
+                int before = s.run.count();
+                s.session.step(s.run);
+                generated += s.run.count() - before;
+            } catch (RuntimeException e) {
+                finish(i, e);
+                continue;
+            }
+            if (s.run.done()) {
+                finish(i, null);
+                continue;
+            }
+            stepSessions[rows++] = s.session;
+            i++;
+        }
+        if (rows > 0) {
+            try {
+                DecoderSession.syncBatch(stepSessions, rows, stepState, parallel, attention, stepCaches, stepTokens, stepLogits);
+            } catch (RuntimeException e) {
+                LOG.warn("a batched decode step of {} sequences failed; failing them: {}", rows, e.toString());
+                while (!active.isEmpty()) {
+                    finish(active.size() - 1, e);
+                }
+            }
+        }
+        Arrays.fill(stepSessions, 0, rows, null);
+        addStats(0, 0, 0, rows > 0 ? 1 : 0, rows, generated, System.nanoTime() - t0);
+    }
+
+    /** Completes the slot at index i (with its result, or with error) and frees its memory. */
+    private void finish(int i, RuntimeException error) {
+        Slot s = active.remove(i);
+        long end = System.nanoTime();
+        try {
+            if (error == null) {
+                s.pending.future.complete(s.run.result(s.session.takePrefillNanos(), end - s.decodeStart));
+            } else {
+                s.pending.future.completeExceptionally(error);
+            }
+        } finally {
+            release(s.session, s.bytes);
+        }
+    }
+
+    private void release(DecoderSession session, long bytes) {
+        attentionStats.add(session.stats());
+        session.close();
+        reservedBytes -= bytes;
+    }
+
+    private void failAll(Throwable t) {
+        RuntimeException error = t instanceof RuntimeException re ? re : new IllegalStateException(t);
+        while (!active.isEmpty()) {
+            finish(active.size() - 1, error);
+        }
+        List<Pending> rest;
+        synchronized (lock) {
+            closed = true;
+            rest = new ArrayList<>(queue);
+            queue.clear();
+        }
+        for (Pending p : rest) {
+            p.future.completeExceptionally(error);
+        }
+    }
+
+    private void addStats(long prompts, long prefillTokens, long prefillNanos, long steps, long rows, long tokens,
+                          long decodeNanos) {
+        synchronized (lock) {
+            BatchStats s = stats;
+            stats = new BatchStats(s.prompts() + prompts, s.prefillTokens() + prefillTokens, s.prefillNanos() + prefillNanos,
+                    s.decodeSteps() + steps, s.decodeRows() + rows, s.decodeTokens() + tokens, s.decodeNanos() + decodeNanos);
+        }
+    }
+
+    private record Pending(BatchRequest request, CompletableFuture<GenerationResult> future) {}
+
+    /** An active sequence. */
+    private static final class Slot {
+        final Pending pending;
+        final DecoderSession session;
+        final long bytes;
+        final GenerationRun run;
+        long decodeStart;
+
+        Slot(Pending pending, DecoderSession session, long bytes, GenerationRun run) {
+            this.pending = pending;
+            this.session = session;
+            this.bytes = bytes;
+            this.run = run;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.questspark.engine;
+
+/**
+ * What a {@link BatchDecoder} has done so far: prompts prefilled (their tokens and the time their prefill took),
+ * batched forward passes of decode steps and the sequence rows they ran, tokens generated, and the time spent decoding (forward passes plus
+ * sampling, prefills excluded). Aggregate decode throughput is {@code decodeTokens / decodeNanos}, as
+ * llama-batched-bench's S_TG counts it.
+ */
+public record BatchStats(long prompts, long prefillTokens, long prefillNanos, long decodeSteps, long decodeRows,
+                         long decodeTokens, long decodeNanos) {
+    public double decodeTokensPerSecond() {
+        return decodeNanos == 0 ? 0 : decodeTokens * 1e9 / decodeNanos;
+    }
+
+    /** Mean sequences per batched forward pass. */
+    public double meanBatchSize() {
+        return decodeSteps == 0 ? 0 : (double) decodeRows / decodeSteps;
+    }
+}

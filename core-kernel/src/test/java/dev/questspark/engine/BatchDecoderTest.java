@@ -1,0 +1,214 @@
+package dev.questspark.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.questspark.quest.KvCacheBudgetException;
+import dev.questspark.quest.PagedKvCache;
+import dev.questspark.quest.PagedKvCacheConfig;
+import dev.questspark.quest.QuestConfig;
+import dev.questspark.testing.TestModels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Continuous batching on stories260K (dim 64, FFN 172: rows of a batch do not start on a vector boundary): every
+ * request's result (tokens, text, finish reason) equals the same prompt generated alone by a {@link DecoderSession},
+ * with dense and Quest attention (budget 32 tokens in pages of 8, so most steps are sparse), batch sizes 1 to 16,
+ * prompts of 1 to 300 tokens, token limits that make sequences leave at different steps while more requests queue than
+ * there are slots, stop strings, seeded sampling, and 1 to 3 threads.
+ */
+class BatchDecoderTest {
+    static final int CONTEXT = 512;
+    static final QuestConfig QUEST = QuestConfig.quest().withPageSize(8).withTokenBudget(32);
+    private static final Map<Integer, Engine> ENGINES = new HashMap<>();
+    private static final Map<String, GenerationResult> ALONE = new HashMap<>();
+    private static List<BatchRequest> requests;
+
+    @BeforeAll
+    static void load() {
+        Engine e = engine(2);
+        requests = requests(e, 24, new Random(42));
+    }
+
+    @AfterAll
+    static void close() {
+        ENGINES.values().forEach(Engine::close);
+        ENGINES.clear();
+    }
+
+    static Engine engine(int threads) {
+        return ENGINES.computeIfAbsent(threads, t -> Engine.load(TestModels.stories(), t));
+    }
+
+    /** Mixed prompts: BOS-only, story text, random token soups of up to 300 tokens; mixed limits and settings. */
+    static List<BatchRequest> requests(Engine e, int count, Random rnd) {
+        List<BatchRequest> out = new ArrayList<>();
+        int vocab = e.model().config().vocabSize();
+        for (int i = 0; i < count; i++) {
+            int[] prompt;
+            switch (i % 4) {
+                case 0 -> prompt = new int[] {e.tokenizer().bos()};
+                case 1 -> prompt = e.encodePrompt("Once upon a time, a " + (i % 3 == 0 ? "cat" : "boy named Tim") + " went", false);
+                default -> {
+                    prompt = new int[1 + rnd.nextInt(300)];
+                    prompt[0] = e.tokenizer().bos();
+                    for (int t = 1; t < prompt.length; t++) {
+                        prompt[t] = 3 + rnd.nextInt(vocab - 3);
+                    }
+                }
+            }
+            int maxTokens = 1 + rnd.nextInt(60);
+            GenerationConfig cfg = switch (i % 6) {
+                case 3 -> new GenerationConfig(maxTokens, 0.9f, 40, 0.95f, 1000 + i, List.of());
+                case 5 -> new GenerationConfig(maxTokens, 0f, 0, 1f, 0, List.of(".", "!"));
+                default -> GenerationConfig.greedy(maxTokens);
+            };
+            out.add(new BatchRequest(prompt, cfg));
+        }
+        return out;
+    }
+
+    static GenerationResult alone(Engine e, QuestConfig quest, BatchRequest r, String key) {
+        return ALONE.computeIfAbsent(quest.attention() + "#" + key, k -> {
+            try (DecoderSession s = e.newSession(quest, CONTEXT)) {
+                s.prefill(r.prompt());
+                return s.generate(r.config(), null);
+            }
+        });
+    }
+
+    static void assertSameAsAlone(Engine e, QuestConfig quest, List<BatchRequest> reqs, List<BatchOutcome> got, String what) {
+        assertEquals(reqs.size(), got.size());
+        for (int i = 0; i < reqs.size(); i++) {
+            BatchOutcome o = got.get(i);
+            assertNull(o.error(), () -> what + ": request failed: " + o.error());
+            GenerationResult want = alone(e, quest, reqs.get(i), String.valueOf(System.identityHashCode(reqs.get(i))));
+            String where = what + " request " + i;
+            assertArrayEquals(want.tokens(), o.result().tokens(), where + " tokens");
+            assertEquals(want.text(), o.result().text(), where + " text");
+            assertEquals(want.finishReason(), o.result().finishReason(), where + " finish reason");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dense", "quest"})
+    void everyBatchSizeFrom1To16GivesEachRequestItsLoneResult(String attention) {
+        QuestConfig quest = attention.equals("dense") ? QuestConfig.dense() : QUEST;
+        Engine e = engine(2);
+        for (int b = 1; b <= 16; b++) {
+            try (BatchDecoder d = e.newBatchDecoder(quest, CONTEXT, b)) {
+                List<BatchOutcome> got = d.generateAll(requests);
+                assertSameAsAlone(e, quest, requests, got, attention + " batch " + b);
+                BatchStats st = d.stats();
+                assertEquals(requests.size(), st.prompts());
+                int bb = b;
+                assertTrue(st.meanBatchSize() <= b + 1e-9 && (b == 1 || st.meanBatchSize() > 1.5),
+                        () -> "mean batch " + st.meanBatchSize() + " at batch size " + bb);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 3})
+    void otherThreadCountsGiveTheSameResults(int threads) {
+        Engine two = engine(2);
+        Engine e = engine(threads);
+        for (QuestConfig quest : List.of(QuestConfig.dense(), QUEST)) {
+            for (int b : new int[] {5, 16}) {
+                try (BatchDecoder d = e.newBatchDecoder(quest, CONTEXT, b)) {
+                    assertSameAsAlone(two, quest, requests, d.generateAll(requests), threads + " threads batch " + b);
+                }
+            }
+        }
+    }
+
+    @Test
+    void requestsSubmittedWhileOthersDecodeJoinMidRun() throws Exception {
+        Engine e = engine(2);
+        try (BatchDecoder d = e.newBatchDecoder(QUEST, CONTEXT, 4)) {
+            List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i++) {
+                futures.add(d.submit(requests.get(i)));
+                if (i % 5 == 4) {
+                    futures.get(i - 2).get(); // let some finish before the next arrive
+                }
+            }
+            List<BatchOutcome> got = new ArrayList<>();
+            for (CompletableFuture<GenerationResult> f : futures) {
+                got.add(BatchOutcome.of(f));
+            }
+            assertSameAsAlone(e, QUEST, requests, got, "staggered");
+        }
+    }
+
+    @Test
+    void aBadRequestFailsAloneAndTheOthersFinish() {
+        Engine e = engine(2);
+        List<BatchRequest> reqs = new ArrayList<>(requests.subList(0, 6));
+        reqs.add(2, new BatchRequest(new int[CONTEXT + 1], GenerationConfig.greedy(4)));
+        reqs.add(4, new BatchRequest(new int[] {1, 5, 100_000}, GenerationConfig.greedy(4)));
+        try (BatchDecoder d = e.newBatchDecoder(QuestConfig.dense(), CONTEXT, 3)) {
+            List<BatchOutcome> got = d.generateAll(reqs);
+            assertInstanceOf(ContextOverflowException.class, got.get(2).error());
+            assertTrue(got.get(4).error().getMessage().contains("100000"), got.get(4).error().getMessage());
+            List<BatchOutcome> good = new ArrayList<>(got);
+            good.remove(4);
+            good.remove(2);
+            assertSameAsAlone(e, QuestConfig.dense(), requests.subList(0, 6), good, "with bad neighbours");
+        }
+    }
+
+    @Test
+    void theMemoryBudgetCountsTheWholeBatch() {
+        Engine e = engine(2);
+        var c = e.model().config();
+        PagedKvCacheConfig one = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), 64, QUEST,
+                PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET);
+        long perSequence = PagedKvCache.bytesRequired(one);
+        List<BatchRequest> reqs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            reqs.add(new BatchRequest(e.encodePrompt("Once upon a time, there was a " + i, false), GenerationConfig.greedy(64 - 12)));
+        }
+        reqs.add(new BatchRequest(new int[] {1}, GenerationConfig.greedy(400))); // needs far more than the budget
+        // room for two sequences of up to 64 tokens at once, not three
+        try (BatchDecoder d = e.newBatchDecoder(QUEST, CONTEXT, 6, 2 * perSequence + perSequence / 2)) {
+            List<BatchOutcome> got = d.generateAll(reqs);
+            KvCacheBudgetException tooBig = assertInstanceOf(KvCacheBudgetException.class, got.get(6).error());
+            assertTrue(tooBig.getMessage().contains(PagedKvCacheConfig.MEMORY_BUDGET_SETTING), tooBig.getMessage());
+            assertSameAsAlone(e, QUEST, reqs.subList(0, 6), got.subList(0, 6), "within a budget of two");
+            assertTrue(d.stats().meanBatchSize() <= 2 + 1e-9, "more than two sequences ran at once: " + d.stats());
+        }
+    }
+
+    @Test
+    void closingCancelsWhatIsNotFinished() {
+        Engine e = engine(2);
+        CompletableFuture<GenerationResult> f;
+        try (BatchDecoder d = e.newBatchDecoder(QuestConfig.dense(), CONTEXT, 2)) {
+            for (int i = 0; i < 8; i++) {
+                d.submit(new BatchRequest(new int[] {1}, GenerationConfig.greedy(400)));
+            }
+            f = d.submit(new BatchRequest(new int[] {1}, GenerationConfig.greedy(400)));
+        }
+        BatchOutcome o = BatchOutcome.of(f);
+        assertInstanceOf(CancellationException.class, o.error());
+        try (BatchDecoder d = e.newBatchDecoder(QuestConfig.dense(), CONTEXT, 2)) {
+            d.close();
+            assertInstanceOf(CancellationException.class, BatchOutcome.of(d.submit(requests.get(0))).error());
+        }
+    }
+}
