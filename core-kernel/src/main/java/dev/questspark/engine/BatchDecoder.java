@@ -7,7 +7,9 @@ import dev.questspark.model.ForwardState;
 import dev.questspark.model.KvCache;
 import dev.questspark.model.LlamaConfig;
 import dev.questspark.model.LlamaModel;
+import dev.questspark.quest.AttentionKernels;
 import dev.questspark.quest.KvCacheBudgetException;
+import dev.questspark.quest.KvMemoryBudget;
 import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
@@ -38,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * size, batch composition and thread count: matmul rows, norms, RoPE and SwiGLU do not depend on the other rows, and
  * attention gives each row what its own cache would ({@link BatchAttention}). Seeded sampling is identical too.
  *
- * <p><b>Memory.</b> A sequence's cache holds at most its prompt plus its token limit (capped at the context), and its
- * worst-case bytes are reserved against {@code kv-memory-budget}, which counts the whole batch: a request that does
- * not fit next to the active ones waits in the queue (in order) until enough sequences leave; one that does not fit
- * the budget even alone fails with a {@link KvCacheBudgetException} naming the numbers. Nothing is allocated mid-step.
+ * <p><b>Memory.</b> Every cache of the batch reserves its storage in one {@link KvMemoryBudget}
+ * ({@code kv-memory-budget} counts the whole batch). A sequence holds at most its prompt plus its token limit (within
+ * the context) and claims that storage when it joins: a request that does not fit next to the active ones waits in
+ * the queue (in order) until enough sequences leave; one that does not fit even alone fails with a
+ * {@link KvCacheBudgetException} naming the bytes. Nothing is allocated in the middle of a step.
  *
  * <p><b>Threads.</b> {@link #submit} may be called from any thread. One driver thread (started with the decoder) runs
  * prefills and steps on the decoder's pool; streamed text is delivered on it, and futures complete on it.
@@ -54,7 +57,7 @@ public final class BatchDecoder implements AutoCloseable {
     private final QuestConfig quest;
     private final int maxContext;
     private final int batchSize;
-    private final long memoryBudget;
+    private final KvMemoryBudget budget;
     private final Parallel parallel;
     private final ForwardState prefillState;
     private final ForwardState stepState;
@@ -69,14 +72,13 @@ public final class BatchDecoder implements AutoCloseable {
 
     // driver-thread state
     private final List<Slot> active = new ArrayList<>();
-    private long reservedBytes;
     private final DecoderSession[] stepSessions;
     private final KvCache[] stepCaches;
     private final int[] stepTokens;
     private final float[] stepLogits; // (batchSize, vocab)
 
     BatchDecoder(LlamaModel model, Tokenizer tokenizer, QuestConfig quest, int maxContextTokens, int batchSize, int threads,
-                 long memoryBudget, int prefillBlock) {
+                 KvMemoryBudget budget, int prefillBlock) {
         LlamaConfig c = model.config();
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch-size must be at least 1, got " + batchSize);
@@ -84,15 +86,12 @@ public final class BatchDecoder implements AutoCloseable {
         if (maxContextTokens < 1) {
             throw new IllegalArgumentException("a batch decoder needs a context of at least 1 token, got " + maxContextTokens);
         }
-        if (memoryBudget <= 0) {
-            throw new IllegalArgumentException(PagedKvCacheConfig.MEMORY_BUDGET_SETTING + " must be positive, got " + memoryBudget);
-        }
         this.model = model;
         this.tokenizer = tokenizer;
         this.quest = quest;
         this.maxContext = Math.min(maxContextTokens, c.contextLength());
         this.batchSize = batchSize;
-        this.memoryBudget = memoryBudget;
+        this.budget = budget;
         this.prefillState = new ForwardState(c, prefillBlock);
         this.stepState = batchSize <= prefillBlock ? prefillState : new ForwardState(c, batchSize);
         this.attention = BatchAttention.perSequence(c);
@@ -215,9 +214,8 @@ public final class BatchDecoder implements AutoCloseable {
                     return;
                 }
                 p = queue.peek();
-                long need = bytesFor(p.request);
-                if (need <= memoryBudget && reservedBytes + need > memoryBudget) {
-                    return; // waits for running sequences to leave
+                if (!active.isEmpty() && bytesFor(p.request) > budget.available()) {
+                    return; // waits, in order, for running sequences to leave and free their memory
                 }
                 queue.poll();
             }
@@ -226,7 +224,8 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     private long bytesFor(BatchRequest r) {
-        return PagedKvCache.bytesRequired(cacheConfig(capacityFor(r)));
+        int tokens = capacityFor(r);
+        return PagedKvCache.bytesFor(cacheConfig(tokens), tokens);
     }
 
     /** The tokens a request can ever hold: its prompt plus its token limit, within the context. */
@@ -236,34 +235,47 @@ public final class BatchDecoder implements AutoCloseable {
 
     private PagedKvCacheConfig cacheConfig(int capacity) {
         LlamaConfig c = model.config();
-        return new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest, memoryBudget);
+        return new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest, budget.limit());
     }
 
-    /** Prefills a request and makes it active, or fails it alone. */
+    /**
+     * Prefills a request and makes it active, or fails it alone. Its cache claims the memory of its whole prompt and
+     * token limit from the budget up front, so no sequence runs out of memory in the middle of a batched step.
+     */
     private void start(Pending p) {
         BatchRequest r = p.request;
         if (r.prompt().length > maxContext) {
             p.future.completeExceptionally(new ContextOverflowException(0, r.prompt().length, maxContext));
             return;
         }
-        long need = bytesFor(r);
+        int tokens = capacityFor(r);
+        PagedKvCacheConfig kv = cacheConfig(tokens);
         DecoderSession session = null;
         try {
-            PagedKvCacheConfig kv = cacheConfig(capacityFor(r));
-            session = new DecoderSession(model, tokenizer, pool -> new PagedKvCache(kv, pool), prefillState, parallel, false);
-            reservedBytes += need;
+            session = new DecoderSession(model, tokenizer, pool -> claim(kv, pool, tokens), prefillState, parallel, false);
             long t0 = System.nanoTime();
             session.prefill(r.prompt());
             long t1 = System.nanoTime();
-            Slot slot = new Slot(p, session, need, session.startGeneration(r.config(), r.onText()));
+            active.add(new Slot(p, session, session.startGeneration(r.config(), r.onText())));
             addStats(1, r.prompt().length, t1 - t0, 0, 0, 0, 0);
-            active.add(slot);
         } catch (RuntimeException e) {
             if (session != null) {
-                release(session, need);
+                release(session);
             }
             p.future.completeExceptionally(e);
         }
+    }
+
+    /** A cache for up to tokens tokens with all of their storage reserved in the batch's budget. */
+    private PagedKvCache claim(PagedKvCacheConfig kv, Parallel pool, int tokens) {
+        PagedKvCache cache = new PagedKvCache(kv, pool, AttentionKernels.get(), budget);
+        try {
+            cache.ensureCapacity(tokens);
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        return cache;
     }
 
     /** One decode step: every active sequence samples its next token, then the ones still running advance together. */
@@ -316,14 +328,13 @@ public final class BatchDecoder implements AutoCloseable {
                 s.pending.future.completeExceptionally(error);
             }
         } finally {
-            release(s.session, s.bytes);
+            release(s.session);
         }
     }
 
-    private void release(DecoderSession session, long bytes) {
+    private void release(DecoderSession session) {
         attentionStats.add(session.stats());
         session.close();
-        reservedBytes -= bytes;
     }
 
     private void failAll(Throwable t) {
@@ -357,14 +368,12 @@ public final class BatchDecoder implements AutoCloseable {
     private static final class Slot {
         final Pending pending;
         final DecoderSession session;
-        final long bytes;
         final GenerationRun run;
         long decodeStart;
 
-        Slot(Pending pending, DecoderSession session, long bytes, GenerationRun run) {
+        Slot(Pending pending, DecoderSession session, GenerationRun run) {
             this.pending = pending;
             this.session = session;
-            this.bytes = bytes;
             this.run = run;
         }
     }

@@ -7,6 +7,7 @@ import dev.questspark.model.KvCache;
 import dev.questspark.model.LlamaConfig;
 import dev.questspark.model.LlamaModel;
 import dev.questspark.model.LlamaWeights;
+import dev.questspark.quest.KvMemoryBudget;
 import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
@@ -205,8 +206,15 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #newBatchDecoder(QuestConfig, int, int)} with the batch's KV memory budget in bytes. */
     public BatchDecoder newBatchDecoder(QuestConfig quest, int maxContextTokens, int batchSize, long kvMemoryBudget) {
-        return new BatchDecoder(model, tokenizer, quest, maxContextTokens, batchSize, threads, kvMemoryBudget,
-                EngineSettings.prefillBlock());
+        return newBatchDecoder(quest, maxContextTokens, batchSize, new KvMemoryBudget(kvMemoryBudget));
+    }
+
+    /**
+     * {@link #newBatchDecoder(QuestConfig, int, int)} reserving KV storage in a budget that other caches (documents its
+     * sequences continue) may share.
+     */
+    public BatchDecoder newBatchDecoder(QuestConfig quest, int maxContextTokens, int batchSize, KvMemoryBudget budget) {
+        return new BatchDecoder(model, tokenizer, quest, maxContextTokens, batchSize, threads, budget, EngineSettings.prefillBlock());
     }
 
     /** A session over a KV cache of the caller's (its shape must match the model), for tests and tools. */
