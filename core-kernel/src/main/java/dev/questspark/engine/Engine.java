@@ -198,10 +198,10 @@ public final class Engine implements AutoCloseable {
     /**
      * A continuous-batching decoder running up to batchSize sequences per step on the engine's thread count, each in
      * a paged KV cache of at most maxContextTokens (within the model's context) attending as quest says; their caches
-     * together stay within {@code quest.kv-memory-budget}. Close it to stop its driver thread.
+     * together stay within quest's {@code kv-memory-budget}. Close it to stop its driver thread.
      */
     public BatchDecoder newBatchDecoder(QuestConfig quest, int maxContextTokens, int batchSize) {
-        return newBatchDecoder(quest, maxContextTokens, batchSize, EngineSettings.kvMemoryBudget());
+        return newBatchDecoder(quest, maxContextTokens, batchSize, quest.kvMemoryBudget());
     }
 
     /** {@link #newBatchDecoder(QuestConfig, int, int)} with the batch's KV memory budget in bytes. */
