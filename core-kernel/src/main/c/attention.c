@@ -94,11 +94,10 @@ static float reduce_lanes(float *l) {
     return l[0];
 }
 
-static void score_scalar(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows,
-                         float *scores) {
+static void score_scalar(const qk_kv *kv, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
     float lanes[16];
     for (int p = 0; p < pages; p++) {
-        const uint16_t *lo = bounds + (size_t) p * 2 * d;
+        const uint16_t *lo = qk_kv_bounds(kv, p, d);
         const uint16_t *hi = lo + d;
         float best = 0;
         for (int r = 0; r < rows; r++) {
@@ -117,19 +116,19 @@ static void score_scalar(const uint16_t *bounds, int d, int pages, const float *
     }
 }
 
-void qk_attn_score(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
+void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
     int dp = (d + 15) & ~15;
     float *buf = attn_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((size_t) rows * dp + rows + 16) * 4) : NULL;
     if (buf == NULL) {
         /* Scalar ISA, or no memory for the padded copy: the scalar path gives the same bits. */
-        score_scalar(bounds, d, pages, q, rows, max_over_rows, scores);
+        score_scalar(kv, d, pages, q, rows, max_over_rows, scores);
         return;
     }
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < dp; c++) buf[(size_t) r * dp + c] = c < d ? q[(size_t) r * d + c] : -0.0f;
     float *work = buf + (size_t) rows * dp;
-    if (attn_isa() == QK_ISA_AVX512) qk_attn_score_avx512(bounds, d, pages, buf, rows, max_over_rows, scores, work);
-    else qk_attn_score_avx2(bounds, d, pages, buf, rows, max_over_rows, scores, work);
+    if (attn_isa() == QK_ISA_AVX512) qk_attn_score_avx512(kv, d, pages, buf, rows, max_over_rows, scores, work);
+    else qk_attn_score_avx2(kv, d, pages, buf, rows, max_over_rows, scores, work);
     free(buf);
 }
 
@@ -199,75 +198,84 @@ int qk_attn_select(const float *scores, int n, int k, int32_t *out) {
 
 size_t qk_attn_work_floats(int rows, int dp, int p) {
     size_t pp = (size_t) ((p + 15) & ~15);
-    return (size_t) rows * pp + 3 * pp * (size_t) dp + 64;
+    /* scores (rows, pp); key, transposed key and value tiles (pp, dp) each; the gather tile (2, pp, dp) halves */
+    return (size_t) rows * pp + 4 * pp * (size_t) dp + 64;
 }
 
-void qk_attn_core_scalar(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
-                         int first, int count, const int *limits, int max_limit, const float *q, int rows,
-                         float *m, float *l, float *acc, float *work) {
+/* One page of one job, scalar. */
+static void page_scalar(const qk_attn_job *job, int page, int d, int p, float scale, float *s) {
     int dp = (d + 15) & ~15;
     int pp = (p + 15) & ~15;
-    float *s = work; /* rows x pp */
-    for (int i = 0; i < count; i++) {
-        int page = ids != NULL ? ids[i] : first + i;
-        int t0 = page * p;
-        int nt = max_limit - t0 < p ? max_limit - t0 : p;
-        if (nt <= 0) continue;
-        for (int r = 0; r < rows; r++) {
-            float *sr = s + (size_t) r * pp;
-            int lim = limits[r] - t0 < nt ? limits[r] - t0 : nt;
-            for (int t = 0; t < lim; t++) {
-                const uint16_t *kt = keys + (size_t) (t0 + t) * d;
-                float dot = 0;
-                for (int c = 0; c < d; c++) dot += q[(size_t) r * dp + c] * qk_fp16_to_fp32(kt[c]);
-                sr[t] = dot * scale;
-            }
-            if (lim <= 0) continue;
-            float pm = -INFINITY;
-            for (int t = 0; t < lim; t++) pm = sr[t] > pm ? sr[t] : pm;
-            float *ar = acc + (size_t) r * dp;
-            if (pm > m[r]) {
-                float corr = expf(m[r] - pm);
-                l[r] *= corr;
-                for (int c = 0; c < d; c++) ar[c] *= corr;
-                m[r] = pm;
-            }
-            for (int t = 0; t < lim; t++) {
-                float w = expf(sr[t] - m[r]);
-                l[r] += w;
-                const uint16_t *vt = values + (size_t) (t0 + t) * d;
-                for (int c = 0; c < d; c++) ar[c] += w * qk_fp16_to_fp32(vt[c]);
-            }
+    int t0 = page * p;
+    int nt = job->max_limit - t0 < p ? job->max_limit - t0 : p;
+    if (nt <= 0) return;
+    const uint16_t *keys = qk_kv_keys(job->kv, page, p, d), *values = qk_kv_values(job->kv, page, p, d);
+    for (int r = 0; r < job->rows; r++) {
+        float *sr = s + (size_t) r * pp;
+        float *m = job->m, *l = job->l;
+        const float *q = job->q;
+        int lim = job->limits[r] - t0 < nt ? job->limits[r] - t0 : nt;
+        for (int t = 0; t < lim; t++) {
+            const uint16_t *kt = keys + (size_t) t * d;
+            float dot = 0;
+            for (int c = 0; c < d; c++) dot += q[(size_t) r * dp + c] * qk_fp16_to_fp32(kt[c]);
+            sr[t] = dot * scale;
+        }
+        if (lim <= 0) continue;
+        float pm = -INFINITY;
+        for (int t = 0; t < lim; t++) pm = sr[t] > pm ? sr[t] : pm;
+        float *ar = job->acc + (size_t) r * dp;
+        if (pm > m[r]) {
+            float corr = expf(m[r] - pm);
+            l[r] *= corr;
+            for (int c = 0; c < d; c++) ar[c] *= corr;
+            m[r] = pm;
+        }
+        for (int t = 0; t < lim; t++) {
+            float w = expf(sr[t] - m[r]);
+            l[r] += w;
+            const uint16_t *vt = values + (size_t) t * d;
+            for (int c = 0; c < d; c++) ar[c] += w * qk_fp16_to_fp32(vt[c]);
         }
     }
 }
 
-static void attn_core(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
-                      int first, int count, const int *limits, int max_limit, const float *q, int rows,
-                      float *m, float *l, float *acc, float *work) {
-    switch (attn_isa()) {
-        case QK_ISA_AVX512:
-            qk_attn_core_avx512(keys, values, d, p, scale, ids, first, count, limits, max_limit, q, rows, m, l, acc, work);
-            break;
-        case QK_ISA_AVX2:
-            qk_attn_core_avx2(keys, values, d, p, scale, ids, first, count, limits, max_limit, q, rows, m, l, acc, work);
-            break;
-        default:
-            qk_attn_core_scalar(keys, values, d, p, scale, ids, first, count, limits, max_limit, q, rows, m, l, acc, work);
-            break;
+/* The generic core: pages in ascending order across the jobs, as the SIMD cores visit them. */
+void qk_attn_core_scalar(const qk_attn_job *jobs, int n, int d, int p, float scale, float *work) {
+    int pos[QK_ATTN_MAX_SEQS];
+    for (int j = 0; j < n; j++) pos[j] = 0;
+    for (;;) {
+        int best = -1, bestPage = 0;
+        for (int j = 0; j < n; j++) {
+            if (pos[j] >= jobs[j].count) continue;
+            int page = jobs[j].ids != NULL ? jobs[j].ids[pos[j]] : jobs[j].first + pos[j];
+            if (best < 0 || page < bestPage) best = j, bestPage = page;
+        }
+        if (best < 0) break;
+        page_scalar(&jobs[best], bestPage, d, p, scale, work);
+        pos[best]++;
     }
 }
 
-/* Scratch of one attention call: padded queries, limits, state and core work space, in one allocation. */
+static void attn_core(const qk_attn_job *jobs, int n, int d, int p, float scale, float *work) {
+    switch (attn_isa()) {
+        case QK_ISA_AVX512: qk_attn_core_avx512(jobs, n, d, p, scale, work); break;
+        case QK_ISA_AVX2: qk_attn_core_avx2(jobs, n, d, p, scale, work); break;
+        default: qk_attn_core_scalar(jobs, n, d, p, scale, work); break;
+    }
+}
+
+/* Scratch of one attention call: padded queries, limits, state and core work space (for work_rows rows at a
+ * time), in one allocation. */
 typedef struct {
     float *q, *m, *l, *acc, *work;
     int *limits;
     void *block;
 } attn_scratch;
 
-static int scratch_alloc(attn_scratch *sc, int rows, int d, int p) {
+static int scratch_alloc(attn_scratch *sc, int rows, int work_rows, int d, int p) {
     int dp = (d + 15) & ~15;
-    size_t qf = (size_t) rows * dp, wf = qk_attn_work_floats(rows, dp, p);
+    size_t qf = (size_t) rows * dp, wf = qk_attn_work_floats(work_rows, dp, p);
     size_t floats = 2 * qf + 2 * (size_t) rows + wf + 16 * 5;
     sc->block = aligned_alloc(64, ((floats * 4 + (size_t) rows * sizeof(int)) + 63) & ~(size_t) 63);
     if (sc->block == NULL) return -1;
@@ -289,21 +297,42 @@ static int scratch_alloc(attn_scratch *sc, int rows, int d, int p) {
     return 0;
 }
 
-int qk_attn_pages(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, int tokens,
-                  const int32_t *ids, int first, int count, const float *q, int rows, float *state) {
+int qk_attn_pages_multi(const qk_attn_seq *seqs, int n, int d, int p, float scale) {
+    if (n < 1 || n > QK_ATTN_MAX_SEQS) return -1;
     int dp = (d + 15) & ~15;
-    attn_scratch sc;
-    if (scratch_alloc(&sc, rows, d, p) != 0) return -1;
-    for (int r = 0; r < rows; r++) {
-        memcpy(sc.q + (size_t) r * dp, q + (size_t) r * d, (size_t) d * 4);
-        sc.limits[r] = tokens;
+    int rows = 0, max_rows = 1;
+    for (int i = 0; i < n; i++) {
+        rows += seqs[i].rows;
+        max_rows = seqs[i].rows > max_rows ? seqs[i].rows : max_rows;
     }
-    attn_core(keys, values, d, p, scale, ids, first, count, sc.limits, tokens, sc.q, rows, sc.m, sc.l, sc.acc, sc.work);
-    memcpy(state, sc.m, (size_t) rows * 4);
-    memcpy(state + rows, sc.l, (size_t) rows * 4);
-    for (int r = 0; r < rows; r++) memcpy(state + 2 * rows + (size_t) r * d, sc.acc + (size_t) r * dp, (size_t) d * 4);
+    attn_scratch sc;
+    if (scratch_alloc(&sc, rows, max_rows, d, p) != 0) return -1;
+    qk_attn_job jobs[QK_ATTN_MAX_SEQS];
+    for (int i = 0, r0 = 0; i < n; r0 += seqs[i].rows, i++) {
+        const qk_attn_seq *s = &seqs[i];
+        for (int r = 0; r < s->rows; r++) {
+            memcpy(sc.q + (size_t) (r0 + r) * dp, s->q + (size_t) r * d, (size_t) d * 4);
+            sc.limits[r0 + r] = s->tokens;
+        }
+        jobs[i] = (qk_attn_job) {&s->kv, s->ids, s->first, s->count, s->tokens, s->rows, sc.limits + r0,
+                                 sc.q + (size_t) r0 * dp, sc.m + r0, sc.l + r0, sc.acc + (size_t) r0 * dp};
+    }
+    attn_core(jobs, n, d, p, scale, sc.work);
+    for (int i = 0, r0 = 0; i < n; r0 += seqs[i].rows, i++) {
+        const qk_attn_seq *s = &seqs[i];
+        memcpy(s->state, sc.m + r0, (size_t) s->rows * 4);
+        memcpy(s->state + s->rows, sc.l + r0, (size_t) s->rows * 4);
+        for (int r = 0; r < s->rows; r++)
+            memcpy(s->state + 2 * s->rows + (size_t) r * d, sc.acc + (size_t) (r0 + r) * dp, (size_t) d * 4);
+    }
     free(sc.block);
     return 0;
+}
+
+int qk_attn_pages(const qk_kv *kv, int d, int p, float scale, int tokens, const int32_t *ids, int first, int count,
+                  const float *q, int rows, float *state) {
+    qk_attn_seq seq = {*kv, ids, first, count, tokens, rows, q, state};
+    return qk_attn_pages_multi(&seq, 1, d, p, scale);
 }
 
 void qk_attn_merge(const float *states, int segments, int rows, int d, float *out) {
@@ -335,8 +364,8 @@ size_t qk_attn_causal_work_floats(int rp, int d, int p) {
 
 /* The SIMD prefill: every query row of the call (token t, head j is row t * rows + j) in vector lanes, each key and
  * value page converted to f32 once for all of them. Padding rows have zero queries and the last row's limit. */
-static int causal_lanes(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
-                        size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride) {
+static int causal_lanes(const qk_kv *kv, int d, int p, float scale, const float *q, size_t q_stride, int tokens, int rows,
+                        int first_pos, float *out, size_t out_stride) {
     int all = tokens * rows;
     int rp = (all + 15) & ~15;
     size_t qf = (size_t) d * rp;
@@ -357,8 +386,8 @@ static int causal_lanes(const uint16_t *keys, const uint16_t *values, int d, int
         for (int c = 0; c < d; c++) qt[(size_t) c * rp + r] = qr[c] * scale;
     }
     int max_limit = first_pos + tokens;
-    if (attn_isa() == QK_ISA_AVX512) qk_attn_causal_core_avx512(keys, values, d, p, qt, limits, rp, max_limit, m, l, acct, work);
-    else qk_attn_causal_core_avx2(keys, values, d, p, qt, limits, rp, max_limit, m, l, acct, work);
+    if (attn_isa() == QK_ISA_AVX512) qk_attn_causal_core_avx512(kv, d, p, qt, limits, rp, max_limit, m, l, acct, work);
+    else qk_attn_causal_core_avx2(kv, d, p, qt, limits, rp, max_limit, m, l, acct, work);
     for (int r = 0; r < all; r++) {
         float inv = 1.0f / l[r];
         float *o = out + (size_t) (r / rows) * out_stride + (size_t) (r % rows) * d;
@@ -368,14 +397,13 @@ static int causal_lanes(const uint16_t *keys, const uint16_t *values, int d, int
     return 0;
 }
 
-int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
-                   size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride) {
-    if (attn_isa() >= QK_ISA_AVX2)
-        return causal_lanes(keys, values, d, p, scale, q, q_stride, tokens, rows, first_pos, out, out_stride);
+int qk_attn_causal(const qk_kv *kv, int d, int p, float scale, const float *q, size_t q_stride, int tokens, int rows,
+                   int first_pos, float *out, size_t out_stride) {
+    if (attn_isa() >= QK_ISA_AVX2) return causal_lanes(kv, d, p, scale, q, q_stride, tokens, rows, first_pos, out, out_stride);
     int dp = (d + 15) & ~15;
     int all = tokens * rows;
     attn_scratch sc;
-    if (scratch_alloc(&sc, all, d, p) != 0) return -1;
+    if (scratch_alloc(&sc, all, all, d, p) != 0) return -1;
     for (int t = 0; t < tokens; t++) {
         for (int j = 0; j < rows; j++) {
             memcpy(sc.q + (size_t) (t * rows + j) * dp, q + t * q_stride + (size_t) j * d, (size_t) d * 4);
@@ -383,8 +411,8 @@ int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, f
         }
     }
     int max_limit = first_pos + tokens;
-    attn_core(keys, values, d, p, scale, NULL, 0, (max_limit + p - 1) / p, sc.limits, max_limit, sc.q, all,
-              sc.m, sc.l, sc.acc, sc.work);
+    qk_attn_job job = {kv, NULL, 0, (max_limit + p - 1) / p, max_limit, all, sc.limits, sc.q, sc.m, sc.l, sc.acc};
+    attn_core(&job, 1, d, p, scale, sc.work);
     for (int t = 0; t < tokens; t++) {
         for (int j = 0; j < rows; j++) {
             int r = t * rows + j;

@@ -117,9 +117,33 @@ void qk_swiglu(float *gate, const float *up, size_t n);
  * Scores of Quest pages are summed in 16 lanes (channel c into lane c % 16, in channel order) reduced by a fixed
  * tree (lanes j += j+8, j += j+4, j += j+2, 0 += 1): bit-identical in every ISA and in the Java twin.
  */
-#define QK_ATTN_ABI_VERSION 2
+#define QK_ATTN_ABI_VERSION 3
 #define QK_ATTN_MAX_HEAD_DIM 1024
 #define QK_ATTN_MAX_PAGE 64
+/* Most sequences of one shared-page pass. */
+#define QK_ATTN_MAX_SEQS 64
+
+/*
+ * Where the pages of one (layer, KV head) live: pages [0, split) at keys/values/bounds (for a forked cache, its
+ * parent's storage, shared read-only), pages from split on at own_keys/own_values/own_bounds, own page index
+ * page - split. A cache that is not forked has split = 0. Every kernel resolves pages through these, so a forked
+ * head is attended with exactly the arithmetic of one holding all its tokens contiguously.
+ */
+typedef struct {
+    const uint16_t *keys, *values, *bounds;
+    const uint16_t *own_keys, *own_values, *own_bounds;
+    int split;
+} qk_kv;
+
+static inline const uint16_t *qk_kv_keys(const qk_kv *kv, int page, int p, int d) {
+    return page < kv->split ? kv->keys + (size_t) page * p * d : kv->own_keys + (size_t) (page - kv->split) * p * d;
+}
+static inline const uint16_t *qk_kv_values(const qk_kv *kv, int page, int p, int d) {
+    return page < kv->split ? kv->values + (size_t) page * p * d : kv->own_values + (size_t) (page - kv->split) * p * d;
+}
+static inline const uint16_t *qk_kv_bounds(const qk_kv *kv, int page, int d) {
+    return page < kv->split ? kv->bounds + (size_t) page * 2 * d : kv->own_bounds + (size_t) (page - kv->split) * 2 * d;
+}
 
 /* Writes n tokens (rows k + i*stride, v + i*stride) at [pos, pos+n) and updates the bounds of their pages; the
  * bounds of the page holding pos must already describe its tokens before pos. */
@@ -130,20 +154,36 @@ void qk_attn_recompute_bounds(const uint16_t *keys, float *kmin, float *kmax, ui
                               int page, int tokens);
 /* Criticality of pages [0, pages) for `rows` query rows q[rows][d]: max over rows into scores[page] when
  * max_over_rows, else row r into scores[r*pages + page]. */
-void qk_attn_score(const uint16_t *bounds, int d, int pages, const float *q, int rows, int max_over_rows, float *scores);
+void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int max_over_rows, float *scores);
 /* Indices of the k largest scores[0, n) (ties to the lower index, NaN lowest), ascending, into out; returns min(k, n)
  * or -1 when scratch memory cannot be allocated. */
 int qk_attn_select(const float *scores, int n, int k, int32_t *out);
 /* Partial attention state of rows q[rows][d] over pages ids[0, count) (or first .. first+count-1 when ids is NULL),
  * reading only tokens < tokens; returns 0, or -1 when scratch memory cannot be allocated. */
-int qk_attn_pages(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, int tokens,
-                  const int32_t *ids, int first, int count, const float *q, int rows, float *state);
+int qk_attn_pages(const qk_kv *kv, int d, int p, float scale, int tokens, const int32_t *ids, int first, int count,
+                  const float *q, int rows, float *state);
+
+/*
+ * The shared-page pass of a batched decode step: `n` independent qk_attn_pages calls (sequence i: its pages,
+ * token limit, query rows q_i and state_i), of sequences that may share pages (the forks of one parent). Pages are
+ * visited in ascending order across all sequences, so a shared page wanted by several of them is fetched from
+ * memory once and reread from cache; each sequence's arithmetic is that of its own call, bit for bit.
+ */
+typedef struct {
+    qk_kv kv;
+    const int32_t *ids; /* page ids ascending, or NULL for first .. first + count - 1 */
+    int first, count, tokens, rows;
+    const float *q;     /* rows x d */
+    float *state;       /* rows x (d + 2), written */
+} qk_attn_seq;
+int qk_attn_pages_multi(const qk_attn_seq *seqs, int n, int d, int p, float scale);
+
 /* Merges `segments` consecutive states into normalized outputs out[rows][d]. */
 void qk_attn_merge(const float *states, int segments, int rows, int d, float *out);
 /* Causal attention of `tokens` query tokens at first_pos.., rows heads each (token t, head j at q + t*q_stride + j*d),
  * token t attending to [0, first_pos + t]; outputs at the same layout in out. Returns 0 or -1 (no memory). */
-int qk_attn_causal(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const float *q,
-                   size_t q_stride, int tokens, int rows, int first_pos, float *out, size_t out_stride);
+int qk_attn_causal(const qk_kv *kv, int d, int p, float scale, const float *q, size_t q_stride, int tokens, int rows,
+                   int first_pos, float *out, size_t out_stride);
 /* Sum of n floats with the widest vectors (the memory-bandwidth probe). */
 float qk_sum_floats(const float *x, size_t n);
 
@@ -151,29 +191,30 @@ float qk_sum_floats(const float *x, size_t n);
  * (dp = d rounded up to 16, zero padded), `limits` the token limit of each row (max_limit their maximum), `m`, `l`
  * and `acc` (rows x dp) a state updated in place, `work` scratch of qk_attn_work_floats(rows, dp, p) floats. */
 size_t qk_attn_work_floats(int rows, int dp, int p);
-void qk_attn_core_scalar(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
-                         int first, int count, const int *limits, int max_limit, const float *q, int rows,
-                         float *m, float *l, float *acc, float *work);
-void qk_attn_core_avx2(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
-                       int first, int count, const int *limits, int max_limit, const float *q, int rows,
-                       float *m, float *l, float *acc, float *work);
-void qk_attn_core_avx512(const uint16_t *keys, const uint16_t *values, int d, int p, float scale, const int32_t *ids,
-                         int first, int count, const int *limits, int max_limit, const float *q, int rows,
-                         float *m, float *l, float *acc, float *work);
+typedef struct {
+    const qk_kv *kv;
+    const int32_t *ids;
+    int first, count, max_limit, rows;
+    const int *limits;
+    const float *q;
+    float *m, *l, *acc;
+} qk_attn_job;
+void qk_attn_core_scalar(const qk_attn_job *jobs, int n, int d, int p, float scale, float *work);
+void qk_attn_core_avx2(const qk_attn_job *jobs, int n, int d, int p, float scale, float *work);
+void qk_attn_core_avx512(const qk_attn_job *jobs, int n, int d, int p, float scale, float *work);
 /* Causal prefill cores (attention_avx2.c, attention_avx512.c), rows in vector lanes: rp rows (a multiple of 16),
  * qt (d, rp) the scaled queries transposed, limits (rp) each row's token limit, non-decreasing along the rows and
  * at most max_limit; m, l (rp) and acct (d, rp) the state updated in place; work of
  * qk_attn_causal_work_floats(rp, d, p) floats. */
 size_t qk_attn_causal_work_floats(int rp, int d, int p);
-void qk_attn_causal_core_avx2(const uint16_t *keys, const uint16_t *values, int d, int p, const float *qt,
-                              const int32_t *limits, int rp, int max_limit, float *m, float *l, float *acct, float *work);
-void qk_attn_causal_core_avx512(const uint16_t *keys, const uint16_t *values, int d, int p, const float *qt,
-                                const int32_t *limits, int rp, int max_limit, float *m, float *l, float *acct,
-                                float *work);
+void qk_attn_causal_core_avx2(const qk_kv *kv, int d, int p, const float *qt, const int32_t *limits, int rp,
+                              int max_limit, float *m, float *l, float *acct, float *work);
+void qk_attn_causal_core_avx512(const qk_kv *kv, int d, int p, const float *qt, const int32_t *limits, int rp,
+                                int max_limit, float *m, float *l, float *acct, float *work);
 /* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work `rows` floats. */
-void qk_attn_score_avx2(const uint16_t *bounds, int d, int pages, const float *qp, int rows, int max_over_rows,
+void qk_attn_score_avx2(const qk_kv *kv, int d, int pages, const float *qp, int rows, int max_over_rows,
                         float *scores, float *work);
-void qk_attn_score_avx512(const uint16_t *bounds, int d, int pages, const float *qp, int rows, int max_over_rows,
+void qk_attn_score_avx512(const qk_kv *kv, int d, int pages, const float *qp, int rows, int max_over_rows,
                           float *scores, float *work);
 void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n);
 float qk_sum_floats_avx2(const float *x, size_t n);

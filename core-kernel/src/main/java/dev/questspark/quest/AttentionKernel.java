@@ -45,6 +45,19 @@ public interface AttentionKernel {
     void attendPages(HeadPages hp, int tokens, int[] pageIds, int idsOff, int firstPage, int count, float[] q, int qOff,
             int rows, float[] state, int stateOff);
 
+    /** Most sequences of one {@link #attendPagesMulti} call. */
+    int MAX_SEQUENCES = 64;
+
+    /**
+     * {@link #attendPages} for n sequences in one pass, giving bit for bit the states of n separate calls: sequence i
+     * reads hps[i] below tokens[i], pages pageIds[idsOffs[i] ..] (ascending) or, when pageIds is null, pages
+     * [firsts[i], firsts[i] + counts[i]); its rows query rows are at q[qOffs[i]] and its state goes to
+     * state[stateOffs[i]]. Sequences forked from one parent read their shared pages once: every sequence wanting a
+     * page takes it while it is in cache. At most {@link #MAX_SEQUENCES} sequences.
+     */
+    void attendPagesMulti(int n, HeadPages[] hps, int[] tokens, int[] pageIds, int[] idsOffs, int[] firsts, int[] counts,
+            float[] q, int[] qOffs, int rows, float[] state, int[] stateOffs);
+
     /** Combines segments consecutive states (each stateSize(rows, headDim)) and writes rows normalized outputs to out[outOff ..]. */
     void merge(float[] states, int off, int segments, int rows, int headDim, float[] out, int outOff);
 

@@ -201,6 +201,16 @@ public final class JavaAttentionKernel implements AttentionKernel {
         }
     }
 
+    /** The twin of the shared-page pass: one sequence after the other (each sequence's arithmetic is its own call's). */
+    @Override
+    public void attendPagesMulti(int n, HeadPages[] hps, int[] tokens, int[] pageIds, int[] idsOffs, int[] firsts, int[] counts,
+            float[] q, int[] qOffs, int rows, float[] state, int[] stateOffs) {
+        for (int i = 0; i < n; i++) {
+            attendPages(hps[i], tokens[i], pageIds, pageIds == null ? 0 : idsOffs[i], firsts == null ? 0 : firsts[i], counts[i], q,
+                    qOffs[i], rows, state, stateOffs[i]);
+        }
+    }
+
     @Override
     public void merge(float[] states, int off, int segments, int rows, int headDim, float[] out, int outOff) {
         int size = AttentionKernel.stateSize(rows, headDim);

@@ -22,7 +22,7 @@ public final class NativeAttentionKernel implements AttentionKernel {
         }
     }
 
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
 
     /** Null when the kernel can be used, otherwise why not. */
     public static String unavailableReason() {
@@ -53,7 +53,7 @@ public final class NativeAttentionKernel implements AttentionKernel {
 
     @Override
     public void score(HeadPages hp, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores, int off) {
-        score(hp.bounds(), hp.headDim(), pageCount, q, qOff, rows, maxOverRows, scores, off);
+        score(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), pageCount, q, qOff, rows, maxOverRows, scores, off);
     }
 
     @Override
@@ -64,8 +64,35 @@ public final class NativeAttentionKernel implements AttentionKernel {
     @Override
     public void attendPages(HeadPages hp, int tokens, int[] pageIds, int idsOff, int firstPage, int count, float[] q, int qOff,
             int rows, float[] state, int stateOff) {
-        attendPages(hp.keys(), hp.values(), hp.headDim(), hp.pageSize(), hp.scale(), tokens, pageIds, idsOff, firstPage, count, q,
-                qOff, rows, state, stateOff);
+        attendPages(hp.sharedKeys(), hp.sharedValues(), hp.split(), hp.keys(), hp.values(), hp.headDim(), hp.pageSize(), hp.scale(),
+                tokens, pageIds, idsOff, firstPage, count, q, qOff, rows, state, stateOff);
+    }
+
+    @Override
+    public void attendPagesMulti(int n, HeadPages[] hps, int[] tokens, int[] pageIds, int[] idsOffs, int[] firsts, int[] counts,
+            float[] q, int[] qOffs, int rows, float[] state, int[] stateOffs) {
+        if (n < 1 || n > MAX_SEQUENCES || hps.length < n) {
+            throw new IllegalArgumentException("attendPagesMulti takes 1.." + MAX_SEQUENCES + " sequences, got " + n + " of " + hps.length);
+        }
+        ByteBuffer[] sk = new ByteBuffer[n];
+        ByteBuffer[] sv = new ByteBuffer[n];
+        ByteBuffer[] ok = new ByteBuffer[n];
+        ByteBuffer[] ov = new ByteBuffer[n];
+        int[] splits = new int[n];
+        HeadPages h0 = hps[0];
+        for (int i = 0; i < n; i++) {
+            HeadPages hp = hps[i];
+            if (hp.headDim() != h0.headDim() || hp.pageSize() != h0.pageSize()) {
+                throw new IllegalArgumentException("attendPagesMulti needs one head dim and page size for all sequences");
+            }
+            sk[i] = hp.sharedKeys();
+            sv[i] = hp.sharedValues();
+            ok[i] = hp.keys();
+            ov[i] = hp.values();
+            splits[i] = hp.split();
+        }
+        attendPagesMulti(n, sk, sv, splits, ok, ov, h0.headDim(), h0.pageSize(), h0.scale(), tokens, pageIds, idsOffs, firsts,
+                counts, q, qOffs, rows, state, stateOffs);
     }
 
     @Override
@@ -76,8 +103,8 @@ public final class NativeAttentionKernel implements AttentionKernel {
     @Override
     public void attendCausal(HeadPages hp, float[] q, int qOff, int qStride, int tokens, int rows, int firstPos, float[] out,
             int outOff, int outStride) {
-        attendCausal(hp.keys(), hp.values(), hp.headDim(), hp.pageSize(), hp.scale(), q, qOff, qStride, tokens, rows, firstPos, out,
-                outOff, outStride);
+        attendCausal(hp.sharedKeys(), hp.sharedValues(), hp.split(), hp.keys(), hp.values(), hp.headDim(), hp.pageSize(), hp.scale(),
+                q, qOff, qStride, tokens, rows, firstPos, out, outOff, outStride);
     }
 
     /**
@@ -107,18 +134,24 @@ public final class NativeAttentionKernel implements AttentionKernel {
     private static native void recomputeBounds(ByteBuffer keys, ByteBuffer keyMin, ByteBuffer keyMax, ByteBuffer bounds, int headDim,
             int pageSize, int page, int tokens);
 
-    private static native void score(ByteBuffer bounds, int headDim, int pageCount, float[] q, int qOff, int rows,
-            boolean maxOverRows, float[] scores, int off);
+    private static native void score(ByteBuffer sharedBounds, int split, ByteBuffer bounds, int headDim, int pageCount, float[] q,
+            int qOff, int rows, boolean maxOverRows, float[] scores, int off);
 
     private static native int selectTop(float[] scores, int off, int n, int k, int[] out, int outOff);
 
-    private static native void attendPages(ByteBuffer keys, ByteBuffer values, int headDim, int pageSize, float scale, int tokens,
-            int[] pageIds, int idsOff, int firstPage, int count, float[] q, int qOff, int rows, float[] state, int stateOff);
+    private static native void attendPages(ByteBuffer sharedKeys, ByteBuffer sharedValues, int split, ByteBuffer keys,
+            ByteBuffer values, int headDim, int pageSize, float scale, int tokens, int[] pageIds, int idsOff, int firstPage, int count,
+            float[] q, int qOff, int rows, float[] state, int stateOff);
+
+    private static native void attendPagesMulti(int n, ByteBuffer[] sharedKeys, ByteBuffer[] sharedValues, int[] splits,
+            ByteBuffer[] keys, ByteBuffer[] values, int headDim, int pageSize, float scale, int[] tokens, int[] pageIds, int[] idsOffs,
+            int[] firsts, int[] counts, float[] q, int[] qOffs, int rows, float[] state, int[] stateOffs);
 
     private static native void mergeStates(float[] states, int off, int segments, int rows, int headDim, float[] out, int outOff);
 
-    private static native void attendCausal(ByteBuffer keys, ByteBuffer values, int headDim, int pageSize, float scale, float[] q,
-            int qOff, int qStride, int tokens, int rows, int firstPos, float[] out, int outOff, int outStride);
+    private static native void attendCausal(ByteBuffer sharedKeys, ByteBuffer sharedValues, int split, ByteBuffer keys,
+            ByteBuffer values, int headDim, int pageSize, float scale, float[] q, int qOff, int qStride, int tokens, int rows,
+            int firstPos, float[] out, int outOff, int outStride);
 
     private static native float sumFloats(ByteBuffer floats, long from, long count);
 }

@@ -340,7 +340,7 @@ public final class PagedKvCache implements KvCache {
      * storage of its own, reserved in the same budget. This cache refuses writes until every fork is closed. The
      * fork attends with the same settings and kernel, on the given pool.
      */
-    synchronized PagedKvCache fork(Parallel pool) {
+    public synchronized PagedKvCache fork(Parallel pool) {
         checkOpen();
         if (parent != null) {
             throw new IllegalStateException("a forked cache cannot be forked again; fork its parent instead");
