@@ -140,19 +140,20 @@ static AVX2 void quantize_f16(const float *x, int n, int cols, uint8_t *dst, siz
     }
 }
 
-/* ---- Q4_0, Q4_1, Q8_0: register-blocked tiles of 8 rows ---- */
+/* ---- Q4_0, Q4_1, Q5_0, Q8_0: register-blocked tiles of 8 rows ---- */
 
 /*
  * The design of matmul_avx512.c with 8 rows per ymm register: a tile's blocks are transposed so that group g
  * of block b is one register holding values 4g..4g+3 of each of the 8 rows, and vpmaddubsw with a broadcast of
  * the token's 4 matching quants advances all 8 dots. Q4 nibbles are unsigned, so eight products of a block fit
  * int16 (8 * 2 * 15 * 127 < 32768) before one vpmaddwd widens them; Q4_0 takes back its +8 offset through
- * the activation block sum. Q8_0 weights are signed: the usual sign trick (|w| times a * sign(w)) keeps each
+ * the activation block sum. Q5_0 values (nibble plus a fifth bit from qh, stored + 16) are up to 31, so its
+ * products are summed in int16 over four groups at a time, and +16 is taken back the same way. Q8_0 weights are signed: the usual sign trick (|w| times a * sign(w)) keeps each
  * vpmaddubsw within int16 and is widened per group.
  */
 #define INLINE __attribute__((always_inline)) inline
 enum { TILE = 8, KC = 16, TMAX = 4 };
-enum kind { K_Q4_0, K_Q4_1, K_Q8_0 };
+enum kind { K_Q4_0, K_Q4_1, K_Q8_0, K_Q5_0 };
 
 typedef struct {
     __m256i q[KC][8];  /* block b, group g: lane i = values 4g..4g+3 of row i (Q4: nibbles, Q8_0: |w|) */
@@ -163,7 +164,7 @@ typedef struct {
 
 static const uint8_t zero_block[64] __attribute__((aligned(64)));
 
-static INLINE int block_bytes(int kind) { return kind == K_Q4_1 ? 20 : kind == K_Q4_0 ? 18 : 34; }
+static INLINE int block_bytes(int kind) { return kind == K_Q4_1 ? 20 : kind == K_Q4_0 ? 18 : kind == K_Q5_0 ? 22 : 34; }
 
 static INLINE AVX2 void load_transpose8(const uint8_t *const *p, int off, __m256i out[4]) {
     __m256i b[4];
@@ -196,6 +197,22 @@ static INLINE void block_pointers8(const uint8_t **p, const uint8_t *w, size_t r
     for (int i = 0; i < TILE; i++) p[i] = i < nrows ? w + (size_t)(r + i) * row_bytes + off : zero_block;
 }
 
+/*
+ * Q5_0's fifth bits: sets bit 4 of byte j of group g (value 4g + j) of each row where bit 4g + j of the row's qh
+ * is set. qh holds each row's 32-bit qh in its lane; the shuffle copies byte g / 2 of it to the lane's four bytes.
+ */
+static INLINE AVX2 void add_high_bits8(__m256i q[8], __m256i qh) {
+    const __m256i sixteen = _mm256_set1_epi8(16);
+    for (int g = 0; g < 8; g++) {
+        const int b = g / 2;
+        const __m256i pick = _mm256_broadcastsi128_si256(_mm_setr_epi32(0x01010101 * b, 0x01010101 * (4 + b),
+                                                                         0x01010101 * (8 + b), 0x01010101 * (12 + b)));
+        const __m256i bits = _mm256_set1_epi32(g % 2 ? (int)0x80402010 : 0x08040201);
+        __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(qh, pick), bits), bits);
+        q[g] = _mm256_or_si256(q[g], _mm256_and_si256(set, sixteen));
+    }
+}
+
 static INLINE AVX2 void unpack_block8(int kind, const uint8_t *const *p, __m256i q[8], __m256i sg[8]) {
     __m256i t[4];
     if (kind == K_Q8_0) {
@@ -205,15 +222,20 @@ static INLINE AVX2 void unpack_block8(int kind, const uint8_t *const *p, __m256i
         for (int k = 0; k < 4; k++) { sg[4 + k] = t[k]; q[4 + k] = _mm256_sign_epi8(t[k], t[k]); }
     } else {
         const __m256i low4 = _mm256_set1_epi8(0x0f);
-        load_transpose8(p, kind == K_Q4_1 ? 4 : 2, t);
+        load_transpose8(p, kind == K_Q4_1 ? 4 : kind == K_Q5_0 ? 6 : 2, t);
         for (int k = 0; k < 4; k++) {
             q[k] = _mm256_and_si256(t[k], low4);
             q[4 + k] = _mm256_and_si256(_mm256_srli_epi32(t[k], 4), low4);
         }
+        if (kind == K_Q5_0) {
+            uint32_t qh[TILE];
+            for (int i = 0; i < TILE; i++) memcpy(&qh[i], p[i] + 2, 4);
+            add_high_bits8(q, _mm256_loadu_si256((const __m256i *)qh));
+        }
     }
 }
 
-/* Exact integer dots of one block (8 groups) with T tokens' quants at a[t]; corr[t] is subtracted (Q4_0). */
+/* Exact integer dots of one block (8 groups) with T tokens' quants at a[t]; corr[t] is subtracted (Q4_0, Q5_0). */
 static INLINE AVX2 void block_dots8(int kind, const __m256i q[8], const __m256i sg[8], const uint8_t *const *a,
                                     const int *corr, int T, __m256i isum[TMAX]) {
     const __m256i ones = _mm256_set1_epi16(1);
@@ -229,18 +251,23 @@ static INLINE AVX2 void block_dots8(int kind, const __m256i q[8], const __m256i 
         }
         return;
     }
-    __m256i s16[TMAX];
-    for (int t = 0; t < T; t++) s16[t] = _mm256_setzero_si256();
-    for (int g = 0; g < 8; g++) {
-        for (int t = 0; t < T; t++) {
-            int a4;
-            memcpy(&a4, a[t] + 4 * g, 4);
-            s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(q[g], _mm256_set1_epi32(a4)));
+    /* int16 sums of 8 groups of 4-bit values, or of 4 groups of 5-bit values, stay below 32768 */
+    const int span = kind == K_Q5_0 ? 4 : 8;
+    for (int t = 0; t < T; t++) isum[t] = _mm256_setzero_si256();
+    for (int g0 = 0; g0 < 8; g0 += span) {
+        __m256i s16[TMAX];
+        for (int t = 0; t < T; t++) s16[t] = _mm256_setzero_si256();
+        for (int g = g0; g < g0 + span; g++) {
+            for (int t = 0; t < T; t++) {
+                int a4;
+                memcpy(&a4, a[t] + 4 * g, 4);
+                s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(q[g], _mm256_set1_epi32(a4)));
+            }
         }
+        for (int t = 0; t < T; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s16[t], ones));
     }
     for (int t = 0; t < T; t++) {
-        isum[t] = _mm256_madd_epi16(s16[t], ones);
-        if (kind == K_Q4_0) isum[t] = _mm256_sub_epi32(isum[t], _mm256_set1_epi32(corr[t]));
+        if (kind != K_Q4_1) isum[t] = _mm256_sub_epi32(isum[t], _mm256_set1_epi32(corr[t]));
     }
 }
 
@@ -267,10 +294,10 @@ static INLINE AVX2 void block_accumulate8(int kind, const tokens8_t *tk, int b, 
     __m256i isum[TMAX];
     for (int t = 0; t < T; t++) {
         a[t] = tk->q[t] + b * 32;
-        if (kind == K_Q4_0) {
+        if (kind == K_Q4_0 || kind == K_Q5_0) {
             int sum;
             memcpy(&sum, tk->s[t] + b, 4);
-            corr[t] = 8 * sum;
+            corr[t] = (kind == K_Q5_0 ? 16 : 8) * sum;
         }
     }
     block_dots8(kind, q, sg, a, corr, T, isum);
@@ -361,6 +388,7 @@ static INLINE AVX2 void repack8(int kind, tile8_t *tl, const uint8_t *w, size_t 
 TILE8_FNS(K_Q4_0)
 TILE8_FNS(K_Q4_1)
 TILE8_FNS(K_Q8_0)
+TILE8_FNS(K_Q5_0)
 
 #define MATMUL_TILES8(name, kind)                                                                             \
     static AVX2 void matmul_##name(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
@@ -392,6 +420,7 @@ TILE8_FNS(K_Q8_0)
 MATMUL_TILES8(q4_0, K_Q4_0)
 MATMUL_TILES8(q4_1, K_Q4_1)
 MATMUL_TILES8(q8_0, K_Q8_0)
+MATMUL_TILES8(q5_0, K_Q5_0)
 
 /* ---- F32, F16, BF16: row by row, up to 4 tokens share each loaded weight vector ---- */
 
@@ -563,6 +592,7 @@ void qk_matmul_ops_avx2(qk_matmul_ops *ops) {
     ops->matmul[QK_Q4_0] = matmul_q4_0;
     ops->matmul[QK_Q4_1] = matmul_q4_1;
     ops->matmul[QK_Q8_0] = matmul_q8_0;
+    ops->matmul[QK_Q5_0] = matmul_q5_0;
     ops->matmul[QK_Q4_K] = matmul_q4_k;
     ops->matmul[QK_Q6_K] = matmul_q6_k;
     ops->name = "avx2";

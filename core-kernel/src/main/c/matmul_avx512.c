@@ -1,5 +1,5 @@
 /*
- * matmul_avx512.c: AVX-512 VNNI kernels for the quantized types (Q4_0, Q4_1, Q8_0, Q4_K, Q6_K), used when the
+ * matmul_avx512.c: AVX-512 VNNI kernels for the quantized types (Q4_0, Q4_1, Q5_0, Q8_0, Q4_K, Q6_K), used when the
  * CPU has avx512f/bw/vl and avx512vnni. Float types keep their AVX2 kernels.
  *
  * Register blocking: a tile is 16 weight rows, one int32 lane of a zmm register per row. A tile's blocks are
@@ -7,11 +7,11 @@
  * 4g..4g+3 of each of the 16 rows as unsigned bytes. One vpdpbusd with a broadcast of the token's 4 matching
  * activation quants then advances 16 row dots by 4 values; every repacked register is reused for up to 8 tokens
  * before the next is loaded. Per block and token the integer dot is exact; it is then scaled in float as in
- * ggml: Q4_1 adds d_w * d_a * isum + m_w * s_a, Q4_0 and Q8_0 add d_w * d_a * isum.
+ * ggml: Q4_1 adds d_w * d_a * isum + m_w * s_a, Q4_0, Q5_0 and Q8_0 add d_w * d_a * isum.
  *
  * vpdpbusd multiplies unsigned by signed bytes, so signed weights are shifted to unsigned ones and the shift is
  * taken back exactly through the activation block's sum of quants: Q4_0 stores nibble = q + 8, so
- * dot(q, a) = dot(nibble, a) - 8 * sum(a); Q8_0 uses q ^ 0x80 = q + 128, so dot(q, a) = dot(q + 128, a) - 128 * sum(a).
+ * dot(q, a) = dot(nibble, a) - 8 * sum(a) (Q5_0 likewise with its 5-bit value and 16); Q8_0 uses q ^ 0x80 = q + 128, so dot(q, a) = dot(q + 128, a) - 128 * sum(a).
  *
  * Each row's result depends only on that row's data and the token, never on the tile it landed in, the row
  * range or the token grouping, so splitting rows across threads gives bit-identical results.
@@ -24,7 +24,7 @@
 #define INLINE __attribute__((always_inline)) inline
 
 enum { TILE = 16, KC = 16, TMAX = 8 };
-enum kind { K_Q4_0, K_Q4_1, K_Q8_0 };
+enum kind { K_Q4_0, K_Q4_1, K_Q8_0, K_Q5_0 };
 
 /* One repacked chunk of a tile: KC blocks of 16 rows. */
 typedef struct {
@@ -74,7 +74,25 @@ static INLINE VNNI __m512 high_halves_to_f32(__m512i v) {
     return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(v, 16)));
 }
 
-static INLINE int block_bytes(int kind) { return kind == K_Q4_1 ? 20 : kind == K_Q4_0 ? 18 : 34; }
+static INLINE int block_bytes(int kind) { return kind == K_Q4_1 ? 20 : kind == K_Q4_0 ? 18 : kind == K_Q5_0 ? 22 : 34; }
+
+/* The unsigned offset of the stored quants, taken back through the activation block sum (Q4_1 has none). */
+static INLINE int quant_offset(int kind) { return kind == K_Q4_0 ? 8 : kind == K_Q5_0 ? 16 : 128; }
+
+/*
+ * Q5_0's fifth bits: adds 16 to byte j of group g (value 4g + j) of each row where bit 4g + j of the row's qh is
+ * set. qh holds each row's 32-bit qh in its lane; the shuffle copies byte g / 2 of it to the lane's four bytes.
+ */
+static INLINE VNNI void add_high_bits(__m512i q[8], __m512i qh) {
+    for (int g = 0; g < 8; g++) {
+        const int b = g / 2;
+        const __m512i pick = _mm512_broadcast_i32x4(_mm_setr_epi32(0x01010101 * b, 0x01010101 * (4 + b),
+                                                                    0x01010101 * (8 + b), 0x01010101 * (12 + b)));
+        const __m512i bits = _mm512_set1_epi32(g % 2 ? (int)0x80402010 : 0x08040201);
+        __mmask64 set = _mm512_test_epi8_mask(_mm512_shuffle_epi8(qh, pick), bits);
+        q[g] = _mm512_mask_add_epi8(q[g], set, q[g], _mm512_set1_epi8(16));
+    }
+}
 
 /* The eight quant registers of block b for the 16 rows whose block starts are p[i]. */
 static INLINE VNNI void unpack_block(int kind, const uint8_t *const *p, __m512i q[8]) {
@@ -88,10 +106,15 @@ static INLINE VNNI void unpack_block(int kind, const uint8_t *const *p, __m512i 
     } else {
         /* low nibbles of bytes 0..15 are values 0..15, high nibbles values 16..31 */
         const __m512i low4 = _mm512_set1_epi8(0x0f);
-        load_transpose16(p, kind == K_Q4_1 ? 4 : 2, t);
+        load_transpose16(p, kind == K_Q4_1 ? 4 : kind == K_Q5_0 ? 6 : 2, t);
         for (int k = 0; k < 4; k++) {
             q[k] = _mm512_and_si512(t[k], low4);
             q[4 + k] = _mm512_and_si512(_mm512_srli_epi32(t[k], 4), low4);
+        }
+        if (kind == K_Q5_0) {
+            uint32_t qh[TILE];
+            for (int i = 0; i < TILE; i++) memcpy(&qh[i], p[i] + 2, 4);
+            add_high_bits(q, _mm512_loadu_si512(qh));
         }
     }
 }
@@ -135,7 +158,7 @@ static INLINE VNNI void chunk_tokens(int kind, const tile_t *tl, int kc, int b0,
             } else {
                 int sum;
                 memcpy(&sum, ts[t] + b, 4);
-                isum[t] = _mm512_set1_epi32(sum * (kind == K_Q4_0 ? -8 : -128));
+                isum[t] = _mm512_set1_epi32(-sum * quant_offset(kind));
             }
         }
         for (int g = 0; g < 8; g++) {
@@ -197,7 +220,7 @@ static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes
             } else {
                 int sum;
                 memcpy(&sum, ts[t] + b, 4);
-                isum[t] = _mm512_set1_epi32(sum * (kind == K_Q4_0 ? -8 : -128));
+                isum[t] = _mm512_set1_epi32(-sum * quant_offset(kind));
             }
         }
         for (int g = 0; g < 8; g++) {
@@ -226,6 +249,7 @@ static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes
 TILE_DIRECT_ALL(K_Q4_0)
 TILE_DIRECT_ALL(K_Q4_1)
 TILE_DIRECT_ALL(K_Q8_0)
+TILE_DIRECT_ALL(K_Q5_0)
 
 typedef void (*direct_fn)(const uint8_t *, size_t, int, const uint8_t *, size_t, float *, size_t, int, int,
                           const uint8_t *, size_t);
@@ -240,6 +264,7 @@ typedef void (*direct_fn)(const uint8_t *, size_t, int, const uint8_t *, size_t,
 CHUNK_TOKENS_ALL(K_Q4_0)
 CHUNK_TOKENS_ALL(K_Q4_1)
 CHUNK_TOKENS_ALL(K_Q8_0)
+CHUNK_TOKENS_ALL(K_Q5_0)
 
 typedef void (*chunk_fn)(const tile_t *, int, int, const uint8_t *, size_t, int, int, float *, size_t, __mmask16, int);
 
@@ -288,10 +313,11 @@ static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const di
         }                                                                                                     \
         matmul_tiles(kind, chunk, direct, w, row_bytes, cols, act, act_stride, n, out, ldo, r0, r1);          \
     }
-static qk_matmul_fn fallback_q4_0, fallback_q4_1, fallback_q8_0;
+static qk_matmul_fn fallback_q4_0, fallback_q4_1, fallback_q8_0, fallback_q5_0;
 MATMUL_TILES(q4_0, K_Q4_0)
 MATMUL_TILES(q4_1, K_Q4_1)
 MATMUL_TILES(q8_0, K_Q8_0)
+MATMUL_TILES(q5_0, K_Q5_0)
 
 /* ---- Q4_K and Q6_K: the same tiles over 256-value blocks ---- */
 
@@ -506,11 +532,13 @@ int qk_matmul_ops_avx512(qk_matmul_ops *ops) {
     fallback_q4_0 = ops->matmul[QK_Q4_0];
     fallback_q4_1 = ops->matmul[QK_Q4_1];
     fallback_q8_0 = ops->matmul[QK_Q8_0];
+    fallback_q5_0 = ops->matmul[QK_Q5_0];
     fallback_q4_k = ops->matmul[QK_Q4_K];
     fallback_q6_k = ops->matmul[QK_Q6_K];
     ops->matmul[QK_Q4_0] = matmul_q4_0;
     ops->matmul[QK_Q4_1] = matmul_q4_1;
     ops->matmul[QK_Q8_0] = matmul_q8_0;
+    ops->matmul[QK_Q5_0] = matmul_q5_0;
     ops->matmul[QK_Q4_K] = matmul_q4_k;
     ops->matmul[QK_Q6_K] = matmul_q6_k;
     ops->name = "avx512-vnni";

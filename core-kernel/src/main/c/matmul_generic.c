@@ -13,7 +13,7 @@
 int qk_type_block(int type) {
     switch (type) {
         case QK_F32: case QK_F16: case QK_BF16: return 1;
-        case QK_Q4_0: case QK_Q4_1: case QK_Q8_0: return 32;
+        case QK_Q4_0: case QK_Q4_1: case QK_Q5_0: case QK_Q8_0: return 32;
         case QK_Q4_K: case QK_Q6_K: return 256;
         default: return 0;
     }
@@ -25,6 +25,7 @@ int qk_type_size(int type) {
         case QK_F16: case QK_BF16: return 2;
         case QK_Q4_0: return 18;
         case QK_Q4_1: return 20;
+        case QK_Q5_0: return 22;
         case QK_Q8_0: return 34;
         case QK_Q4_K: return 144;
         case QK_Q6_K: return 210;
@@ -36,7 +37,7 @@ int qk_act_format(int type) {
     switch (type) {
         case QK_F16: return QK_ACT_F16;
         case QK_BF16: return QK_ACT_BF16;
-        case QK_Q4_0: case QK_Q8_0: return QK_ACT_Q8_0;
+        case QK_Q4_0: case QK_Q5_0: case QK_Q8_0: return QK_ACT_Q8_0;
         case QK_Q4_1: return QK_ACT_Q8_1;
         case QK_Q4_K: case QK_Q6_K: return QK_ACT_Q8_K;
         default: return QK_ACT_F32;
@@ -256,6 +257,26 @@ static float dot_q4_0(const uint8_t *w, const uint8_t *a, int cols) {
     return sum;
 }
 
+/* Value j (0..31) of a Q5_0 block, in [-16, 15]: nibble j (low nibbles first) with bit j of qh as its fifth bit. */
+static inline int q5_0_value(const uint8_t *blk, int j) {
+    uint32_t qh = (uint32_t)blk[2] | (uint32_t)blk[3] << 8 | (uint32_t)blk[4] << 16 | (uint32_t)blk[5] << 24;
+    int nibble = j < 16 ? blk[6 + j] & 0x0f : blk[6 + j - 16] >> 4;
+    return (nibble | (int)((qh >> j) & 1) << 4) - 16;
+}
+
+static float dot_q5_0(const uint8_t *w, const uint8_t *a, int cols) {
+    const float *d = (const float *)(a + qk_act_d_offset(cols));
+    const int8_t *q = (const int8_t *)a;
+    float sum = 0.0f;
+    for (int b = 0; b < cols / 32; b++) {
+        const uint8_t *blk = w + (size_t)b * 22;
+        int isum = 0;
+        for (int j = 0; j < 32; j++) isum += q5_0_value(blk, j) * q[b * 32 + j];
+        sum += (float)isum * (qk_fp16_to_fp32(load_u16(blk)) * d[b]);
+    }
+    return sum;
+}
+
 static float dot_q4_1(const uint8_t *w, const uint8_t *a, int cols) {
     const float *d = (const float *)(a + qk_act_d_offset(cols));
     const float *s = (const float *)(a + qk_act_s_offset(QK_ACT_Q8_1, cols));
@@ -363,6 +384,7 @@ GENERIC_MATMUL(bf16)
 GENERIC_MATMUL(q8_0)
 GENERIC_MATMUL(q4_0)
 GENERIC_MATMUL(q4_1)
+GENERIC_MATMUL(q5_0)
 GENERIC_MATMUL(q4_k)
 GENERIC_MATMUL(q6_k)
 
@@ -380,6 +402,7 @@ void qk_matmul_ops_generic(qk_matmul_ops *ops) {
     ops->matmul[QK_Q8_0] = matmul_q8_0;
     ops->matmul[QK_Q4_0] = matmul_q4_0;
     ops->matmul[QK_Q4_1] = matmul_q4_1;
+    ops->matmul[QK_Q5_0] = matmul_q5_0;
     ops->matmul[QK_Q4_K] = matmul_q4_k;
     ops->matmul[QK_Q6_K] = matmul_q6_k;
     ops->name = "scalar";
@@ -423,6 +446,13 @@ void qk_dequantize_row(int type, const uint8_t *row, int cols, float *out) {
                     out[b * 32 + j] = (float)(blk[4 + j] & 0x0f) * d + m;
                     out[b * 32 + j + 16] = (float)(blk[4 + j] >> 4) * d + m;
                 }
+            }
+            break;
+        case QK_Q5_0:
+            for (int b = 0; b < cols / 32; b++) {
+                const uint8_t *blk = row + (size_t)b * 22;
+                float d = qk_fp16_to_fp32(load_u16(blk));
+                for (int j = 0; j < 32; j++) out[b * 32 + j] = (float)q5_0_value(blk, j) * d;
             }
             break;
         case QK_Q4_K:

@@ -28,7 +28,7 @@ const char *qk_isa_name(int isa);
  * Weight types, numbered as ggml numbers them (GgmlType.id on the Java side). A row of a weight tensor is
  * cols / qk_type_block(type) blocks of qk_type_size(type) bytes, laid out exactly as in a GGUF file.
  */
-enum qk_type { QK_F32 = 0, QK_F16 = 1, QK_Q4_0 = 2, QK_Q4_1 = 3, QK_Q8_0 = 8, QK_Q4_K = 12, QK_Q6_K = 14, QK_BF16 = 30 };
+enum qk_type { QK_F32 = 0, QK_F16 = 1, QK_Q4_0 = 2, QK_Q4_1 = 3, QK_Q5_0 = 6, QK_Q8_0 = 8, QK_Q4_K = 12, QK_Q6_K = 14, QK_BF16 = 30 };
 #define QK_TYPE_COUNT 31
 
 /* Values per block and bytes per block of a weight type; 0 for an id this kernel does not know. */

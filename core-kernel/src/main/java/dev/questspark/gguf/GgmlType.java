@@ -9,6 +9,7 @@ public enum GgmlType {
     F16(1, 1, 2),
     Q4_0(2, 32, 18),   // d:f16, qs[16]: value = (nibble - 8) * d
     Q4_1(3, 32, 20),   // d:f16, m:f16, qs[16]: value = nibble * d + m
+    Q5_0(6, 32, 22),   // d:f16, qh[4], qs[16]: value = ((nibble | high bit << 4) - 16) * d
     Q8_0(8, 32, 34),   // d:f16, qs[32]: value = q * d
     Q4_K(12, 256, 144), // d, dmin:f16, scales[12] (6-bit), qs[128]
     Q6_K(14, 256, 210), // ql[128], qh[64], scales[16]:i8, d:f16

@@ -3,7 +3,7 @@ package dev.questspark.kernel;
 /**
  * Matrix products of GGUF weight tensors with float activations. Implementations: the native SIMD kernel and
  * its Java twin; both quantize activations the way llama.cpp does for quantized weights (Q8_0 blocks for
- * Q4_0, Q4_1 (with block sums), Q8_0; Q8_K blocks for Q4_K and Q6_K) and accumulate in the same order, so
+ * Q4_0, Q5_0, Q8_0; Q8_1 blocks (with block sums) for Q4_1; Q8_K blocks for Q4_K and Q6_K) and accumulate in the same order, so
  * they agree to float rounding.
  */
 public interface MatmulKernel {

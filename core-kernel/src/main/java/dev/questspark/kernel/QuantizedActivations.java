@@ -30,7 +30,7 @@ final class QuantizedActivations {
             case F32 -> Format.F32;
             case F16 -> Format.F16;
             case BF16 -> Format.BF16;
-            case Q4_0, Q8_0 -> Format.Q8_0;
+            case Q4_0, Q5_0, Q8_0 -> Format.Q8_0;
             case Q4_1 -> Format.Q8_1;
             case Q4_K, Q6_K -> Format.Q8_K;
         };

@@ -25,6 +25,7 @@ abstract class WeightRows {
             case Q8_0 -> new Q8_0Rows();
             case Q4_0 -> new Q4_0Rows();
             case Q4_1 -> new Q4_1Rows();
+            case Q5_0 -> new Q5_0Rows();
             case Q4_K -> new Q4KRows();
             case Q6_K -> new Q6KRows();
         };

@@ -143,7 +143,7 @@ class GgufCorruptionTest {
         patched(f, matrix.dims(), 16, new long[] {1L << 62, 1L << 62}, m + " shape", "overflow");
         patched(f, matrix.dims(), 16, new long[] {1L << 32, 1L << 32}, m + " shape", "overflow");
         patched(f, last.type(), 4, 13, lastField + " type", "type id 13 (Q5_K) is not supported",
-                "supported types: F32=0, F16=1, Q4_0=2, Q4_1=3, Q8_0=8, Q4_K=12, Q6_K=14, BF16=30");
+                "supported types: F32=0, F16=1, Q4_0=2, Q4_1=3, Q5_0=6, Q8_0=8, Q4_K=12, Q6_K=14, BF16=30");
         patched(f, last.type(), 4, 4, lastField + " type", "type id 4 is not a ggml tensor type");
         patched(f, last.type(), 4, 99, lastField + " type", "type id 99 is not a ggml tensor type");
         patched(f, last.type(), 4, -1, lastField + " type", "type id 4294967295 is not a ggml tensor type");

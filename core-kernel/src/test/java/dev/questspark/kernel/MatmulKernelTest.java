@@ -134,7 +134,7 @@ class MatmulKernelTest {
     void largeBatchMatchesReference(Impl impl) {
         MatmulKernel kernel = impl.kernel();
         Random rnd = new Random(99);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q8_0}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q8_0}) {
             WeightTensor w = MatmulReference.randomWeights(rnd, type, 35, 576);
             int n = 300;
             float[] x = MatmulReference.randomActivations(rnd, n, 576);

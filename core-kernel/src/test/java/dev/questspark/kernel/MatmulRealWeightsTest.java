@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kernels on real SmolLM2-135M tensors (real scales and minimums, the Q4_1 FFN and the tied Q8_0 embedding)
- * against {@link MatmulReference}, with the tolerance of {@link MatmulKernelTest}. Skipped without the model.
+ * and on Gemma 3 270M's Q5_0, Q4_K, Q6_K and Q8_0 tensors against {@link MatmulReference}, with the tolerance of
+ * {@link MatmulKernelTest}. Each is skipped without its model.
  */
 class MatmulRealWeightsTest {
     @AfterEach
@@ -25,12 +26,23 @@ class MatmulRealWeightsTest {
 
     @Test
     void realTensorsMatchReference() throws Exception {
-        try (GgufFile gguf = GgufFile.open(TestModels.smolLm2())) {
+        checkTensors(TestModels.smolLm2(), Integer.MAX_VALUE, "blk.0.ffn_up.weight", "blk.7.ffn_down.weight", "token_embd.weight");
+    }
+
+    @Test
+    void gemma3TensorsMatchReference() throws Exception {
+        // Q5_0 (attn_q, ffn_gate), Q8_0 (attn_v), Q6_K and Q4_K (ffn_down, attn_output); the first 80 rows of each
+        checkTensors(TestModels.gemma3(), 80, "blk.0.attn_q.weight", "blk.3.ffn_gate.weight", "blk.0.attn_v.weight",
+                "blk.0.ffn_down.weight", "blk.5.ffn_down.weight", "blk.2.attn_output.weight");
+    }
+
+    private static void checkTensors(java.nio.file.Path model, int maxRows, String... names) throws Exception {
+        try (GgufFile gguf = GgufFile.open(model)) {
             Random rnd = new Random(17);
-            for (String name : new String[] {"blk.0.ffn_up.weight", "blk.7.ffn_down.weight", "token_embd.weight"}) {
+            for (String name : names) {
                 WeightTensor w = weight(gguf, name);
                 int start = name.startsWith("token") ? 4000 : 0;
-                int end = name.startsWith("token") ? 4100 : w.rows();
+                int end = name.startsWith("token") ? 4100 : Math.min(w.rows(), maxRows);
                 for (int n : new int[] {1, 9}) {
                     float[] x = MatmulReference.randomActivations(rnd, n, w.cols());
                     for (MatmulKernelTest.Impl impl : MatmulKernelTest.IMPLS) {

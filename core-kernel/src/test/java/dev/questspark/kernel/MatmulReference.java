@@ -101,7 +101,7 @@ final class MatmulReference {
                     c.values[i] = BFloat16.round(x[off + i]);
                 }
             }
-            case Q8_0, Q4_0, Q4_1 -> {
+            case Q8_0, Q4_0, Q4_1, Q5_0 -> {
                 for (int b = 0; b < cols / 32; b++) {
                     Q8Block q = quantizeQ8(x, off + b * 32);
                     for (int j = 0; j < 32; j++) {
@@ -151,6 +151,7 @@ final class MatmulReference {
                 case Q8_0 -> half(row, (i / 32) * 34) * row[(i / 32) * 34 + 2 + i % 32];
                 case Q4_0 -> half(row, (i / 32) * 18) * (nibble(row, (i / 32) * 18 + 2, i % 32) - 8);
                 case Q4_1 -> half(row, (i / 32) * 20) * nibble(row, (i / 32) * 20 + 4, i % 32) + half(row, (i / 32) * 20 + 2);
+                case Q5_0 -> half(row, (i / 32) * 22) * (nibble(row, (i / 32) * 22 + 6, i % 32) + 16 * highBit(row, (i / 32) * 22 + 2, i % 32) - 16);
                 case Q4_K -> q4k(row, i);
                 case Q6_K -> q6k(row, i);
             };
@@ -162,6 +163,11 @@ final class MatmulReference {
     private static int nibble(byte[] row, int qs, int j) {
         int b = row[qs + j % 16] & 0xff;
         return j < 16 ? b & 15 : b >>> 4;
+    }
+
+    /** Bit j (0..31) of the little-endian 32-bit word at qh: Q5_0's fifth bit of value j. */
+    private static int highBit(byte[] row, int qh, int j) {
+        return ((row[qh + j / 8] & 0xff) >>> (j % 8)) & 1;
     }
 
     private static double q4k(byte[] row, int i) {
@@ -248,6 +254,7 @@ final class MatmulReference {
                 }
                 case Q8_0 -> scales(rnd, b, base, cols / 32, 34, 0);
                 case Q4_0 -> scales(rnd, b, base, cols / 32, 18, 0);
+                case Q5_0 -> scales(rnd, b, base, cols / 32, 22, 0);
                 case Q4_1 -> {
                     scales(rnd, b, base, cols / 32, 20, 0);
                     scales(rnd, b, base, cols / 32, 20, 2);

@@ -8,12 +8,13 @@ import org.opentest4j.AssertionFailedError;
 
 /**
  * Locates the model files tests read. The tiny stories260K model is committed (core-kernel's test resources), so a
- * test needing it fails when it is missing; the default SmolLM2 model is downloaded by bin/fetch-model (CI runs it
- * first), so a test needing it is skipped, with how to get the file, when it is absent.
+ * test needing it fails when it is missing; the default SmolLM2 model and Gemma 3 270M are downloaded by
+ * bin/fetch-model (CI runs it first), so a test needing one is skipped, with how to get the file, when it is absent.
  */
 public final class TestModels {
     public static final String STORIES = "stories260K.gguf";
     public static final String SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf";
+    public static final String GEMMA3 = "gemma-3-270m-q4_k_m.gguf";
     /** The folder holding {@value #STORIES}; the build sets it to core-kernel/src/test/resources/models. */
     public static final String TEST_MODELS_PROPERTY = "quest.test.models";
 
@@ -34,10 +35,19 @@ public final class TestModels {
 
     /** The default SmolLM2 model from {@code -Dquest.models.dir}, or the test is skipped. */
     public static Path smolLm2() {
+        return downloaded(SMOLLM2, "run bin/fetch-model to download it into models/, or pass -Dquest.models.dir=DIR");
+    }
+
+    /** Gemma 3 270M (Q4_K_M) from {@code -Dquest.models.dir}, or the test is skipped. */
+    public static Path gemma3() {
+        return downloaded(GEMMA3, "run bin/fetch-model gemma3-270m to download it into models/, or pass "
+                + "-Dquest.models.dir=DIR");
+    }
+
+    private static Path downloaded(String name, String howToGet) {
         String dir = System.getProperty("quest.models.dir");
-        Path p = dir == null ? null : Path.of(dir, SMOLLM2);
-        assumeTrue(p != null && Files.isRegularFile(p), () -> SMOLLM2 + " not found (quest.models.dir=" + dir
-                + "): run bin/fetch-model to download it into models/, or pass -Dquest.models.dir=DIR");
+        Path p = dir == null ? null : Path.of(dir, name);
+        assumeTrue(p != null && Files.isRegularFile(p), () -> name + " not found (quest.models.dir=" + dir + "): " + howToGet);
         return p;
     }
 }
