@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The golden tokenizer test: for every recorded string, our ids and decoded text equal llama.cpp's on the same GGUF
- * file (SmolLM2-135M-Instruct: gpt2/smollm; stories260K: llama/SentencePiece).
+ * file (SmolLM2-135M-Instruct: gpt2/smollm; stories260K and Gemma 3 270M: llama/SentencePiece).
  */
 class TokenizerFixtureTest {
     private static final Logger LOG = LoggerFactory.getLogger(TokenizerFixtureTest.class);
@@ -46,6 +46,12 @@ class TokenizerFixtureTest {
     @TestFactory
     Stream<DynamicTest> stories260kMatchesLlamaCpp() {
         return casesFor("stories260k.jsonl");
+    }
+
+    /** Gemma 3's 262,144-token SentencePiece vocabulary: no space prefix, user-defined runs of spaces and newlines. */
+    @TestFactory
+    Stream<DynamicTest> gemma3MatchesLlamaCpp() {
+        return casesFor("gemma3-270m.jsonl");
     }
 
     /** SmolLM2's vocabulary under other pre-tokenizers (llama.cpp read copies of the file with another name). */

@@ -24,6 +24,9 @@ final class TokenizerTestModels {
 
     /** The model a fixture file names; skips the test when absent. */
     static Path model(String file) {
+        if (TestModels.GEMMA3.equals(file)) {
+            return TestModels.gemma3();
+        }
         return TestModels.SMOLLM2.equals(file) ? TestModels.smolLm2() : TestModels.stories();
     }
 
