@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * the queue (in order) until enough sequences leave; one that does not fit even alone fails with a
  * {@link KvCacheBudgetException} naming the bytes. Nothing is allocated in the middle of a step.
  *
+ * <p><b>Shared documents.</b> Requests that continue one {@link SharedDocument} fork its KV cache: the document is
+ * prefilled once and its pages are read in place by every sequence continuing it, each of which stores only its own
+ * tokens (the budget counts the document once).
+ *
  * <p><b>Threads.</b> {@link #submit} may be called from any thread. One driver thread (started with the decoder) runs
  * prefills and steps on the decoder's pool; streamed text is delivered on it, and futures complete on it.
  */
@@ -54,7 +58,7 @@ public final class BatchDecoder implements AutoCloseable {
 
     private final LlamaModel model;
     private final Tokenizer tokenizer;
-    private final QuestConfig quest;
+    private volatile QuestConfig quest;
     private final int maxContext;
     private final int batchSize;
     private final KvMemoryBudget budget;
@@ -66,6 +70,7 @@ public final class BatchDecoder implements AutoCloseable {
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock
+    private final List<SharedDocument> documents = new ArrayList<>(); // guarded by lock: open or still in use
     private boolean closed;                                       // guarded by lock
     private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0);  // guarded by lock
     private final AttentionStats attentionStats = new AttentionStats();
@@ -123,15 +128,55 @@ public final class BatchDecoder implements AutoCloseable {
      */
     public CompletableFuture<GenerationResult> submit(BatchRequest request) {
         Pending p = new Pending(request, new CompletableFuture<>());
+        SharedDocument doc = request.document();
         synchronized (lock) {
             if (closed) {
                 p.future.completeExceptionally(new CancellationException("the batch decoder is closed"));
                 return p.future;
             }
+            if (doc != null && (doc.owner() != this || doc.closed)) {
+                throw new IllegalArgumentException("the request's shared document " + (doc.closed ? "is closed" : "belongs to another decoder"));
+            }
+            if (doc != null) {
+                doc.uses++;
+            }
             queue.add(p);
             lock.notifyAll();
         }
         return p.future;
+    }
+
+    /**
+     * A document for requests of this decoder to continue ({@link BatchRequest#document()}); prefilled on the first
+     * request that needs it. Close it when no more requests will use it.
+     */
+    public SharedDocument document(int[] tokens) {
+        if (tokens.length > maxContext) {
+            throw new ContextOverflowException(0, tokens.length, maxContext);
+        }
+        SharedDocument doc = new SharedDocument(this, tokens);
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the batch decoder is closed");
+            }
+            documents.add(doc);
+        }
+        return doc;
+    }
+
+    void closeDocument(SharedDocument doc) {
+        synchronized (lock) {
+            doc.closed = true;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Attention settings of the sequences (and documents) that start from now on; the page size must stay the one of
+     * the documents already prefilled. Running sequences keep theirs.
+     */
+    public void setQuest(QuestConfig quest) {
+        this.quest = quest;
     }
 
     /** Submits every request and waits for all of them; the outcomes are in request order. */
@@ -179,6 +224,7 @@ public final class BatchDecoder implements AutoCloseable {
     private void drive() {
         try {
             while (true) {
+                freeDocuments();
                 admit();
                 if (active.isEmpty() && !awaitWork()) {
                     break;
@@ -198,7 +244,7 @@ public final class BatchDecoder implements AutoCloseable {
     /** Waits until a request is queued (true) or the decoder is closed (false). */
     private boolean awaitWork() throws InterruptedException {
         synchronized (lock) {
-            while (queue.isEmpty() && !closed) {
+            while (queue.isEmpty() && !closed && !documentToFree()) {
                 lock.wait();
             }
             return !closed;
@@ -214,12 +260,46 @@ public final class BatchDecoder implements AutoCloseable {
                     return;
                 }
                 p = queue.peek();
-                if (!active.isEmpty() && bytesFor(p.request) > budget.available()) {
+                if (!active.isEmpty() && p.request.document() == null && bytesFor(p.request) > budget.available()) {
                     return; // waits, in order, for running sequences to leave and free their memory
                 }
                 queue.poll();
             }
-            start(p);
+            if (!start(p)) {
+                synchronized (lock) {
+                    queue.addFirst(p);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Whether a closed document no request uses any more still holds memory (guarded by lock). */
+    private boolean documentToFree() {
+        for (SharedDocument d : documents) {
+            if (d.closed && d.uses == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Frees the documents closed and no longer used. */
+    private void freeDocuments() {
+        List<SharedDocument> free = new ArrayList<>();
+        synchronized (lock) {
+            for (SharedDocument d : documents) {
+                if (d.closed && d.uses == 0) {
+                    free.add(d);
+                }
+            }
+            documents.removeAll(free);
+        }
+        for (SharedDocument d : free) {
+            if (d.prefilled != null) {
+                d.prefilled.close();
+                d.prefilled = null;
+            }
         }
     }
 
@@ -228,9 +308,9 @@ public final class BatchDecoder implements AutoCloseable {
         return PagedKvCache.bytesFor(cacheConfig(tokens), tokens);
     }
 
-    /** The tokens a request can ever hold: its prompt plus its token limit, within the context. */
+    /** The tokens a request can ever hold: its context plus its token limit, within the context. */
     private int capacityFor(BatchRequest r) {
-        return (int) Math.min(maxContext, (long) r.prompt().length + r.config().maxTokens());
+        return (int) Math.min(maxContext, (long) r.contextTokens() + r.config().maxTokens());
     }
 
     private PagedKvCacheConfig cacheConfig(int capacity) {
@@ -239,34 +319,91 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     /**
-     * Prefills a request and makes it active, or fails it alone. Its cache claims the memory of its whole prompt and
-     * token limit from the budget up front, so no sequence runs out of memory in the middle of a batched step.
+     * Prefills a request and makes it active, or fails it alone; returns false, changing nothing, when its memory does
+     * not fit next to the running sequences (it then waits for them). Its cache claims the memory of its whole context
+     * and token limit up front, so no sequence runs out of memory in the middle of a batched step.
      */
-    private void start(Pending p) {
+    private boolean start(Pending p) {
         BatchRequest r = p.request;
-        if (r.prompt().length > maxContext) {
-            p.future.completeExceptionally(new ContextOverflowException(0, r.prompt().length, maxContext));
-            return;
+        if (r.contextTokens() > maxContext) {
+            fail(p, new ContextOverflowException(r.contextTokens() - r.prompt().length, r.prompt().length, maxContext));
+            return true;
         }
-        int tokens = capacityFor(r);
-        PagedKvCacheConfig kv = cacheConfig(tokens);
         DecoderSession session = null;
         try {
-            session = new DecoderSession(model, tokenizer, pool -> claim(kv, pool, tokens), prefillState, parallel, false);
             long t0 = System.nanoTime();
+            session = r.document() == null ? newSequence(r) : continueDocument(r);
             session.prefill(r.prompt());
             long t1 = System.nanoTime();
-            active.add(new Slot(p, session, session.startGeneration(r.config(), r.onText())));
+            active.add(new Slot(p, session, session.startGeneration(r.config(), r.onText(), r.ignoreEndOfGeneration())));
             addStats(1, r.prompt().length, t1 - t0, 0, 0, 0, 0);
+            return true;
+        } catch (KvCacheBudgetException e) {
+            if (session != null) {
+                release(session);
+            }
+            if (!active.isEmpty()) {
+                return false;
+            }
+            fail(p, e);
+            return true;
         } catch (RuntimeException e) {
             if (session != null) {
                 release(session);
             }
-            p.future.completeExceptionally(e);
+            fail(p, e);
+            return true;
         }
     }
 
-    /** A cache for up to tokens tokens with all of their storage reserved in the batch's budget. */
+    private DecoderSession newSequence(BatchRequest r) {
+        int tokens = capacityFor(r);
+        PagedKvCacheConfig kv = cacheConfig(tokens);
+        return new DecoderSession(model, tokenizer, pool -> claim(kv, pool, tokens), prefillState, parallel, false);
+    }
+
+    /** A session over a fork of the request's document (prefilled first if it is not yet), holding its context. */
+    private DecoderSession continueDocument(BatchRequest r) {
+        SharedDocument doc = r.document();
+        if (doc.prefilled == null) {
+            prefill(doc);
+        }
+        PagedKvCache parent = (PagedKvCache) doc.prefilled.kvCache();
+        QuestConfig q = quest;
+        int tokens = capacityFor(r);
+        DecoderSession s = new DecoderSession(model, tokenizer, pool -> {
+            PagedKvCache fork = parent.fork(pool);
+            try {
+                if (!fork.config().quest().equals(q)) {
+                    fork.setQuest(q);
+                }
+                fork.ensureCapacity(tokens);
+            } catch (RuntimeException e) {
+                fork.close();
+                throw e;
+            }
+            return fork;
+        }, prefillState, parallel, false);
+        s.restoreContext(doc.tokens(), doc.logits);
+        return s;
+    }
+
+    private void prefill(SharedDocument doc) {
+        long t0 = System.nanoTime();
+        PagedKvCacheConfig kv = cacheConfig(maxContext);
+        DecoderSession s = new DecoderSession(model, tokenizer, pool -> claim(kv, pool, doc.length()), prefillState, parallel, false);
+        try {
+            s.prefill(doc.tokens());
+            doc.logits = s.logits().clone();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        doc.prefilled = s;
+        addStats(0, doc.length(), System.nanoTime() - t0, 0, 0, 0, 0);
+    }
+
+    /** A cache of up to kv.capacity() tokens with storage for tokens of them reserved in the batch's budget now. */
     private PagedKvCache claim(PagedKvCacheConfig kv, Parallel pool, int tokens) {
         PagedKvCache cache = new PagedKvCache(kv, pool, AttentionKernels.get(), budget);
         try {
@@ -323,12 +460,28 @@ public final class BatchDecoder implements AutoCloseable {
         long end = System.nanoTime();
         try {
             if (error == null) {
+                done(s.pending);
                 s.pending.future.complete(s.run.result(s.session.takePrefillNanos(), end - s.decodeStart));
             } else {
-                s.pending.future.completeExceptionally(error);
+                fail(s.pending, error);
             }
         } finally {
             release(s.session);
+        }
+    }
+
+    private void fail(Pending p, Throwable error) {
+        done(p);
+        p.future.completeExceptionally(error);
+    }
+
+    /** A request leaves: its document has one user less. */
+    private void done(Pending p) {
+        SharedDocument doc = p.request.document();
+        if (doc != null) {
+            synchronized (lock) {
+                doc.uses--;
+            }
         }
     }
 
@@ -349,7 +502,18 @@ public final class BatchDecoder implements AutoCloseable {
             queue.clear();
         }
         for (Pending p : rest) {
-            p.future.completeExceptionally(error);
+            fail(p, error);
+        }
+        List<SharedDocument> docs;
+        synchronized (lock) {
+            docs = new ArrayList<>(documents);
+            documents.clear();
+        }
+        for (SharedDocument d : docs) {
+            if (d.prefilled != null) {
+                d.prefilled.close();
+                d.prefilled = null;
+            }
         }
     }
 

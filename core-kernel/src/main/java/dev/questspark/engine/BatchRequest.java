@@ -3,13 +3,16 @@ package dev.questspark.engine;
 import java.util.function.Consumer;
 
 /**
- * One sequence for a {@link BatchDecoder}: its prompt tokens, how to generate after them (own sampling settings, seed,
- * stop strings and token limit), and where to stream its text (nullable; called on the decoder's thread).
+ * One sequence for a {@link BatchDecoder}: the prompt tokens it adds (after a shared document's, when document is
+ * set), how to generate after them (own sampling settings, seed, stop strings and token limit), where to stream its
+ * text (nullable; called on the decoder's thread), and whether an end-of-generation token is generated like any other
+ * (benchmarks that must decode exactly maxTokens, as llama-batched-bench does).
  */
-public record BatchRequest(int[] prompt, GenerationConfig config, Consumer<String> onText) {
+public record BatchRequest(SharedDocument document, int[] prompt, GenerationConfig config, Consumer<String> onText,
+                           boolean ignoreEndOfGeneration) {
     public BatchRequest {
-        if (prompt == null || prompt.length == 0) {
-            throw new IllegalArgumentException("a batch request needs a prompt of at least one token");
+        if (prompt == null || prompt.length == 0 && document == null) {
+            throw new IllegalArgumentException("a batch request needs a prompt of at least one token, or a shared document");
         }
         if (config == null) {
             throw new IllegalArgumentException("a batch request needs a GenerationConfig");
@@ -18,6 +21,16 @@ public record BatchRequest(int[] prompt, GenerationConfig config, Consumer<Strin
     }
 
     public BatchRequest(int[] prompt, GenerationConfig config) {
-        this(prompt, config, null);
+        this(null, prompt, config, null, false);
+    }
+
+    /** A continuation of a shared document by prompt (for example a question; may be empty). */
+    public BatchRequest(SharedDocument document, int[] prompt, GenerationConfig config) {
+        this(document, prompt, config, null, false);
+    }
+
+    /** Tokens of the whole context before generation: the document's and the prompt's. */
+    public int contextTokens() {
+        return (document == null ? 0 : document.length()) + prompt.length;
     }
 }

@@ -104,10 +104,15 @@ public final class DecoderSession implements AutoCloseable {
 
     /** A generation continuing this session's context, to be advanced by {@link #step}. */
     GenerationRun startGeneration(GenerationConfig cfg, Consumer<String> onText) {
+        return startGeneration(cfg, onText, false);
+    }
+
+    /** {@link #startGeneration(GenerationConfig, Consumer)}, optionally generating end-of-generation tokens too. */
+    GenerationRun startGeneration(GenerationConfig cfg, Consumer<String> onText, boolean ignoreEos) {
         if (length == 0) {
             throw new IllegalStateException("the context is empty: prefill a prompt before generating");
         }
-        return new GenerationRun(tokenizer, cfg, onText, GenerationRun.startsFromBos(tokenizer, tokens, length));
+        return new GenerationRun(tokenizer, cfg, onText, GenerationRun.startsFromBos(tokenizer, tokens, length), ignoreEos);
     }
 
     /**

@@ -16,19 +16,24 @@ final class GenerationRun {
     private final Sampler sampler;
     private final TokenStreamDecoder stream;
     private final Consumer<String> onText;
+    private final boolean ignoreEos;
     private final StringBuilder text = new StringBuilder();
     private final int[] out;
     private boolean fromBos;
     private int count;
     private String finish;
 
-    /** fromBos: the context is just the BOS token of a SentencePiece model, whose first word loses its space. */
-    GenerationRun(Tokenizer tokenizer, GenerationConfig config, Consumer<String> onText, boolean fromBos) {
+    /**
+     * fromBos: the context is just the BOS token of a SentencePiece model, whose first word loses its space;
+     * ignoreEos: an end-of-generation token is generated like any other (benchmarks of exactly maxTokens).
+     */
+    GenerationRun(Tokenizer tokenizer, GenerationConfig config, Consumer<String> onText, boolean fromBos, boolean ignoreEos) {
         this.tokenizer = tokenizer;
         this.config = config;
         this.sampler = new Sampler(config);
         this.stream = tokenizer.streamDecoder();
         this.onText = onText;
+        this.ignoreEos = ignoreEos;
         this.fromBos = fromBos;
         this.out = new int[config.maxTokens()];
         if (config.maxTokens() == 0) {
@@ -61,7 +66,7 @@ final class GenerationRun {
      */
     int next(float[] logits) {
         int next = sampler.sample(logits);
-        if (tokenizer.isEndOfGeneration(next)) {
+        if (!ignoreEos && tokenizer.isEndOfGeneration(next)) {
             finish("eos");
             return -1;
         }

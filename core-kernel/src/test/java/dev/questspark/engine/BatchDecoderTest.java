@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.quest.KvCacheBudgetException;
+import dev.questspark.quest.KvMemoryBudget;
 import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
@@ -209,6 +210,59 @@ class BatchDecoderTest {
         try (BatchDecoder d = e.newBatchDecoder(QuestConfig.dense(), CONTEXT, 2)) {
             d.close();
             assertInstanceOf(CancellationException.class, BatchOutcome.of(d.submit(requests.get(0))).error());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dense", "quest"})
+    void sequencesContinuingASharedDocumentDecodeAsALoneSessionDoes(String attention) {
+        QuestConfig quest = attention.equals("dense") ? QuestConfig.dense() : QUEST;
+        Engine e = engine(2);
+        Random rnd = new Random(7);
+        int[][] docs = new int[3][];
+        for (int i = 0; i < docs.length; i++) {
+            docs[i] = new int[60 + 97 * i + rnd.nextInt(8)];
+            docs[i][0] = e.tokenizer().bos();
+            for (int t = 1; t < docs[i].length; t++) {
+                docs[i][t] = 3 + rnd.nextInt(e.model().config().vocabSize() - 3);
+            }
+        }
+        KvMemoryBudget budget = new KvMemoryBudget(PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET);
+        for (int b : new int[] {1, 4, 9}) {
+            List<int[]> questions = new ArrayList<>();
+            List<Integer> docOf = new ArrayList<>();
+            List<BatchRequest> reqs = new ArrayList<>();
+            try (BatchDecoder d = e.newBatchDecoder(quest, CONTEXT, b, budget)) {
+                SharedDocument[] shared = new SharedDocument[docs.length];
+                for (int i = 0; i < docs.length; i++) {
+                    shared[i] = d.document(docs[i]);
+                }
+                for (int i = 0; i < 14; i++) {
+                    int[] q = i % 5 == 4 ? new int[0] : e.encodePrompt(" Question " + i + ": who was " + (i % 2 == 0 ? "there" : "it") + "?", false);
+                    GenerationConfig cfg = i % 5 == 4 ? new GenerationConfig(20, 0.8f, 0, 0.9f, 77 + i, List.of())
+                            : GenerationConfig.greedy(5 + rnd.nextInt(40));
+                    questions.add(q);
+                    docOf.add(i % docs.length);
+                    reqs.add(new BatchRequest(shared[i % docs.length], q, cfg));
+                }
+                List<BatchOutcome> got = d.generateAll(reqs);
+                for (SharedDocument doc : shared) {
+                    doc.close();
+                }
+                for (int i = 0; i < reqs.size(); i++) {
+                    GenerationResult want;
+                    try (DecoderSession s = e.newSession(quest, CONTEXT)) {
+                        s.prefill(docs[docOf.get(i)]);
+                        s.prefill(questions.get(i));
+                        want = s.generate(reqs.get(i).config(), null);
+                    }
+                    BatchOutcome o = got.get(i);
+                    assertNull(o.error(), () -> "request failed: " + o.error());
+                    assertArrayEquals(want.tokens(), o.result().tokens(), attention + " batch " + b + " request " + i);
+                    assertEquals(want.finishReason(), o.result().finishReason());
+                }
+            }
+            assertEquals(0, budget.used(), "documents and sequences gave their memory back");
         }
     }
 }
