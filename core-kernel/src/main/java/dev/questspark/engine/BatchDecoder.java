@@ -77,6 +77,7 @@ public final class BatchDecoder implements AutoCloseable {
 
     // driver-thread state
     private final List<Slot> active = new ArrayList<>();
+    private final List<Runnable> finished = new ArrayList<>();
     private final DecoderSession[] stepSessions;
     private final KvCache[] stepCaches;
     private final int[] stepTokens;
@@ -452,22 +453,31 @@ public final class BatchDecoder implements AutoCloseable {
         }
         Arrays.fill(stepSessions, 0, rows, null);
         addStats(0, 0, 0, rows > 0 ? 1 : 0, rows, generated, System.nanoTime() - t0);
+        completeFinished();
     }
 
     /** Completes the slot at index i (with its result, or with error) and frees its memory. */
     private void finish(int i, RuntimeException error) {
         Slot s = active.remove(i);
-        long end = System.nanoTime();
-        try {
+        GenerationResult result = error == null ? s.run.result(s.session.takePrefillNanos(), System.nanoTime() - s.decodeStart)
+                : null;
+        release(s.session);
+        finished.add(() -> {
             if (error == null) {
                 done(s.pending);
-                s.pending.future.complete(s.run.result(s.session.takePrefillNanos(), end - s.decodeStart));
+                s.pending.future.complete(result);
             } else {
                 fail(s.pending, error);
             }
-        } finally {
-            release(s.session);
+        });
+    }
+
+    /** Completes the futures of the sequences that finished, once their counters are in the decoder's statistics. */
+    private void completeFinished() {
+        for (Runnable r : finished) {
+            r.run();
         }
+        finished.clear();
     }
 
     private void fail(Pending p, Throwable error) {
@@ -495,6 +505,7 @@ public final class BatchDecoder implements AutoCloseable {
         while (!active.isEmpty()) {
             finish(active.size() - 1, error);
         }
+        completeFinished();
         List<Pending> rest;
         synchronized (lock) {
             closed = true;
