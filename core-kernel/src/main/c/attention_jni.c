@@ -426,8 +426,8 @@ JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_attendCau
 
 JNIEXPORT jfloat JNICALL Java_dev_questspark_quest_NativeAttentionKernel_sumFloats(
         JNIEnv *env, jclass cls, jobject floats, jlong from, jlong count) {
-    if (from < 0 || count < 0) {
-        throwf(env, IAE, "sumFloats needs from, count >= 0, got %lld, %lld", (long long) from, (long long) count);
+    if (from < 0 || count < 0 || from > (1LL << 58) || count > (1LL << 58)) { /* bounded: (from + count) * 4 cannot wrap */
+        throwf(env, IAE, "sumFloats needs 0 <= from, count <= 2^58, got %lld, %lld", (long long) from, (long long) count);
         return 0;
     }
     float *x = direct(env, floats, "floats", (from + count) * 4);

@@ -210,6 +210,7 @@ JNIEXPORT jstring JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_opsName0
 JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_setIsa0(JNIEnv *env, jclass cls, jint isa) {
     qk_matmul_set_isa(isa);
     qk_attn_set_isa(isa);
+    qk_ops_set_isa(isa);
 }
 
 JNIEXPORT jint JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_bestIsa0(JNIEnv *env, jclass cls) {

@@ -85,6 +85,8 @@ const qk_matmul_ops *qk_matmul_active(void);
 void qk_matmul_set_isa(int isa);
 /* Lowers the ISA level the attention kernels use (a test hook, like qk_matmul_set_isa). */
 void qk_attn_set_isa(int isa);
+/* Lowers the ISA level the element-wise activations (ops.c) use (a test hook, like qk_matmul_set_isa). */
+void qk_ops_set_isa(int isa);
 
 /* Writes row values dequantized as ggml's dequantize_row_* does. */
 void qk_dequantize_row(int type, const uint8_t *row, int cols, float *out);

@@ -42,8 +42,8 @@ public final class NativeMatmulKernel implements MatmulKernel {
     }
 
     /**
-     * Test hook: makes every native matmul and attention kernel in this process use the given ISA level (capped at the
-     * CPU's best).
+     * Test hook: makes every native matmul, attention and activation kernel in this process use the given ISA level
+     * (capped at the CPU's best).
      */
     static void setIsa(int isa) {
         setIsa0(isa);

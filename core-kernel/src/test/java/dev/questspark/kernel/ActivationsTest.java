@@ -2,16 +2,29 @@ package dev.questspark.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The native SwiGLU (polynomial exp) against its libm-accurate Java twin: relative error within 1e-6. */
+/**
+ * The native SwiGLU (polynomial exp) at every ISA level this CPU has against its libm-accurate Java twin: relative
+ * error within 1e-6.
+ */
 class ActivationsTest {
-    @Test
-    void nativeSwigluMatchesJavaTwin() {
-        assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
+    @AfterEach
+    void restoreIsa() {
+        if (NativeLibrary.isLoaded()) {
+            NativeIsa.force(NativeIsa.best());
+        }
+    }
+
+    @ParameterizedTest(name = "isa {0}")
+    @MethodSource("dev.questspark.kernel.NativeIsa#levels")
+    void nativeSwigluMatchesJavaTwin(int isa) {
+        NativeIsa.force(isa);
         Random r = new Random(7);
         for (int n : new int[] {0, 1, 7, 15, 16, 17, 1536, 4099}) {
             float[] gate = new float[n];
@@ -25,14 +38,15 @@ class ActivationsTest {
             new NativeActivations().swiglu(gate, up, n);
             for (int i = 0; i < n; i++) {
                 float tol = 1e-6f * Math.max(1e-3f, Math.abs(javaGate[i])) + 1e-30f;
-                assertEquals(javaGate[i], gate[i], tol, "n " + n + " index " + i);
+                assertEquals(javaGate[i], gate[i], tol, "isa " + isa + " n " + n + " index " + i);
             }
         }
     }
 
-    @Test
-    void extremeInputsStayFinite() {
-        assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
+    @ParameterizedTest(name = "isa {0}")
+    @MethodSource("dev.questspark.kernel.NativeIsa#levels")
+    void extremeInputsStayFinite(int isa) {
+        NativeIsa.force(isa);
         float[] gate = {-1000f, -90f, -88f, 0f, 88f, 90f, 1000f, -0f, 1e-30f, -1e-30f, 3f, -3f, 5f, 6f, 7f, 8f};
         float[] up = new float[gate.length];
         java.util.Arrays.fill(up, 1f);
@@ -40,13 +54,20 @@ class ActivationsTest {
         new JavaActivations().swiglu(expected, up, gate.length);
         new NativeActivations().swiglu(gate, up, gate.length);
         for (int i = 0; i < gate.length; i++) {
-            assertEquals(expected[i], gate[i], 1e-6f * Math.max(1f, Math.abs(expected[i])), "index " + i);
+            assertEquals(expected[i], gate[i], 1e-6f * Math.max(1f, Math.abs(expected[i])), "isa " + isa + " index " + i);
         }
     }
 
+    /** The C entry point checks its arguments itself: a null array or a length beyond one is an exception, not a crash. */
     @Test
-    void lengthBeyondTheArraysIsRejected() {
-        assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
-        assertThrows(IllegalArgumentException.class, () -> new NativeActivations().swiglu(new float[4], new float[3], 4));
+    void badArgumentsAreRejected() {
+        NativeIsa.require();
+        NativeActivations k = new NativeActivations();
+        assertThrows(IllegalArgumentException.class, () -> k.swiglu(new float[4], new float[3], 4));
+        assertThrows(IllegalArgumentException.class, () -> k.swiglu(new float[3], new float[4], 4));
+        assertThrows(IllegalArgumentException.class, () -> k.swiglu(new float[4], new float[4], -1));
+        assertThrows(IllegalArgumentException.class, () -> k.swiglu(null, new float[4], 4));
+        assertThrows(IllegalArgumentException.class, () -> k.swiglu(new float[4], null, 4));
+        assertThrows(IllegalArgumentException.class, () -> k.swiglu(null, null, 0));
     }
 }

@@ -1,7 +1,6 @@
 package dev.questspark.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.questspark.gguf.GgmlType;
 import java.nio.ByteBuffer;
@@ -36,7 +35,7 @@ class MatmulActivationsTest {
         for (int t = 0; t < n; t++) {
             checkJava(type, java, x, t, cols);
         }
-        assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
+        NativeIsa.require();
         for (int isa = NativeMatmulKernel.ISA_SCALAR; isa <= NativeMatmulKernel.bestIsa(); isa++) {
             NativeMatmulKernel.setIsa(isa);
             byte[] raw = new byte[n * (cols * 4 + 4096)];
@@ -70,7 +69,7 @@ class MatmulActivationsTest {
         assertEquals(-127, java.q[256 + 7]);
         assertEquals(127, java.q[256 + 200]);
         checkJava(GgmlType.Q4_K, java, x, 0, 512);
-        assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
+        NativeIsa.require();
         for (int isa = NativeMatmulKernel.ISA_SCALAR; isa <= NativeMatmulKernel.bestIsa(); isa++) {
             NativeMatmulKernel.setIsa(isa);
             byte[] raw = new byte[4096];

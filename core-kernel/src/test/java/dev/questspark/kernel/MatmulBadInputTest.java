@@ -1,7 +1,6 @@
 package dev.questspark.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.questspark.gguf.GgmlType;
 import java.nio.ByteBuffer;
@@ -34,7 +33,7 @@ class MatmulBadInputTest {
     /** The C side re-checks what Java checked, so a caller that skips the Java checks still cannot overrun. */
     @Test
     void nativeSideChecksBuffersItself() {
-        assumeTrue(NativeLibrary.isLoaded(), "native kernel not loaded: " + NativeLibrary.failure());
+        NativeIsa.require();
         ByteBuffer data = w.data();
         int q41 = GgmlType.Q4_1.id();
         ByteBuffer small = ByteBuffer.allocateDirect(8 * 40 - 1).order(ByteOrder.LITTLE_ENDIAN);

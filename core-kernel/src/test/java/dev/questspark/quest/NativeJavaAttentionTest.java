@@ -7,10 +7,9 @@ import dev.questspark.kernel.NativeIsa;
 import dev.questspark.kernel.Parallel;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The native kernel agrees with its Java twin on random inputs: stored keys, values and page bounds bit for bit,
@@ -80,11 +79,10 @@ class NativeJavaAttentionTest {
 
     /** Every ISA level this CPU has: each has its own core (pages narrower than a vector tile are merged in runs). */
     @ParameterizedTest(name = "isa {0}")
-    @ValueSource(ints = {NativeIsa.SCALAR, NativeIsa.AVX2, NativeIsa.AVX512})
+    @MethodSource("dev.questspark.kernel.NativeIsa#levels")
     void agreeOnRandomShapes(int isa) {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
-        Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
-        Assumptions.assumeTrue(isa <= NativeIsa.best(), "this CPU lacks ISA level " + isa);
+        NativeIsa.require(NativeAttentionKernel.unavailableReason());
         NativeIsa.force(isa);
         int[] dims = {8, 16, 24, 40, 64, 80, 96, 128, 200, 256};
         int[] pageSizes = {8, 16, 32, 64};
@@ -107,7 +105,7 @@ class NativeJavaAttentionTest {
     @Test
     void agreeAt64kTokens() {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
-        Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
+        NativeIsa.require(NativeAttentionKernel.unavailableReason());
         try (Parallel pool = new Parallel(2)) {
             check(new Case(64, 16, 3, 1, 65536, 2048, QuestConfig.DEFAULT_SINK_PAGES), new SplittableRandom(59), pool, nat);
         }

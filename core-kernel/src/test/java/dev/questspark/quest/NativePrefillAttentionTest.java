@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.kernel.Parallel;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Assumptions;
+import dev.questspark.kernel.NativeIsa;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +20,7 @@ class NativePrefillAttentionTest {
     @Test
     void everyRowCountAgreesWithJavaTwin() {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
-        Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
+        NativeIsa.require(NativeAttentionKernel.unavailableReason());
         JavaAttentionKernel java = new JavaAttentionKernel();
         SplittableRandom rnd = new SplittableRandom(41);
         for (int[] s : SHAPES) {
@@ -58,7 +58,7 @@ class NativePrefillAttentionTest {
     @Test
     void splittingRowsAmongCallsChangesNoBit() {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
-        Assumptions.assumeTrue(nat != null, "native kernel not built: " + NativeAttentionKernel.unavailableReason());
+        NativeIsa.require(NativeAttentionKernel.unavailableReason());
         SplittableRandom rnd = new SplittableRandom(5);
         int d = 64, p = 16, group = 3, context = 300;
         try (Parallel pool = new Parallel(1);
