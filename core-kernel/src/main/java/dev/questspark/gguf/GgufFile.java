@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #open} parses and validates the whole header (metadata and tensor infos) through a bounded reader,
  * without loading the file into memory; every count, length, shape, type, alignment and tensor extent is checked
  * against the file, and anything wrong raises {@link GgufFormatException} naming the file and the field. Tensor
- * data is memory-mapped on demand, one mapping per tensor, so files over 2 GiB work.
+ * data is memory-mapped on demand: a file under 2 GiB as one mapping shared by its tensors, a larger one one mapping
+ * per tensor, so files over 2 GiB work.
  *
  * <p>Metadata values are represented as: integers (uint8 to int64) {@code Long}, floats {@code Double}, bool
  * {@code Boolean}, string {@code String}, arrays unmodifiable {@code List<Object>} of the same (nested arrays as
@@ -35,6 +36,7 @@ public final class GgufFile implements AutoCloseable {
     private final GgufHeaderParser.Header header;
     private final Map<String, GgufTensorInfo> byName;
     private final Map<String, ByteBuffer> mapped = new HashMap<>(); // guarded by this
+    private ByteBuffer whole; // guarded by this: the whole file, mapped once when it is under 2 GiB
     private boolean closed; // guarded by this
 
     private GgufFile(Path path, FileChannel channel, GgufHeaderParser.Header header) {
@@ -290,6 +292,12 @@ public final class GgufFile implements AutoCloseable {
             throw new GgufFormatException(path, field, "data ends at " + (t.offset() + t.byteSize())
                     + " but the file is now " + size + " bytes; it was changed after it was opened");
         }
+        if (size <= Integer.MAX_VALUE) {
+            if (whole == null) {
+                whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            }
+            return whole.slice((int) t.offset(), (int) t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        }
         return channel.map(FileChannel.MapMode.READ_ONLY, t.offset(), t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -299,6 +307,7 @@ public final class GgufFile implements AutoCloseable {
         if (!closed) {
             closed = true;
             mapped.clear();
+            whole = null;
             channel.close();
         }
     }
