@@ -86,7 +86,7 @@ final class AttentionExecutor {
         return lastStep.snapshot();
     }
 
-    private HeadPages head(int layer, int kvHead) {
+    HeadPages head(int layer, int kvHead) {
         return pages[layer * kvHeads + kvHead];
     }
 
@@ -105,12 +105,32 @@ final class AttentionExecutor {
             return;
         }
         int context = pos + 1;
-        boolean sparse = mode == QuestConfig.Attention.QUEST && layer >= quest.denseLayers() && context > quest.budgetAt(context);
-        if (sparse) {
-            questDecode(layer, context, q, out);
+        if (sparseAt(layer, context, mode)) {
+            questDecode(layer, context, q, 0, out, 0);
         } else {
-            denseDecode(layer, context, q, out);
+            denseDecode(layer, context, q, 0, out, 0);
         }
+    }
+
+    /** Whether a decode step over context tokens in layer attends Quest's selected pages only. */
+    boolean sparseAt(int layer, int context, QuestConfig.Attention mode) {
+        return mode == QuestConfig.Attention.QUEST && layer >= quest.denseLayers() && context > quest.budgetAt(context);
+    }
+
+    Parallel pool() {
+        return pool;
+    }
+
+    QuestConfig quest() {
+        return quest;
+    }
+
+    int densePagesPerSegment() {
+        return densePagesPerSegment;
+    }
+
+    int questPagesPerSegment() {
+        return questPagesPerSegment;
     }
 
     /** Runs body over [0, n) on the pool, or inline when the phase reads fewer than PARALLEL_MIN_BYTES. */
@@ -122,7 +142,7 @@ final class AttentionExecutor {
         }
     }
 
-    private void denseDecode(int layer, int context, float[] q, float[] out) {
+    private void denseDecode(int layer, int context, float[] q, int qOff, float[] out, int outOff) {
         int pageCount = ceilDiv(context, pageSize);
         int segments = ceilDiv(pageCount, densePagesPerSegment);
         int size = AttentionKernel.stateSize(group, headDim);
@@ -131,36 +151,31 @@ final class AttentionExecutor {
                 int h = u / segments;
                 int first = (u % segments) * densePagesPerSegment;
                 int count = Math.min(densePagesPerSegment, pageCount - first);
-                kernel.attendPages(head(layer, h), context, null, 0, first, count, q, h * group * headDim, group, states, u * size);
+                kernel.attendPages(head(layer, h), context, null, 0, first, count, q, qOff + h * group * headDim, group, states,
+                        u * size);
             }
         });
+        finishDense(context, states, 0, out, outOff);
+    }
+
+    /** Merges the dense states of every KV head (head h's segments from statesOff + h * segments * size) and counts. */
+    void finishDense(int context, float[] states, int statesOff, float[] out, int outOff) {
+        int pageCount = ceilDiv(context, pageSize);
+        int segments = ceilDiv(pageCount, densePagesPerSegment);
+        int size = AttentionKernel.stateSize(group, headDim);
         for (int h = 0; h < kvHeads; h++) {
-            kernel.merge(states, h * segments * size, segments, group, headDim, out, h * group * headDim);
+            kernel.merge(states, statesOff + h * segments * size, segments, group, headDim, out, outOff + h * group * headDim);
         }
         long bytes = (long) kvHeads * context * headDim * 4;
         record(0, (long) pageCount * kvHeads, (long) context * kvHeads, bytes, bytes);
     }
 
-    private void questDecode(int layer, int context, float[] q, float[] out) {
-        int lastPage = (context - 1) / pageSize;
-        int candidates = lastPage;
-        int stride = quest.budgetPages(); // row length of selected
+    private void questDecode(int layer, int context, float[] q, int qOff, float[] out, int outOff) {
+        select(layer, context, q, qOff);
         int budgetPages = quest.budgetPagesAt(context);
-        int sinks = quest.sinkPagesUsedAt(context);
-        boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
-        int units = shared ? kvHeads : heads;
-        int rows = shared ? group : 1;
-        run(kvHeads, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
-            for (int h = a; h < b; h++) {
-                int scoreOff = h * group * maxPages;
-                kernel.score(head(layer, h), candidates, q, h * group * headDim, group, shared, scores, scoreOff);
-                for (int r = 0; r < (shared ? 1 : group); r++) {
-                    int u = shared ? h : h * group + r;
-                    selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, budgetPages, lastPage,
-                            u * stride);
-                }
-            }
-        });
+        int stride = quest.budgetPages();
+        int units = questUnits();
+        int rows = questRows();
         int segments = ceilDiv(budgetPages, questPagesPerSegment);
         int size = AttentionKernel.stateSize(rows, headDim);
         run(units * segments, (long) units * budgetPages * pageSize * headDim * 4, (a, b) -> {
@@ -168,15 +183,73 @@ final class AttentionExecutor {
                 int u = w / segments;
                 int first = (w % segments) * questPagesPerSegment;
                 int count = Math.max(0, Math.min(questPagesPerSegment, selectedCount[u] - first));
-                int kvHead = shared ? u : u / group;
-                kernel.attendPages(head(layer, kvHead), context, selected, u * stride + first, 0, count, q, u * rows * headDim,
-                        rows, states, w * size);
+                kernel.attendPages(head(layer, questKvHead(u)), context, selected, u * stride + first, 0, count, q,
+                        qOff + u * rows * headDim, rows, states, w * size);
             }
         });
+        finishQuest(context, states, 0, out, outOff);
+    }
+
+    /** Scores the candidate pages of a Quest step and selects each unit's pages (selected, selectedCount). */
+    void select(int layer, int context, float[] q, int qOff) {
+        int lastPage = (context - 1) / pageSize;
+        int candidates = lastPage;
+        int stride = quest.budgetPages(); // row length of selected
+        int budgetPages = quest.budgetPagesAt(context);
+        int sinks = quest.sinkPagesUsedAt(context);
+        boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
+        run(kvHeads, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
+            for (int h = a; h < b; h++) {
+                int scoreOff = h * group * maxPages;
+                kernel.score(head(layer, h), candidates, q, qOff + h * group * headDim, group, shared, scores, scoreOff);
+                for (int r = 0; r < (shared ? 1 : group); r++) {
+                    int u = shared ? h : h * group + r;
+                    selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, budgetPages, lastPage,
+                            u * stride);
+                }
+            }
+        });
+    }
+
+    /** Units of Quest attention: KV heads (shared selection) or query heads. */
+    int questUnits() {
+        return quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED ? kvHeads : heads;
+    }
+
+    /** Query rows per Quest unit. */
+    int questRows() {
+        return quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED ? group : 1;
+    }
+
+    int questKvHead(int unit) {
+        return quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED ? unit : unit / group;
+    }
+
+    /** The page ids unit selected at the last {@link #select}: selected()[selectedOffset(u) ..], selectedCount(u) of them. */
+    int[] selected() {
+        return selected;
+    }
+
+    int selectedOffset(int unit) {
+        return unit * quest.budgetPages();
+    }
+
+    int selectedCount(int unit) {
+        return selectedCount[unit];
+    }
+
+    /** Merges the Quest states of every unit (unit u's segments from statesOff + u * segments * size) and counts. */
+    void finishQuest(int context, float[] states, int statesOff, float[] out, int outOff) {
+        int lastPage = (context - 1) / pageSize;
+        int candidates = lastPage;
+        int units = questUnits();
+        int rows = questRows();
+        int segments = ceilDiv(quest.budgetPagesAt(context), questPagesPerSegment);
+        int size = AttentionKernel.stateSize(rows, headDim);
         long tokens = 0;
         long pagesRead = 0;
         for (int u = 0; u < units; u++) {
-            kernel.merge(states, u * segments * size, segments, rows, headDim, out, u * rows * headDim);
+            kernel.merge(states, statesOff + u * segments * size, segments, rows, headDim, out, outOff + u * rows * headDim);
             tokens += (long) (selectedCount[u] - 1) * pageSize + (context - lastPage * pageSize);
             pagesRead += selectedCount[u];
         }

@@ -151,6 +151,20 @@ public final class PagedKvCache implements KvCache {
         return executor.kernel();
     }
 
+    AttentionExecutor executor() {
+        return executor;
+    }
+
+    /** The checks of a one-token {@link #attend} at pos in layer, for callers driving the executor directly. */
+    void checkDecode(int layer, int pos) {
+        checkOpen();
+        checkLayer(layer);
+        if (pos < 0 || pos >= written[layer]) {
+            throw new IllegalArgumentException("attend of position " + pos + " needs it stored; layer " + layer + " holds "
+                    + written[layer] + " tokens");
+        }
+    }
+
     @Override
     public int length() {
         return length;

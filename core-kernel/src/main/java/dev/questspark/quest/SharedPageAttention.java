@@ -1,0 +1,281 @@
+package dev.questspark.quest;
+
+import dev.questspark.model.BatchAttention;
+import dev.questspark.model.KvCache;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The attention of a batched decode step that reads a shared document once: rows whose caches are forks of one
+ * parent ({@link PagedKvCache#fork}, questions or samples continuing one prefilled document) attend together, each
+ * work unit (KV head or query head, segment) handing the pages of all of them to one
+ * {@link AttentionKernel#attendPagesMulti} call, which takes every query that wants a page while that page is in
+ * cache. Dense steps read each shared page once per step; Quest steps (each sequence still selects its own pages)
+ * read a page selected by several sequences once per unit and segment. Each row's output is bit-identical to its
+ * cache's own {@link KvCache#attend}: the same units, segments, tiles and merge order. Other rows attend alone.
+ * One thread at a time.
+ */
+public final class SharedPageAttention implements BatchAttention {
+    private final int qDim;
+    private final float[] qRow;   // (heads * headDim)
+    private final float[] outRow; // (heads * headDim)
+    private float[] states = new float[0];
+    private final AtomicLong pagesWanted = new AtomicLong();
+    private final AtomicLong pagesRead = new AtomicLong();
+
+    /** For a model whose query rows are qDim = heads * headDim floats. */
+    public SharedPageAttention(int qDim) {
+        this.qDim = qDim;
+        this.qRow = new float[qDim];
+        this.outRow = new float[qDim];
+    }
+
+    /**
+     * Page reads of the grouped steps so far: (KV head, page) pairs the sequences wanted, counted once per sequence,
+     * and the reads of the shared pass (a page wanted by several sequences of one call counted once).
+     */
+    public record Traffic(long pagesWanted, long pagesRead) {}
+
+    public Traffic traffic() {
+        return new Traffic(pagesWanted.get(), pagesRead.get());
+    }
+
+    @Override
+    public void attend(int layer, KvCache[] caches, int[] positions, int rows, float[] q, float[] out) {
+        Map<PagedKvCache, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < rows; i++) {
+            if (caches[i] instanceof PagedKvCache c && c.parent() != null) {
+                groups.computeIfAbsent(c.parent(), k -> new ArrayList<>()).add(i);
+            } else {
+                attendAlone(layer, caches[i], positions[i], i, q, out);
+            }
+        }
+        for (List<Integer> group : groups.values()) {
+            if (group.size() == 1) {
+                attendAlone(layer, caches[group.get(0)], positions[group.get(0)], group.get(0), q, out);
+                continue;
+            }
+            List<Integer> dense = new ArrayList<>();
+            Map<Integer, List<Integer>> sparse = new LinkedHashMap<>(); // by query rows per unit (GQA policy)
+            for (int i : group) {
+                PagedKvCache c = (PagedKvCache) caches[i];
+                c.checkDecode(layer, positions[i]);
+                AttentionExecutor e = c.executor();
+                if (e.sparseAt(layer, positions[i] + 1, c.config().quest().attention())) {
+                    sparse.computeIfAbsent(e.questRows(), k -> new ArrayList<>()).add(i);
+                } else {
+                    dense.add(i);
+                }
+            }
+            for (List<Integer> chunk : chunks(dense)) {
+                attendDense(layer, caches, positions, chunk, q, out);
+            }
+            for (List<Integer> part : sparse.values()) {
+                for (List<Integer> chunk : chunks(part)) {
+                    attendQuest(layer, caches, positions, chunk, q, out);
+                }
+            }
+        }
+    }
+
+    private void attendAlone(int layer, KvCache cache, int pos, int row, float[] q, float[] out) {
+        System.arraycopy(q, row * qDim, qRow, 0, qDim);
+        cache.attend(layer, pos, 1, qRow, outRow);
+        System.arraycopy(outRow, 0, out, row * qDim, qDim);
+    }
+
+    private static List<List<Integer>> chunks(List<Integer> rows) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += AttentionKernel.MAX_SEQUENCES) {
+            out.add(rows.subList(i, Math.min(rows.size(), i + AttentionKernel.MAX_SEQUENCES)));
+        }
+        return out;
+    }
+
+    /** Dense steps: unit (KV head h, segment s) attends pages [s * segmentPages, ...) of every sequence at once. */
+    private void attendDense(int layer, KvCache[] caches, int[] positions, List<Integer> rows, float[] q, float[] out) {
+        int n = rows.size();
+        if (n == 0) {
+            return;
+        }
+        AttentionExecutor[] ex = executors(caches, rows);
+        PagedKvCacheConfig c = ((PagedKvCache) caches[rows.get(0)]).config();
+        int d = c.headDim();
+        int group = c.groupSize();
+        int pageSize = c.quest().pageSize();
+        int segmentPages = ex[0].densePagesPerSegment();
+        int size = AttentionKernel.stateSize(group, d);
+        int[] segments = new int[n];
+        int[] statesOff = new int[n];
+        int most = 0;
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            segments[i] = ceilDiv(ceilDiv(positions[rows.get(i)] + 1, pageSize), segmentPages);
+            most = Math.max(most, segments[i]);
+            statesOff[i] = total;
+            total += c.kvHeads() * segments[i] * size;
+        }
+        float[] st = states(total);
+        int units = most;
+        ex[0].pool().forRange(c.kvHeads() * units, 1, (a, b) -> {
+            HeadPages[] hps = new HeadPages[n];
+            int[] tokens = new int[n];
+            int[] firsts = new int[n];
+            int[] counts = new int[n];
+            int[] qOffs = new int[n];
+            int[] stateOffs = new int[n];
+            for (int w = a; w < b; w++) {
+                int h = w / units;
+                int s = w % units;
+                int m = 0;
+                long wanted = 0;
+                for (int i = 0; i < n; i++) {
+                    if (s >= segments[i]) {
+                        continue;
+                    }
+                    int row = rows.get(i);
+                    int context = positions[row] + 1;
+                    hps[m] = ex[i].head(layer, h);
+                    tokens[m] = context;
+                    firsts[m] = s * segmentPages;
+                    counts[m] = Math.min(segmentPages, ceilDiv(context, pageSize) - firsts[m]);
+                    qOffs[m] = row * qDim + h * group * d;
+                    stateOffs[m] = statesOff[i] + (h * segments[i] + s) * size;
+                    wanted += counts[m];
+                    m++;
+                }
+                ex[0].kernel().attendPagesMulti(m, hps, tokens, null, null, firsts, counts, q, qOffs, group, st, stateOffs);
+                count(wanted, distinct(hps, m, firsts, counts, null, null));
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            ex[i].finishDense(positions[rows.get(i)] + 1, st, statesOff[i], out, rows.get(i) * qDim);
+        }
+    }
+
+    /** Quest steps: each sequence selects its pages; unit (u, segment s) attends every sequence's s-th slice at once. */
+    private void attendQuest(int layer, KvCache[] caches, int[] positions, List<Integer> rows, float[] q, float[] out) {
+        int n = rows.size();
+        AttentionExecutor[] ex = executors(caches, rows);
+        PagedKvCacheConfig c = ((PagedKvCache) caches[rows.get(0)]).config();
+        int d = c.headDim();
+        int unitRows = ex[0].questRows();
+        int units = ex[0].questUnits();
+        int size = AttentionKernel.stateSize(unitRows, d);
+        int[] segments = new int[n];
+        int[] statesOff = new int[n];
+        int most = 0;
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            int row = rows.get(i);
+            ex[i].select(layer, positions[row] + 1, q, row * qDim);
+            segments[i] = ceilDiv(ex[i].quest().budgetPagesAt(positions[row] + 1), ex[i].questPagesPerSegment());
+            most = Math.max(most, segments[i]);
+            statesOff[i] = total;
+            total += units * segments[i] * size;
+        }
+        float[] st = states(total);
+        int slices = most;
+        ex[0].pool().forRange(units * slices, 1, (a, b) -> {
+            HeadPages[] hps = new HeadPages[n];
+            int[] tokens = new int[n];
+            int[] idsOffs = new int[n];
+            int[] firsts = new int[n];
+            int[] counts = new int[n];
+            int[] qOffs = new int[n];
+            int[] stateOffs = new int[n];
+            for (int w = a; w < b; w++) {
+                int u = w / slices;
+                int s = w % slices;
+                int m = 0;
+                int idCount = 0;
+                for (int i = 0; i < n; i++) {
+                    if (s < segments[i]) {
+                        int first = s * ex[i].questPagesPerSegment();
+                        idCount += Math.max(0, Math.min(ex[i].questPagesPerSegment(), ex[i].selectedCount(u) - first));
+                    }
+                }
+                int[] ids = new int[Math.max(1, idCount)];
+                int at = 0;
+                long wanted = 0;
+                for (int i = 0; i < n; i++) {
+                    if (s >= segments[i]) {
+                        continue;
+                    }
+                    int row = rows.get(i);
+                    int per = ex[i].questPagesPerSegment();
+                    int first = s * per;
+                    int count = Math.max(0, Math.min(per, ex[i].selectedCount(u) - first));
+                    System.arraycopy(ex[i].selected(), ex[i].selectedOffset(u) + first, ids, at, count);
+                    hps[m] = ex[i].head(layer, ex[i].questKvHead(u));
+                    tokens[m] = positions[row] + 1;
+                    idsOffs[m] = at;
+                    counts[m] = count;
+                    qOffs[m] = row * qDim + u * unitRows * d;
+                    stateOffs[m] = statesOff[i] + (u * segments[i] + s) * size;
+                    at += count;
+                    wanted += count;
+                    m++;
+                }
+                ex[0].kernel().attendPagesMulti(m, hps, tokens, ids, idsOffs, firsts, counts, q, qOffs, unitRows, st, stateOffs);
+                count(wanted, distinct(hps, m, null, counts, ids, idsOffs));
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            ex[i].finishQuest(positions[rows.get(i)] + 1, st, statesOff[i], out, rows.get(i) * qDim);
+        }
+    }
+
+    private static AttentionExecutor[] executors(KvCache[] caches, List<Integer> rows) {
+        AttentionExecutor[] ex = new AttentionExecutor[rows.size()];
+        for (int i = 0; i < ex.length; i++) {
+            ex[i] = ((PagedKvCache) caches[rows.get(i)]).executor();
+        }
+        return ex;
+    }
+
+    /**
+     * Pages one multi-sequence call reads from memory: each shared page (below every wanting sequence's split) once,
+     * each own page once per sequence.
+     */
+    private static long distinct(HeadPages[] hps, int m, int[] firsts, int[] counts, int[] ids, int[] idsOffs) {
+        int limit = 0;
+        for (int i = 0; i < m; i++) {
+            limit = Math.max(limit, hps[i].split());
+        }
+        boolean[] seen = new boolean[limit];
+        long read = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < counts[i]; j++) {
+                int page = ids != null ? ids[idsOffs[i] + j] : firsts[i] + j;
+                if (page >= hps[i].split()) {
+                    read++;
+                } else if (!seen[page]) {
+                    seen[page] = true;
+                    read++;
+                }
+            }
+        }
+        return read;
+    }
+
+    private void count(long wanted, long read) {
+        pagesWanted.addAndGet(wanted);
+        pagesRead.addAndGet(read);
+    }
+
+    private float[] states(int floats) {
+        if (states.length < floats) {
+            states = new float[Math.max(floats, states.length * 2)];
+        }
+        return states;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
