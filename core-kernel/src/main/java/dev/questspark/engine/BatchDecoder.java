@@ -461,6 +461,9 @@ public final class BatchDecoder implements AutoCloseable {
         Slot s = active.remove(i);
         GenerationResult result = error == null ? s.run.result(s.session.takePrefillNanos(), System.nanoTime() - s.decodeStart)
                 : null;
+        if (s.pending.request.attentionSink() != null) {
+            s.pending.request.attentionSink().add(s.session.stats());
+        }
         release(s.session);
         finished.add(() -> {
             if (error == null) {

@@ -101,6 +101,8 @@ public final class Settings implements Serializable {
             "use the model's chat template (auto: when it has one)", "auto", "on", "off").parser(Settings::onOff));
     public static final Setting<Integer> CHUNK_OVERLAP = add(integer(DOCUMENTS, "chunk-overlap", 64, "N",
             "tokens shared by consecutive chunks of a long document", atLeast(0)));
+    public static final Setting<Integer> BATCH_SIZE = add(integer(DOCUMENTS, "batch-size", 1, "N",
+            "sequences a task decodes together, its rows and chunks continuously batched (1: one at a time)", atLeast(1)));
     public static final Setting<Integer> QA_CHUNK_TOKENS = add(integer(QA, "qa-chunk-tokens", 256, "N",
             "chunk size when choosing the parts of a long document by BM25", atLeast(16)));
 

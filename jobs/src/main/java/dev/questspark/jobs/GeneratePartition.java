@@ -19,8 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * The work of one partition: rows in, the same rows with generated text and statistics out, one at a time. The
@@ -56,9 +60,23 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
         TaskContext task = TaskContext.get();
-        RowGenerator generator = new RowGenerator(settings, this::model);
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) ctx -> generator.close());
+        Iterator<Row> rowsIn;
+        Function<Row, RowResult> process;
+        if (settings.batchSize() > 1) {
+            BatchedRows batch = new BatchedRows(settings, this::model);
+            ReadAhead ahead = new ReadAhead(input, batch);
+            rowsIn = ahead;
+            process = in -> ahead.result();
+            if (task != null) {
+                task.addTaskCompletionListener((TaskCompletionListener) ctx -> batch.close());
+            }
+        } else {
+            RowGenerator generator = new RowGenerator(settings, this::model);
+            rowsIn = input;
+            process = in -> generator.process(text(in, columns.textIndex()), validUtf8(in), text(in, columns.questionIndex()));
+            if (task != null) {
+                task.addTaskCompletionListener((TaskCompletionListener) ctx -> generator.close());
+            }
         }
         return new Iterator<>() {
             private final long started = System.nanoTime();
@@ -69,7 +87,7 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
 
             @Override
             public boolean hasNext() {
-                boolean more = input.hasNext();
+                boolean more = rowsIn.hasNext();
                 if (!more && !reported) {
                     reported = true;
                     report(task, rows, errors, generated, System.nanoTime() - started);
@@ -79,11 +97,11 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
 
             @Override
             public Row next() {
-                if (!input.hasNext()) {
+                if (!rowsIn.hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Row in = input.next();
-                RowResult r = generator.process(text(in, columns.textIndex()), validUtf8(in), text(in, columns.questionIndex()));
+                Row in = rowsIn.next();
+                RowResult r = process.apply(in);
                 rows++;
                 generated += r.generatedTokens();
                 if (!r.ok()) {
@@ -97,6 +115,52 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
                 return output(in, r);
             }
         };
+    }
+
+    /**
+     * The input with batch-size above 1: up to {@link BatchedRows#window()} rows read ahead, each already being
+     * generated; next() gives the oldest, {@link #result()} waits for its result. Rows stay in input order.
+     */
+    private final class ReadAhead implements Iterator<Row> {
+        private final Iterator<Row> input;
+        private final BatchedRows batch;
+        private final Deque<Row> rows = new ArrayDeque<>();
+        private final Deque<Future<RowResult>> results = new ArrayDeque<>();
+
+        ReadAhead(Iterator<Row> input, BatchedRows batch) {
+            this.input = input;
+            this.batch = batch;
+        }
+
+        @Override
+        public boolean hasNext() {
+            fill();
+            return !rows.isEmpty();
+        }
+
+        @Override
+        public Row next() {
+            fill();
+            if (rows.isEmpty()) {
+                throw new NoSuchElementException();
+            }
+            return rows.poll();
+        }
+
+        /** The result of the row next() returned last. */
+        RowResult result() {
+            RowResult r = BatchedRows.await(results.poll());
+            fill();
+            return r;
+        }
+
+        private void fill() {
+            while (results.size() < batch.window() && input.hasNext()) {
+                Row in = input.next();
+                rows.add(in);
+                results.add(batch.submit(text(in, columns.textIndex()), validUtf8(in), text(in, columns.questionIndex())));
+            }
+        }
     }
 
     private DocumentModel model() {

@@ -26,7 +26,7 @@ import java.util.Optional;
  * therefore computed as the same two prefill calls (document, then tail) whether or not the document was cached,
  * which keeps outputs independent of row order and of the snapshots present.
  */
-final class CachedDecoder implements AutoCloseable {
+final class CachedDecoder implements PromptRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CachedDecoder.class);
 
     private final DocumentModel model;
@@ -43,7 +43,8 @@ final class CachedDecoder implements AutoCloseable {
         this.snapshots = snapshots;
     }
 
-    int capacity() {
+    @Override
+    public int capacity() {
         return capacity;
     }
 
@@ -52,7 +53,8 @@ final class CachedDecoder implements AutoCloseable {
      * document (the whole document, not chunks chosen for the question), so a KV snapshot of it may be reused and
      * saved.
      */
-    Generation run(Segments prompt, GenerationConfig sampling, boolean snapshot, RowUsage usage) {
+    @Override
+    public Generation run(Segments prompt, GenerationConfig sampling, boolean snapshot, RowUsage usage) {
         if (prompt.length() + sampling.maxTokens() > capacity) {
             throw new IllegalStateException("prompt of " + prompt.length() + " tokens plus " + sampling.maxTokens()
                     + " new tokens exceeds the context of " + capacity + " tokens");
@@ -137,7 +139,8 @@ final class CachedDecoder implements AutoCloseable {
     }
 
     /** Drops the decoder after a failed row: its cache may hold a half-finished prompt. */
-    void reset() {
+    @Override
+    public void reset() {
         close();
     }
 

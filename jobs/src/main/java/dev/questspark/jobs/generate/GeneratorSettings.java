@@ -56,6 +56,11 @@ public record GeneratorSettings(String modelLocation, String loaderClass, String
         return settings.get(Settings.CHUNK_OVERLAP);
     }
 
+    /** Sequences a task decodes together (1: one row at a time, without a batch decoder). */
+    public int batchSize() {
+        return settings.get(Settings.BATCH_SIZE);
+    }
+
     /** Chunk size for ranking the parts of a long document against a question. */
     public int qaChunkTokens() {
         return settings.get(Settings.QA_CHUNK_TOKENS);

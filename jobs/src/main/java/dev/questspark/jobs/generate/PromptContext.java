@@ -14,11 +14,11 @@ final class PromptContext {
     final DocumentModel model;
     final PromptFrame frame;
     final boolean chat;
-    final CachedDecoder decoder;
+    final PromptRunner decoder;
     final GenerationConfig sampling;
     final int chunkOverlap;
 
-    PromptContext(DocumentModel model, PromptFrame frame, boolean chat, CachedDecoder decoder, GenerationConfig sampling,
+    PromptContext(DocumentModel model, PromptFrame frame, boolean chat, PromptRunner decoder, GenerationConfig sampling,
                   int chunkOverlap) {
         this.model = model;
         this.frame = frame;

@@ -1,5 +1,6 @@
 package dev.questspark.jobs.generate;
 
+import dev.questspark.jobs.model.BatchGenerator;
 import dev.questspark.jobs.model.DecoderSnapshots;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.text.PromptFrame;
@@ -8,6 +9,7 @@ import dev.questspark.jobs.text.Tasks;
 import dev.questspark.jobs.text.TextChecks;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,14 +21,25 @@ import java.util.function.Supplier;
 public final class RowGenerator implements AutoCloseable {
     private final GeneratorSettings settings;
     private final Supplier<DocumentModel> modelSource;
+    private final Function<DocumentModel, BatchGenerator> batchSource;
     private PromptContext ctx;
     private Summarizer summarizer;
     private Answerer answerer;
     private PromptTemplate template;
 
     public RowGenerator(GeneratorSettings settings, Supplier<DocumentModel> modelSource) {
+        this(settings, modelSource, null);
+    }
+
+    /**
+     * A generator whose model calls join the task's continuous batch, which batchSource gives for the model (the
+     * same one to every row thread of the task); without one (null, or a model that cannot batch) it decodes alone.
+     */
+    public RowGenerator(GeneratorSettings settings, Supplier<DocumentModel> modelSource,
+                        Function<DocumentModel, BatchGenerator> batchSource) {
         this.settings = settings;
         this.modelSource = modelSource;
+        this.batchSource = batchSource;
         if (!Tasks.isBuiltIn(settings.task())) {
             this.template = new PromptTemplate(settings.task());
         }
@@ -89,17 +102,27 @@ public final class RowGenerator implements AutoCloseable {
                 case "off" -> false;
                 default -> model.hasChatTemplate();
             };
-            int capacity = settings.contextTokens() > 0
-                    ? Math.min(settings.contextTokens(), model.contextLength()) : model.contextLength();
-            DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE
-                    : model.snapshots(Path.of(settings.kvCache()));
-            CachedDecoder decoder = new CachedDecoder(model, settings.attention(), capacity, snapshots);
+            int capacity = capacity(settings, model);
+            BatchGenerator batch = batchSource == null ? null : batchSource.apply(model);
+            PromptRunner decoder;
+            if (batch != null) {
+                decoder = new BatchedRunner(batch, capacity);
+            } else {
+                DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE
+                        : model.snapshots(Path.of(settings.kvCache()));
+                decoder = new CachedDecoder(model, settings.attention(), capacity, snapshots);
+            }
             ctx = new PromptContext(model, PromptFrame.discover(model, chat), chat, decoder, settings.sampling(),
                     settings.chunkOverlap());
             summarizer = new Summarizer(ctx);
             answerer = new Answerer(ctx, settings.qaChunkTokens());
         }
         return ctx;
+    }
+
+    /** Context tokens of a task's decoders: the context-tokens setting within the model's, or the model's. */
+    public static int capacity(GeneratorSettings settings, DocumentModel model) {
+        return settings.contextTokens() > 0 ? Math.min(settings.contextTokens(), model.contextLength()) : model.contextLength();
     }
 
     private static String describe(RuntimeException e) {

@@ -37,6 +37,15 @@ public interface DocumentModel {
     Decoder newDecoder(QuestConfig attention, int maxContextTokens);
 
     /**
+     * A continuous-batching generator decoding up to batchSize calls together, each with a context of at most
+     * maxContextTokens, their KV caches within attention's memory budget together; null when this model cannot batch
+     * (its rows then run one at a time).
+     */
+    default BatchGenerator newBatchGenerator(QuestConfig attention, int maxContextTokens, int batchSize) {
+        return null;
+    }
+
+    /**
      * KV snapshots of this model's decoders in directory (created when the first one is saved). A model without
      * snapshot support has {@link DecoderSnapshots#NONE}: its documents are always prefilled.
      */

@@ -66,6 +66,11 @@ final class EngineDocumentModel implements DocumentModel {
     }
 
     @Override
+    public BatchGenerator newBatchGenerator(QuestConfig attention, int maxContextTokens, int batchSize) {
+        return new EngineBatchGenerator(engine.newBatchDecoder(attention, maxContextTokens, batchSize));
+    }
+
+    @Override
     public DecoderSnapshots snapshots(Path directory) {
         return new EngineSnapshots(engine, directory);
     }

@@ -1,0 +1,106 @@
+package dev.questspark.jobs;
+
+import dev.questspark.jobs.generate.GeneratorSettings;
+import dev.questspark.jobs.generate.RowGenerator;
+import dev.questspark.jobs.generate.RowResult;
+import dev.questspark.jobs.model.BatchGenerator;
+import dev.questspark.jobs.model.DocumentModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A task's rows generated concurrently so that their model calls fill one continuous batch ({@code batch-size}
+ * sequences per decode step). Each row runs on a row thread of its own with its own {@link RowGenerator} (they block
+ * while the batch decodes, so {@link #window()} = twice the batch size keeps the batch full while slow rows finish);
+ * every generator's calls go to the task's one {@link BatchGenerator}. Results are taken in input order, and every
+ * call gives what a lone decoder would, so the output equals batch-size 1's.
+ */
+final class BatchedRows implements AutoCloseable {
+    private static final AtomicInteger TASKS = new AtomicInteger();
+
+    private final GeneratorSettings settings;
+    private final Supplier<DocumentModel> modelSource;
+    private final ExecutorService threads;
+    private final List<RowGenerator> generators = new ArrayList<>(); // guarded by this
+    private final ThreadLocal<RowGenerator> generator;
+    private BatchGenerator batch; // guarded by this
+
+    BatchedRows(GeneratorSettings settings, Supplier<DocumentModel> modelSource) {
+        this.settings = settings;
+        this.modelSource = modelSource;
+        int id = TASKS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newFixedThreadPool(window(), r -> {
+            Thread t = new Thread(r, "quest-rows-" + id + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.generator = ThreadLocal.withInitial(() -> {
+            RowGenerator g = new RowGenerator(settings, modelSource, this::batch);
+            synchronized (this) {
+                generators.add(g);
+            }
+            return g;
+        });
+    }
+
+    /** Rows in flight at most. */
+    int window() {
+        return 2 * settings.batchSize();
+    }
+
+    Future<RowResult> submit(String text, Boolean validUtf8, String question) {
+        return threads.submit(() -> generator.get().process(text, validUtf8, question));
+    }
+
+    /** The row's result; a failure that is not the row's own (a setting every row would fail on) fails the task. */
+    static RowResult await(Future<RowResult> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a row", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    private synchronized BatchGenerator batch(DocumentModel model) {
+        if (batch == null) {
+            batch = model.newBatchGenerator(settings.attention(), RowGenerator.capacity(settings, model), settings.batchSize());
+        }
+        return batch;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+        List<RowGenerator> all;
+        synchronized (this) {
+            all = new ArrayList<>(generators);
+        }
+        for (RowGenerator g : all) {
+            g.close();
+        }
+        synchronized (this) {
+            if (batch != null) {
+                batch.close();
+                batch = null;
+            }
+        }
+    }
+}

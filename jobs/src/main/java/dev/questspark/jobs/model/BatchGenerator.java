@@ -1,0 +1,20 @@
+package dev.questspark.jobs.model;
+
+import dev.questspark.engine.GenerationConfig;
+
+/**
+ * Model calls of many rows decoded together (continuous batching). Thread-safe: each row's thread blocks in
+ * {@link #generate} while the batch runs, and calls over the same document segment at the same time share its KV
+ * cache. A call gives exactly what a {@link Decoder} gives that prefills the document, then the tail, then generates.
+ */
+public interface BatchGenerator extends AutoCloseable {
+    /** One call's outcome: the generation, its decode-attention counters, its prefill time, document tokens reused. */
+    record Call(Generation generation, AttentionCounters attention, long prefillNanos, int cachedTokens) {
+    }
+
+    /** Generates after document (may be empty) and tail; throws what the call failed with. */
+    Call generate(int[] document, int[] tail, GenerationConfig sampling);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,92 @@
+package dev.questspark.jobs.model;
+
+import dev.questspark.engine.BatchDecoder;
+import dev.questspark.engine.BatchRequest;
+import dev.questspark.engine.GenerationConfig;
+import dev.questspark.engine.GenerationResult;
+import dev.questspark.engine.SharedDocument;
+import dev.questspark.model.AttentionStats;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@link BatchGenerator} over the engine's {@link BatchDecoder}. A document segment in use by several calls at once
+ * (the questions of one document, the prompts of one template) is one {@link SharedDocument}: prefilled once, its KV
+ * pages read in place by every call continuing it; it is closed, and its memory returned, when its last call ends.
+ */
+final class EngineBatchGenerator implements BatchGenerator {
+    private final BatchDecoder decoder;
+    private final Map<Key, Use> documents = new HashMap<>(); // guarded by this
+
+    EngineBatchGenerator(BatchDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    @Override
+    public Call generate(int[] document, int[] tail, GenerationConfig sampling) {
+        Key key = document.length == 0 ? null : new Key(document);
+        Use use = null;
+        boolean reused = false;
+        if (key != null) {
+            synchronized (this) {
+                use = documents.get(key);
+                reused = use != null;
+                if (use == null) {
+                    use = new Use(decoder.document(document));
+                    documents.put(key, use);
+                }
+                use.calls++;
+            }
+        }
+        AttentionStats stats = new AttentionStats();
+        try {
+            GenerationResult r = decoder.submit(new BatchRequest(use == null ? null : use.doc, tail, sampling, null, false, stats))
+                    .join();
+            AttentionStats s = stats.snapshot();
+            return new Call(new Generation(r.text(), r.tokens(), r.decodeNanos(), r.finishReason()),
+                    new AttentionCounters(s.pagesSelected(), s.tokensAttended(), s.kvBytesRead(), s.kvBytesDense()),
+                    r.prefillNanos(), reused ? document.length : 0);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            if (use != null) {
+                synchronized (this) {
+                    if (--use.calls == 0) {
+                        documents.remove(key);
+                        use.doc.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
+    }
+
+    private static final class Use {
+        final SharedDocument doc;
+        int calls;
+
+        Use(SharedDocument doc) {
+            this.doc = doc;
+        }
+    }
+
+    /** Document tokens as a map key. */
+    private record Key(int[] tokens) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(tokens, k.tokens);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(tokens);
+        }
+    }
+}
