@@ -13,6 +13,7 @@ import dev.questspark.quest.KvMemoryBudget;
 import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
+import dev.questspark.quest.SharedPageAttention;
 import dev.questspark.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class BatchDecoder implements AutoCloseable {
         this.budget = budget;
         this.prefillState = new ForwardState(c, prefillBlock);
         this.stepState = batchSize <= prefillBlock ? prefillState : new ForwardState(c, batchSize);
-        this.attention = BatchAttention.perSequence(c);
+        this.attention = new SharedPageAttention(c.qDim()); // forks of one document read its pages once per step
         this.stepSessions = new DecoderSession[batchSize];
         this.stepCaches = new KvCache[batchSize];
         this.stepTokens = new int[batchSize];

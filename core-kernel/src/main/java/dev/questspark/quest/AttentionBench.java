@@ -68,7 +68,7 @@ public final class AttentionBench {
         }
 
         /** Random keys with a slowly drifting per-channel offset (so pages differ, as real keys do) and random values. */
-        private static void fill(PagedKvCache cache, int context, int kvDim) {
+        static void fill(PagedKvCache cache, int context, int kvDim) {
             int chunk = Math.max(1, Math.min(context, (1 << 22) / kvDim));
             float[] k = new float[chunk * kvDim];
             float[] v = new float[chunk * kvDim];
@@ -163,7 +163,7 @@ public final class AttentionBench {
         return median(t);
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];

@@ -2,6 +2,7 @@ package dev.questspark.jobs.cli;
 
 import dev.questspark.jobs.config.QuestSettings;
 import dev.questspark.quest.AttentionBench;
+import dev.questspark.quest.SharedPageBench;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -21,7 +22,7 @@ final class BenchAttentionCommand implements Command {
 
     @Override
     public String usage() {
-        return "bench-attention --shape smollm2-135m|llama2-7b --context N --token-budget B --page-size P";
+        return "bench-attention --shape smollm2-135m|llama2-7b --context N --token-budget B --page-size P [--sequences N]";
     }
 
     @Override
@@ -35,6 +36,10 @@ final class BenchAttentionCommand implements Command {
         String shape = flags.has("shape") ? flags.get("shape") : "smollm2-135m";
         int context = parse(flags.has("context") ? flags.get("context") : "32768", "context");
         int threads = s.getInt("threads") > 0 ? s.getInt("threads") : Runtime.getRuntime().availableProcessors();
+        int sequences = parse(flags.has("sequences") ? flags.get("sequences") : "0", "sequences");
+        if (sequences > 0) {
+            return runShared(shape, context, sequences, s.getInt("token-budget"), s.getInt("page-size"), threads, flags.on("json"), out);
+        }
         AttentionBench.Result r = AttentionBench.run(shape, context, s.getInt("token-budget"), s.getInt("page-size"), threads);
         if (flags.on("json")) {
             out.println(r.toJson());
@@ -46,6 +51,23 @@ final class BenchAttentionCommand implements Command {
         out.printf(Locale.ROOT, "quest  %.4f ms (%d KV bytes)%n", r.questMs(), r.questBytes());
         out.printf(Locale.ROOT, "speedup %.2fx; bandwidth probe %.1f GB/s; dense time / bandwidth bound %.2f%n",
                 r.speedup(), r.bandwidthGbps(), r.denseBandwidthRatio());
+        return 0;
+    }
+
+    /** The shared-document mode: N forks of one document, the shared-page pass against each sequence alone. */
+    private static int runShared(String shape, int context, int sequences, int budget, int pageSize, int threads, boolean json,
+            PrintStream out) {
+        SharedPageBench.Result r = SharedPageBench.run(shape, context, sequences, budget, pageSize, threads);
+        if (json) {
+            out.println(r.toJson());
+            return 0;
+        }
+        out.printf(Locale.ROOT, "%s, %d sequences on one %d-token document, budget %d, page size %d, %d threads, kernel %s%n",
+                r.shape(), r.sequences(), r.context(), r.budget(), r.pageSize(), r.threads(), r.kernel());
+        out.printf(Locale.ROOT, "dense  alone %.4f ms (%d KV bytes), shared pass %.4f ms (%d KV bytes): %.2fx%n", r.denseAloneMs(),
+                r.denseAloneBytes(), r.denseSharedMs(), r.denseSharedBytes(), r.denseAloneMs() / r.denseSharedMs());
+        out.printf(Locale.ROOT, "quest  alone %.4f ms (%d KV bytes), shared pass %.4f ms (%d KV bytes): %.2fx%n", r.questAloneMs(),
+                r.questAloneBytes(), r.questSharedMs(), r.questSharedBytes(), r.questAloneMs() / r.questSharedMs());
         return 0;
     }
 

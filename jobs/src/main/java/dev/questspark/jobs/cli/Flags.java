@@ -112,6 +112,7 @@ final class Flags {
         return List.of(
                 Flag.value("shape", "NAME", "smollm2-135m", "attention shape: smollm2-135m or llama2-7b"),
                 Flag.value("context", "N", "32768", "context length in tokens"),
+                Flag.value("sequences", "N", "0", "N > 0: N sequences forked from one shared document, shared-page pass vs alone"),
                 of(Settings.TOKEN_BUDGET),
                 of(Settings.PAGE_SIZE),
                 Flag.setting("threads", "N", "threads (0: all cores)"),

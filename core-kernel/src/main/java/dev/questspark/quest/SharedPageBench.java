@@ -1,0 +1,122 @@
+package dev.questspark.quest;
+
+import dev.questspark.kernel.Parallel;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * One layer's decode attention for N sequences continuing one shared document (forks of one prefilled cache, each
+ * with a short question of its own): the shared-page pass ({@link SharedPageAttention}) against each sequence
+ * attending alone, dense and Quest, timed side by side in alternating rounds, with the KV pages each reads.
+ * {@code bin/quest bench-attention --sequences N} prints {@link Result#toJson()}. Queries are one common direction
+ * plus per-sequence noise (questions about one document look at related places), so Quest's selections overlap
+ * partly, as real ones do.
+ */
+public final class SharedPageBench {
+    private SharedPageBench() {}
+
+    /**
+     * One measurement; times are the median per step (all sequences, one layer), bytes are KV bytes (keys and values,
+     * binary16) read per step, counted per sequence when alone and once per shared page in the shared pass.
+     */
+    public record Result(String shape, int context, int sequences, int budget, int pageSize, int threads, String kernel,
+            double denseAloneMs, double denseSharedMs, long denseAloneBytes, long denseSharedBytes, double questAloneMs,
+            double questSharedMs, long questAloneBytes, long questSharedBytes) {
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"shape\":\"%s\",\"context\":%d,\"sequences\":%d,\"token_budget\":%d,\"page_size\":%d,\"threads\":%d,"
+                            + "\"kernel\":\"%s\",\"dense_alone_ms\":%.4f,\"dense_shared_ms\":%.4f,\"dense_alone_kv_bytes\":%d,"
+                            + "\"dense_shared_kv_bytes\":%d,\"quest_alone_ms\":%.4f,\"quest_shared_ms\":%.4f,"
+                            + "\"quest_alone_kv_bytes\":%d,\"quest_shared_kv_bytes\":%d}",
+                    shape, context, sequences, budget, pageSize, threads, kernel, denseAloneMs, denseSharedMs, denseAloneBytes,
+                    denseSharedBytes, questAloneMs, questSharedMs, questAloneBytes, questSharedBytes);
+        }
+    }
+
+    /** Tokens of each sequence's own question after the document. */
+    static final int QUESTION_TOKENS = 24;
+
+    public static Result run(String shape, int context, int sequences, int budget, int pageSize, int threads) {
+        AttentionShape s = AttentionShape.of(shape);
+        if (sequences < 1 || sequences > AttentionKernel.MAX_SEQUENCES) {
+            throw new IllegalArgumentException("sequences must be in [1, " + AttentionKernel.MAX_SEQUENCES + "], got " + sequences);
+        }
+        if (context < 2) {
+            throw new IllegalArgumentException("context must be at least 2 tokens, got " + context);
+        }
+        QuestConfig quest = QuestConfig.quest().withTokenBudget(budget).withPageSize(pageSize).withDenseLayers(0);
+        QuestConfig dense = QuestConfig.dense().withPageSize(pageSize);
+        int kvDim = s.kvHeads() * s.headDim();
+        int qDim = s.heads() * s.headDim();
+        PagedKvCacheConfig cfg = new PagedKvCacheConfig(1, s.heads(), s.kvHeads(), s.headDim(), context + QUESTION_TOKENS + 1, quest,
+                Long.MAX_VALUE);
+        try (Parallel pool = new Parallel(threads); PagedKvCache parent = new PagedKvCache(cfg, pool)) {
+            AttentionBench.Fixture.fill(parent, context, kvDim);
+            PagedKvCache[] forks = new PagedKvCache[sequences];
+            int[] positions = new int[sequences];
+            Random rnd = new Random(11);
+            float[] common = gaussian(rnd, qDim, 1);
+            float[] q = new float[sequences * qDim];
+            for (int i = 0; i < sequences; i++) {
+                forks[i] = parent.fork(pool);
+                forks[i].store(0, context, QUESTION_TOKENS, gaussian(rnd, QUESTION_TOKENS * kvDim, 1),
+                        gaussian(rnd, QUESTION_TOKENS * kvDim, 1));
+                forks[i].advance(QUESTION_TOKENS);
+                positions[i] = forks[i].length() - 1;
+                float[] noise = gaussian(rnd, qDim, 0.7);
+                for (int j = 0; j < qDim; j++) {
+                    q[i * qDim + j] = common[j] + noise[j];
+                }
+            }
+            try {
+                Timing d = time(forks, positions, q, qDim, dense, s.headDim(), pageSize);
+                Timing t = time(forks, positions, q, qDim, quest, s.headDim(), pageSize);
+                return new Result(s.id(), context, sequences, budget, pageSize, threads, parent.kernelName(), d.aloneMs, d.sharedMs,
+                        d.aloneBytes, d.sharedBytes, t.aloneMs, t.sharedMs, t.aloneBytes, t.sharedBytes);
+            } finally {
+                for (PagedKvCache f : forks) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    private record Timing(double aloneMs, double sharedMs, long aloneBytes, long sharedBytes) {}
+
+    private static Timing time(PagedKvCache[] forks, int[] positions, float[] q, int qDim, QuestConfig setting, int headDim,
+            int pageSize) {
+        for (PagedKvCache f : forks) {
+            f.setQuest(setting);
+        }
+        int n = forks.length;
+        float[] qRow = new float[qDim];
+        float[] out = new float[n * qDim];
+        Runnable alone = () -> {
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(q, i * qDim, qRow, 0, qDim);
+                forks[i].attend(0, positions[i], 1, qRow, out);
+            }
+        };
+        SharedPageAttention shared = new SharedPageAttention(qDim);
+        Runnable together = () -> shared.attend(0, forks, positions, n, q, out);
+        together.run();
+        SharedPageAttention.Traffic traffic = shared.traffic();
+        long pageBytes = (long) pageSize * headDim * 4;
+        double[] a = new double[AttentionBench.ROUNDS];
+        double[] b = new double[AttentionBench.ROUNDS];
+        for (int r = 0; r < AttentionBench.ROUNDS; r++) {
+            a[r] = AttentionBench.medianMs(alone, AttentionBench.CALLS_PER_ROUND);
+            b[r] = AttentionBench.medianMs(together, AttentionBench.CALLS_PER_ROUND);
+        }
+        return new Timing(AttentionBench.median(a), AttentionBench.median(b), traffic.pagesWanted() * pageBytes,
+                traffic.pagesRead() * pageBytes);
+    }
+
+    private static float[] gaussian(Random rnd, int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (rnd.nextGaussian() * scale);
+        }
+        return x;
+    }
+}
