@@ -2,6 +2,7 @@ package dev.questspark.engine;
 
 import dev.questspark.model.AttentionStats;
 import dev.questspark.quest.QuestConfig;
+import dev.questspark.quest.SharedPageAttention;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,19 +13,22 @@ import java.util.Locale;
  * Aggregate decode throughput of continuous batching: B sequences, each a document of {@code contextTokens} tokens plus
  * a short question, decode {@code decodeTokens} greedy tokens together. With a shared document every sequence continues
  * the same document (QA over one document); otherwise each has its own. Throughput counts generated tokens over the
- * time of the decode steps (prefills excluded), as llama-batched-bench's S_TG does.
+ * time of the decode steps (prefills excluded), as llama-batched-bench's S_TG does. kvReadFraction is the KV bytes
+ * the sequences' attention asked for over what dense attention would read; sharedPageReadFraction the pages the
+ * shared-document passes read over the pages their sequences asked for (below 1: pages read once for several).
  */
 public final class BatchBench {
     /** One measurement; rates in tokens per second. */
     public record Result(int contextTokens, int batchSize, boolean sharedDocument, String attention, int tokenBudget,
                          int threads, int decodeTokens, long generated, double aggregateTokensPerSecond,
-                         double meanBatch, double kvReadFraction) {
+                         double meanBatch, double kvReadFraction, double sharedPageReadFraction) {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"context\":%d,\"batch_size\":%d,\"shared_document\":%b,\"attention\":\"%s\","
                     + "\"token_budget\":%d,\"threads\":%d,\"decode_tokens\":%d,\"generated\":%d,"
-                    + "\"aggregate_decode_tokens_per_s\":%.2f,\"mean_batch\":%.2f,\"kv_read_fraction\":%.4f}",
+                    + "\"aggregate_decode_tokens_per_s\":%.2f,\"mean_batch\":%.2f,\"kv_read_fraction\":%.4f,"
+                    + "\"shared_page_read_fraction\":%.4f}",
                     contextTokens, batchSize, sharedDocument, attention, tokenBudget, threads, decodeTokens, generated,
-                    aggregateTokensPerSecond, meanBatch, kvReadFraction);
+                    aggregateTokensPerSecond, meanBatch, kvReadFraction, sharedPageReadFraction);
         }
     }
 
@@ -38,9 +42,14 @@ public final class BatchBench {
         return out;
     }
 
-    /** Question q, as the tokens of a chat turn after the document. */
+    /** Question q, as the tokens of a chat turn after the document (plain text for a model without a chat template). */
     static int[] question(Engine engine, int q) {
-        return engine.encodePrompt("Question " + (q + 1) + ": what does the text above say about the bakers?", true);
+        String text = "Question " + (q + 1) + ": what does the text above say about the bakers?";
+        try {
+            return engine.encodePrompt(text, true);
+        } catch (IllegalArgumentException e) {
+            return engine.tokenizer().encode(" " + text, false, false);
+        }
     }
 
     /**
@@ -64,9 +73,13 @@ public final class BatchBench {
                 for (int b : batchSizes) {
                     BatchStats before = d.stats();
                     AttentionStats attBefore = d.attentionStats();
+                    SharedPageAttention.Traffic trafficBefore = d.sharedPageTraffic();
                     long generated = decode(engine, d, docs, b, decodeTokens);
                     BatchStats after = d.stats();
                     AttentionStats att = d.attentionStats();
+                    SharedPageAttention.Traffic traffic = d.sharedPageTraffic();
+                    long wanted = traffic.pagesWanted() - trafficBefore.pagesWanted();
+                    long pagesRead = traffic.pagesRead() - trafficBefore.pagesRead();
                     long steps = after.decodeSteps() - before.decodeSteps();
                     long nanos = after.decodeNanos() - before.decodeNanos();
                     long read = att.kvBytesRead() - attBefore.kvBytesRead();
@@ -74,7 +87,7 @@ public final class BatchBench {
                     results.add(new Result(contextTokens, b, shared, quest.attention().configName(), quest.tokenBudget(),
                             engine.threads(), decodeTokens, generated, generated * 1e9 / nanos,
                             steps == 0 ? 0 : (double) (after.decodeRows() - before.decodeRows()) / steps,
-                            dense == 0 ? 1.0 : (double) read / dense));
+                            dense == 0 ? 1.0 : (double) read / dense, wanted == 0 ? 1.0 : (double) pagesRead / wanted));
                 }
             }
             for (SharedDocument doc : docs) {

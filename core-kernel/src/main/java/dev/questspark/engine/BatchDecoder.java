@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Shared documents.</b> Requests that continue one {@link SharedDocument} fork its KV cache: the document is
  * prefilled once and its pages are read in place by every sequence continuing it, each of which stores only its own
- * tokens (the budget counts the document once).
+ * tokens (the budget counts the document once). Their attention runs together ({@link SharedPageAttention}): a page
+ * of the document that several of them read in a step is read from memory once for all of them.
  *
  * <p><b>Threads.</b> {@link #submit} may be called from any thread. One driver thread (started with the decoder) runs
  * prefills and steps on the decoder's pool; streamed text is delivered on it, and futures complete on it.
@@ -66,7 +67,7 @@ public final class BatchDecoder implements AutoCloseable {
     private final Parallel parallel;
     private final ForwardState prefillState;
     private final ForwardState stepState;
-    private final BatchAttention attention;
+    private final SharedPageAttention attention;
     private final Thread driver;
 
     private final Object lock = new Object();
@@ -199,6 +200,11 @@ public final class BatchDecoder implements AutoCloseable {
         synchronized (lock) {
             return stats;
         }
+    }
+
+    /** Pages the shared-document attention passes were asked for and the pages they read (once per pass). */
+    public SharedPageAttention.Traffic sharedPageTraffic() {
+        return attention.traffic();
     }
 
     /** Attention counters of every sequence that has finished. */

@@ -108,6 +108,21 @@ final class Flags {
         return f;
     }
 
+    static List<Flag> benchBatch() {
+        return List.of(
+                Flag.setting("model", "PATH", "GGUF model file (bin/fetch-model gets the default)"),
+                Flag.value("context", "N", "7000", "tokens of each document"),
+                Flag.value("batch-sizes", "N,N,...", "1,2,4,8,16", "batch sizes to measure"),
+                Flag.value("attention", "LIST", "dense,quest", "settings to compare: dense, quest, quest:BUDGET"),
+                Flag.toggle("shared-document", "every sequence continues one document (questions over it) instead of its own"),
+                Flag.value("decode-tokens", "N", "64", "tokens each sequence decodes"),
+                of(Settings.TOKEN_BUDGET),
+                of(Settings.PAGE_SIZE),
+                of(Settings.KV_MEMORY_BUDGET),
+                Flag.setting("threads", "N", "threads (0: all cores)"),
+                JSON);
+    }
+
     static List<Flag> benchAttention() {
         return List.of(
                 Flag.value("shape", "NAME", "smollm2-135m", "attention shape: smollm2-135m or llama2-7b"),

@@ -27,6 +27,7 @@ public final class QuestCli {
         add(new JobCommand("bench", "throughput of dense and Quest attention: Parquet, summary and charts (Spark)",
                 "bench --output PATH", Flags.bench(), "dev.questspark.jobs.BenchJob", List.of("output"), List.of("corpus")));
         add(new BenchAttentionCommand());
+        add(new BenchBatchCommand());
         add(new EvalCommand());
     }
 
