@@ -6,6 +6,7 @@ import dev.questspark.model.BatchAttention;
 import dev.questspark.model.ForwardState;
 import dev.questspark.model.KvCache;
 import dev.questspark.model.LlamaModel;
+import dev.questspark.quest.PagedKvCache;
 import dev.questspark.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -79,6 +80,9 @@ public final class DecoderSession implements AutoCloseable {
     public void prefill(int[] prompt) {
         if ((long) length + prompt.length > cache.capacity()) {
             throw new ContextOverflowException(length, prompt.length, cache.capacity());
+        }
+        if (cache instanceof PagedKvCache paged) {
+            paged.ensureCapacity(length + prompt.length); // one allocation for a prompt of known length, not one per doubling
         }
         long start = System.nanoTime();
         for (int t : prompt) {
