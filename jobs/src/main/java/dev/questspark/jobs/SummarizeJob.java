@@ -17,7 +17,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * Documents to summaries: {@code bin/quest summarize --input PATH --output PATH}, or with spark-submit
  * {@code --class dev.questspark.jobs.SummarizeJob app.jar --input PATH --output PATH}. One output row per input
- * row: id, summary, status, error and the statistics columns.
+ * row: id, summary, status, error and the statistics columns. Documents longer than the context are summarized
+ * chunk by chunk across the partitions ({@link SplitSummaries}).
  */
 public final class SummarizeJob implements SparkJob {
     public static void main(String[] args) {
@@ -44,10 +45,12 @@ public final class SummarizeJob implements SparkJob {
         long rowsIn = docs.count();
         QuestGenerator summarizer = new QuestGenerator().applySettings(s)
                 .setTask(Tasks.SUMMARIZE).setInputCol(textCol).setOutputCol(outputCol);
-        Dataset<Row> summaries = summarizer.transform(docs.repartition(partitions(spark, s)));
-        Dataset<Row> rows = Outputs.withInputErrors(summaries, Outputs.inputError())
-                .select(columns(idCol, outputCol)).sortWithinPartitions(idCol);
-        Outputs.write(rows, output, overwrite);
+        // A long document's chunks are spread over the partitions (SplitSummaries), not one task's work.
+        try (SplitSummaries summaries = SplitSummaries.run(summarizer, docs, partitions(spark, s))) {
+            Dataset<Row> rows = Outputs.withInputErrors(summaries.rows(), Outputs.inputError())
+                    .select(columns(idCol, outputCol)).sortWithinPartitions(idCol);
+            Outputs.write(rows, output, overwrite);
+        }
 
         double seconds = (System.nanoTime() - t0) / 1e9;
         long[] counts = Outputs.rowsErrorsTokens(spark, output);

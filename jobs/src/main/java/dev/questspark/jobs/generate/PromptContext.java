@@ -1,10 +1,14 @@
 package dev.questspark.jobs.generate;
 
+import dev.questspark.jobs.model.BatchGenerator;
+import dev.questspark.jobs.model.DecoderSnapshots;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.Generation;
 import dev.questspark.engine.GenerationConfig;
 import dev.questspark.jobs.text.PromptFrame;
 import dev.questspark.jobs.text.PromptTemplate;
+
+import java.nio.file.Path;
 
 /** What the tasks of one partition share: the model, its prompt frame, the decoder and the sampling settings. */
 final class PromptContext {
@@ -26,6 +30,36 @@ final class PromptContext {
         this.decoder = decoder;
         this.sampling = sampling;
         this.chunkOverlap = chunkOverlap;
+    }
+
+    /**
+     * The context of a task: the chat setting resolved against the model (on without a chat template fails the
+     * task, since every row would fail the same way), the decoder capacity; calls join batch when there is one,
+     * else run on a decoder of their own (with the KV snapshots when configured).
+     */
+    static PromptContext open(GeneratorSettings settings, DocumentModel model, BatchGenerator batch) {
+        boolean chat = switch (settings.chat()) {
+            case "on" -> {
+                if (!model.hasChatTemplate()) {
+                    throw new IllegalArgumentException("model " + model.name() + " has no chat template;"
+                            + " set chat to auto or off");
+                }
+                yield true;
+            }
+            case "off" -> false;
+            default -> model.hasChatTemplate();
+        };
+        int capacity = RowGenerator.capacity(settings, model);
+        PromptRunner decoder;
+        if (batch != null) {
+            decoder = new BatchedRunner(batch, capacity);
+        } else {
+            DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE
+                    : model.snapshots(Path.of(settings.kvCache()));
+            decoder = new CachedDecoder(model, settings.attention(), capacity, snapshots);
+        }
+        return new PromptContext(model, PromptFrame.discover(model, chat), chat, decoder, settings.sampling(),
+                settings.chunkOverlap());
     }
 
     /** Document tokens that fit in one prompt of this template, or an error saying which setting to change. */
@@ -56,8 +90,17 @@ final class PromptContext {
      */
     String generate(PromptTemplate template, int[] document, String question, long seed, boolean wholeDocument,
                     RowUsage usage) {
+        return generate(template, document, question, seed, usage.calls, wholeDocument, usage);
+    }
+
+    /**
+     * One model call that is call number {@code call} of its row (its sampling seed derives from it), wherever the
+     * row's other calls run: the split summarize stages number a document's calls as one task would make them.
+     */
+    String generate(PromptTemplate template, int[] document, String question, long seed, int call,
+                    boolean wholeDocument, RowUsage usage) {
         Generation g = decoder.run(template.build(model, frame, document, question),
-                sampling.withSeed(Seeds.forCall(seed, usage.calls)), wholeDocument, usage);
+                sampling.withSeed(Seeds.forCall(seed, call)), wholeDocument, usage);
         return g.text();
     }
 }

@@ -1,14 +1,11 @@
 package dev.questspark.jobs.generate;
 
 import dev.questspark.jobs.model.BatchGenerator;
-import dev.questspark.jobs.model.DecoderSnapshots;
 import dev.questspark.jobs.model.DocumentModel;
-import dev.questspark.jobs.text.PromptFrame;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
 import dev.questspark.jobs.text.TextChecks;
 
-import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -91,29 +88,7 @@ public final class RowGenerator implements AutoCloseable {
     private PromptContext context() {
         if (ctx == null) {
             DocumentModel model = modelSource.get();
-            boolean chat = switch (settings.chat()) {
-                case "on" -> {
-                    if (!model.hasChatTemplate()) {
-                        throw new IllegalArgumentException("model " + model.name() + " has no chat template;"
-                                + " set chat to auto or off");
-                    }
-                    yield true;
-                }
-                case "off" -> false;
-                default -> model.hasChatTemplate();
-            };
-            int capacity = capacity(settings, model);
-            BatchGenerator batch = batchSource == null ? null : batchSource.apply(model);
-            PromptRunner decoder;
-            if (batch != null) {
-                decoder = new BatchedRunner(batch, capacity);
-            } else {
-                DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE
-                        : model.snapshots(Path.of(settings.kvCache()));
-                decoder = new CachedDecoder(model, settings.attention(), capacity, snapshots);
-            }
-            ctx = new PromptContext(model, PromptFrame.discover(model, chat), chat, decoder, settings.sampling(),
-                    settings.chunkOverlap());
+            ctx = PromptContext.open(settings, model, batchSource == null ? null : batchSource.apply(model));
             summarizer = new Summarizer(ctx);
             answerer = new Answerer(ctx, settings.qaChunkTokens());
         }
@@ -125,7 +100,7 @@ public final class RowGenerator implements AutoCloseable {
         return settings.contextTokens() > 0 ? Math.min(settings.contextTokens(), model.contextLength()) : model.contextLength();
     }
 
-    private static String describe(RuntimeException e) {
+    static String describe(RuntimeException e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

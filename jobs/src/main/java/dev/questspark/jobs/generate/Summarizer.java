@@ -8,15 +8,33 @@ import dev.questspark.jobs.text.TokenChunks.Span;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Summaries of documents of any length: a document that fits the context is summarized in one call; a longer one
  * is cut into overlapping token chunks, each chunk is summarized (map), and the joined chunk summaries are
- * summarized again (reduce), recursively until they fit.
+ * summarized again (reduce), recursively until they fit. {@link #level} and {@link #join} are the rule; this
+ * class runs it in one task, {@link ChunkGenerator} runs the same steps spread over Spark stages.
  */
 final class Summarizer {
     /** Reduce levels before giving up; each level divides the text by about chunk size / max tokens. */
     static final int MAX_LEVELS = 8;
+
+    /**
+     * What one level does with its text: one call on all of it when spans is null, else one call per span.
+     *
+     * @param template the level's prompt: summarize at level 0, combine above
+     */
+    record Level(int level, PromptTemplate template, List<Span> spans) {
+        boolean fits() {
+            return spans == null;
+        }
+
+        /** Model calls of this level. */
+        int calls() {
+            return fits() ? 1 : spans.size();
+        }
+    }
 
     private final PromptContext ctx;
 
@@ -27,36 +45,53 @@ final class Summarizer {
     String summarize(int[] document, long seed, RowUsage usage) {
         int[] text = document;
         for (int level = 0; level < MAX_LEVELS; level++) {
-            PromptTemplate template = level == 0 ? Tasks.summarize(ctx.chat) : Tasks.combine(ctx.chat);
-            int room = ctx.room(template, null);
-            if (text.length <= room) {
-                if (level == 0) {
-                    usage.chunks = 1;
-                    usage.chunksTotal = 1;
-                }
-                return ctx.generate(template, text, null, seed, usage);
-            }
-            List<Span> spans = TokenChunks.split(text.length, room, ctx.overlapFor(room));
+            Level step = level(level, text.length);
             if (level == 0) {
-                usage.chunks = spans.size();
-                usage.chunksTotal = spans.size();
+                usage.chunks = step.calls();
+                usage.chunksTotal = step.calls();
             }
-            int[] joined = mapChunks(template, text, spans, seed, usage);
-            if (joined.length >= text.length) {
-                throw new IllegalArgumentException("chunk summaries (" + joined.length + " tokens) are not shorter than the"
-                        + " text they summarize (" + text.length + " tokens); lower max-tokens or raise context-tokens");
+            if (step.fits()) {
+                return ctx.generate(step.template(), text, null, seed, usage);
             }
-            text = joined;
+            List<String> summaries = new ArrayList<>(step.spans().size());
+            for (Span s : step.spans()) {
+                summaries.add(ctx.generate(step.template(), Arrays.copyOfRange(text, s.start(), s.end()), null, seed, usage));
+            }
+            text = join(summaries, text.length);
         }
-        throw new IllegalArgumentException("document still does not fit the context after " + MAX_LEVELS
-                + " levels of summaries; raise context-tokens or lower max-tokens");
+        throw tooManyLevels();
     }
 
-    private int[] mapChunks(PromptTemplate template, int[] text, List<Span> spans, long seed, RowUsage usage) {
-        List<String> summaries = new ArrayList<>(spans.size());
-        for (Span s : spans) {
-            summaries.add(ctx.generate(template, Arrays.copyOfRange(text, s.start(), s.end()), null, seed, usage).strip());
+    /** How level {@code level} treats a text of textLength tokens. */
+    Level level(int level, int textLength) {
+        PromptTemplate template = template(level);
+        int room = ctx.room(template, null);
+        if (textLength <= room) {
+            return new Level(level, template, null);
         }
-        return ctx.model.encode(String.join("\n\n", summaries));
+        return new Level(level, template, TokenChunks.split(textLength, room, ctx.overlapFor(room)));
+    }
+
+    /** The prompt of a level: summarize the document at level 0, combine summaries above. */
+    PromptTemplate template(int level) {
+        return level == 0 ? Tasks.summarize(ctx.chat) : Tasks.combine(ctx.chat);
+    }
+
+    /**
+     * The next level's text: the chunk summaries of a level, in chunk order, stripped and joined; an error when
+     * they are not shorter than the text they summarize (the recursion would not end).
+     */
+    int[] join(List<String> summaries, int textLength) {
+        int[] joined = ctx.model.encode(summaries.stream().map(String::strip).collect(Collectors.joining("\n\n")));
+        if (joined.length >= textLength) {
+            throw new IllegalArgumentException("chunk summaries (" + joined.length + " tokens) are not shorter than the"
+                    + " text they summarize (" + textLength + " tokens); lower max-tokens or raise context-tokens");
+        }
+        return joined;
+    }
+
+    static IllegalArgumentException tooManyLevels() {
+        return new IllegalArgumentException("document still does not fit the context after " + MAX_LEVELS
+                + " levels of summaries; raise context-tokens or lower max-tokens");
     }
 }

@@ -1,0 +1,145 @@
+package dev.questspark.jobs;
+
+import dev.questspark.jobs.generate.ChunkGenerator;
+import dev.questspark.jobs.generate.ChunkWork;
+import dev.questspark.jobs.generate.GeneratorSettings;
+import dev.questspark.jobs.generate.RowResult;
+import dev.questspark.jobs.model.DistributedModelFile;
+import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.model.ModelLocation;
+import dev.questspark.jobs.model.SharedModels;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+/**
+ * The task functions of the split summarize ({@link SplitSummaries}): plan (documents to level-0 work rows), call
+ * (work rows to result rows, one model call each) and next (one document's results of a level, in chunk order, to
+ * the next level's work rows). Each task has its own {@link ChunkGenerator} on the executor's shared model.
+ */
+final class ChunkStages {
+    private static final Logger PROGRESS = LoggerFactory.getLogger("dev.questspark.jobs.progress");
+
+    private ChunkStages() {
+    }
+
+    /** Where tasks get the model and how they generate. */
+    record Model(GeneratorSettings settings, Broadcast<SerializableConfiguration> hadoopConf) implements Serializable {
+        DocumentModel get() {
+            Path file = DistributedModelFile.resolve(new ModelLocation(settings.modelLocation()),
+                    hadoopConf == null ? null : hadoopConf.value().value());
+            return SharedModels.get(settings.loaderClass(), file, settings.threads());
+        }
+
+        /** A generator for this task, closed when the task ends. */
+        ChunkGenerator generator() {
+            ChunkGenerator g = new ChunkGenerator(settings, this::get);
+            TaskContext task = TaskContext.get();
+            if (task != null) {
+                task.addTaskCompletionListener((TaskCompletionListener) ctx -> g.close());
+            }
+            return g;
+        }
+    }
+
+    /** Rows (key, text, text is valid UTF-8) to the level-0 work rows of each document. */
+    record Plan(Model model) implements MapPartitionsFunction<Row, Row> {
+        @Override
+        public Iterator<Row> call(Iterator<Row> input) {
+            ChunkGenerator g = model.generator();
+            Iterable<Row> rows = () -> input;
+            return StreamSupport.stream(rows.spliterator(), false)
+                    .flatMap(r -> g.plan(r.getLong(0), r.isNullAt(1) ? null : r.getString(1),
+                            r.isNullAt(2) ? null : r.getBoolean(2)).stream())
+                    .map(ChunkRows::work).iterator();
+        }
+    }
+
+    /** Work rows to result rows, one model call each, in the partition's order. */
+    record Call(Model model, String failOnceMarker) implements MapPartitionsFunction<Row, Row> {
+        @Override
+        public Iterator<Row> call(Iterator<Row> input) {
+            ChunkGenerator g = model.generator();
+            TaskContext task = TaskContext.get();
+            return new Iterator<>() {
+                private final long started = System.nanoTime();
+                private long calls;
+                private long generated;
+                private boolean reported;
+
+                @Override
+                public boolean hasNext() {
+                    boolean more = input.hasNext();
+                    if (!more && !reported) {
+                        reported = true;
+                        report(task, calls, generated, System.nanoTime() - started);
+                    }
+                    return more;
+                }
+
+                @Override
+                public Row next() {
+                    ChunkWork w = ChunkRows.work(input.next());
+                    RowResult result = g.summarize(w);
+                    calls++;
+                    generated += result.generatedTokens();
+                    // After a row has been produced, so a retry also has to throw away partial work.
+                    FailOnce.check(failOnceMarker, task);
+                    return ChunkRows.result(w, result);
+                }
+            };
+        }
+    }
+
+    /**
+     * One level's results, grouped by document and in chunk order within the partition, to the next level's work
+     * rows. A document with a failed call gets nothing more: its error is already among the results.
+     */
+    record Next(Model model) implements MapPartitionsFunction<Row, Row> {
+        @Override
+        public Iterator<Row> call(Iterator<Row> input) {
+            ChunkGenerator g = model.generator();
+            List<Row> out = new ArrayList<>();
+            List<Row> document = new ArrayList<>();
+            while (input.hasNext()) {
+                Row r = input.next();
+                if (!document.isEmpty() && document.get(0).getLong(0) != r.getLong(0)) {
+                    next(g, document, out);
+                    document.clear();
+                }
+                document.add(r);
+            }
+            if (!document.isEmpty()) {
+                next(g, document, out);
+            }
+            return out.iterator();
+        }
+
+        private static void next(ChunkGenerator g, List<Row> level, List<Row> out) {
+            if (!level.stream().allMatch(ChunkRows::ok)) {
+                return;
+            }
+            List<String> summaries = level.stream().map(ChunkRows::text).toList();
+            g.next(ChunkRows.head(level.get(0)), summaries).forEach(w -> out.add(ChunkRows.work(w)));
+        }
+    }
+
+    private static void report(TaskContext task, long calls, long generated, long nanos) {
+        if (task != null) {
+            PROGRESS.info(String.format("stage %d partition %d attempt %d done: %d chunk calls, %d generated tokens in %.1f s",
+                    task.stageId(), task.partitionId(), task.attemptNumber(), calls, generated, nanos / 1e9));
+        }
+    }
+}

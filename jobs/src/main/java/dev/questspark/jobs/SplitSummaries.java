@@ -1,0 +1,168 @@
+package dev.questspark.jobs;
+
+import dev.questspark.jobs.generate.RowResult;
+import dev.questspark.jobs.bench.BalancedPartitions;
+import dev.questspark.jobs.model.DistributedModelFile;
+import dev.questspark.jobs.model.ModelLocation;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.questspark.jobs.ChunkRows.CALL;
+import static dev.questspark.jobs.ChunkRows.INDEX;
+import static dev.questspark.jobs.ChunkRows.KEY;
+import static dev.questspark.jobs.ChunkRows.LAST;
+import static dev.questspark.jobs.ChunkRows.LEVEL;
+import static dev.questspark.jobs.ChunkRows.TEXT;
+import static dev.questspark.jobs.ChunkRows.TOKENS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.is_valid_utf8;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Summaries with a long document's chunks spread over the cluster, the same map-reduce as
+ * {@link QuestGenerator}'s summarize task (same chunks, same call seeds, so the same greedy output), in stages:
+ * <ol>
+ * <li>plan: every document becomes its level-0 calls, one per token chunk (one for a document that fits the
+ * context, which then needs no other stage), each a row with its document key and chunk index;</li>
+ * <li>call: the rows are spread over the partitions by token count and each makes its model call; the rows of a
+ * partition are in document and chunk order, so one document's chunks can feed one batched decoder;</li>
+ * <li>next: the calls of a level are grouped by document in chunk order and their summaries joined into the
+ * next level's calls (recursively, the same rule as one task) until each document has its last call.</li>
+ * </ol>
+ * Each document's calls are then summed into its row: the statistics count every call wherever it ran, and the
+ * first failed call (in the one-task order) makes the row an error with that call's reason. One output row per
+ * input row, with the columns of {@link QuestGenerator#transformSchema}.
+ */
+final class SplitSummaries implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitSummaries.class);
+
+    private final List<Dataset<Row>> persisted = new ArrayList<>();
+    private final Dataset<Row> rows;
+
+    private SplitSummaries(QuestGenerator generator, Dataset<Row> docs, int partitions) {
+        generator.transformSchema(docs.schema());
+        SparkSession spark = docs.sparkSession();
+        ChunkStages.Model model = model(generator, spark.sparkContext());
+        String textCol = generator.getInputCol();
+        // Keys fixed once: persisted, so a recomputed partition cannot renumber documents.
+        Dataset<Row> keyed = persist(docs.withColumn(KEY, monotonically_increasing_id()));
+        Dataset<Row> work = keyed.select(col(KEY), col(textCol), is_valid_utf8(col(textCol)))
+                .mapPartitions(new ChunkStages.Plan(model), Encoders.row(ChunkRows.WORK));
+        String failOnce = spark.conf().get(FailOnce.KEY, "");
+        int maxTokens = generator.getMaxNewTokens();
+        List<Dataset<Row>> results = new ArrayList<>();
+        for (int level = 0; ; level++) {
+            Dataset<Row> calls = persist(work);
+            Dataset<Row> done = persist(balanced(spark, calls, partitions, maxTokens)
+                    .mapPartitions(new ChunkStages.Call(model, failOnce), Encoders.row(ChunkRows.RESULT)));
+            results.add(done);
+            Dataset<Row> pending = done.filter(not(col(LAST)));
+            long more = pending.count();
+            LOG.info("summarize level {}: {} calls, {} of them summaries of chunks", level, done.count(), more);
+            if (more == 0) {
+                break;
+            }
+            work = pending.repartition(partitions, col(KEY)).sortWithinPartitions(col(KEY), col(INDEX))
+                    .mapPartitions(new ChunkStages.Next(model), Encoders.row(ChunkRows.WORK));
+        }
+        Dataset<Row> all = results.stream().reduce(Dataset::union).orElseThrow();
+        rows = keyed.join(perDocument(all), KEY).select(outputColumns(keyed, docs.columns(), generator.getOutputCol()));
+    }
+
+    /** Runs the stages up to the last calls; {@link #rows()} is valid until this is closed. */
+    static SplitSummaries run(QuestGenerator generator, Dataset<Row> docs, int partitions) {
+        return new SplitSummaries(generator, docs, partitions);
+    }
+
+    /** One row per input row: its columns, the summary, the statistics. */
+    Dataset<Row> rows() {
+        return rows;
+    }
+
+    private Dataset<Row> persist(Dataset<Row> d) {
+        Dataset<Row> p = d.persist(StorageLevel.MEMORY_AND_DISK());
+        persisted.add(p);
+        return p;
+    }
+
+    private static ChunkStages.Model model(QuestGenerator generator, SparkContext sc) {
+        ModelLocation location = new ModelLocation(generator.getModelPath());
+        Configuration hadoop = sc.hadoopConfiguration();
+        DistributedModelFile.checkVisible(location, hadoop);
+        Broadcast<SerializableConfiguration> conf = location.isLocal() ? null : SerializableConfiguration.broadcast(sc, hadoop);
+        return new ChunkStages.Model(generator.settings(sc), conf);
+    }
+
+    /** The calls spread by the tokens they process: the chunk's prompt part and the tokens to generate. */
+    private static Dataset<Row> balanced(SparkSession spark, Dataset<Row> calls, int partitions, int maxTokens) {
+        Column id = concat_ws("/", col(KEY), col(LEVEL), col(INDEX));
+        return BalancedPartitions.byWeight(spark, calls, id, size(col(TOKENS)).plus(maxTokens), partitions)
+                .sortWithinPartitions(col(KEY), col(INDEX));
+    }
+
+    /** Each document's calls summed; the first failed call (by call number) names the error. */
+    private static Dataset<Row> perDocument(Dataset<Row> all) {
+        Column failed = col(OutputColumns.STATUS).notEqual(lit(RowResult.OK));
+        Column error = min_by(col(OutputColumns.ERROR), when(failed, col(CALL)));
+        Column summary = max_by(col(TEXT), when(col(LAST).and(not(failed)), col(CALL)));
+        Column lastReason = max_by(col(OutputColumns.FINISH_REASON), when(col(OutputColumns.MODEL_CALLS).gt(0), col(CALL)));
+        return all.groupBy(col(KEY)).agg(error.as(OutputColumns.ERROR), summary.as(TEXT),
+                        total(OutputColumns.PROMPT_TOKENS), total(OutputColumns.CACHED_TOKENS),
+                        total(OutputColumns.GENERATED_TOKENS), max(OutputColumns.CHUNKS).as(OutputColumns.CHUNKS),
+                        max(OutputColumns.CHUNKS_TOTAL).as(OutputColumns.CHUNKS_TOTAL), total(OutputColumns.MODEL_CALLS),
+                        sum(OutputColumns.PREFILL_MS).as(OutputColumns.PREFILL_MS),
+                        sum(OutputColumns.DECODE_MS).as(OutputColumns.DECODE_MS), lastReason.as(OutputColumns.FINISH_REASON),
+                        max(OutputColumns.ATTENTION).as(OutputColumns.ATTENTION),
+                        max(OutputColumns.TOKEN_BUDGET).as(OutputColumns.TOKEN_BUDGET),
+                        sum(OutputColumns.PAGES_SELECTED).as(OutputColumns.PAGES_SELECTED),
+                        sum(OutputColumns.KV_BYTES_READ).as(OutputColumns.KV_BYTES_READ),
+                        sum(OutputColumns.KV_BYTES_DENSE).as(OutputColumns.KV_BYTES_DENSE))
+                .withColumn(OutputColumns.STATUS, when(col(OutputColumns.ERROR).isNull(), lit(RowResult.OK))
+                        .otherwise(lit(RowResult.ERROR)))
+                .withColumn(TEXT, when(col(OutputColumns.ERROR).isNull(), col(TEXT)));
+    }
+
+    private static Column total(String column) {
+        return sum(column).cast("int").as(column);
+    }
+
+    private static Column[] outputColumns(Dataset<Row> keyed, String[] inputColumns, String outputCol) {
+        List<Column> cols = new ArrayList<>();
+        for (String c : inputColumns) {
+            cols.add(keyed.col(c));
+        }
+        cols.add(col(TEXT).as(outputCol));
+        for (StructField f : OutputColumns.statistics()) {
+            cols.add(col(f.name()));
+        }
+        return cols.toArray(new Column[0]);
+    }
+
+    @Override
+    public void close() {
+        persisted.forEach(Dataset::unpersist);
+    }
+}
