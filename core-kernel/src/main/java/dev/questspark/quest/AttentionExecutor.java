@@ -39,7 +39,8 @@ final class AttentionExecutor {
     private final int questPagesPerSegment;
     private final float[] scores;  // (kvHeads, group, maxPages)
     private final int maxPages;
-    private final int[] selected;  // (heads, budgetPages): rows as long as the largest step's budget
+    private final int[] selected;  // (heads, selectedRow): rows as long as the largest step's budget
+    private final int selectedRow; // the largest step's budget in pages, at most maxPages
     private final int[] selectedCount; // (heads)
     private final float[] states;  // (work units, state size)
     private final AttentionStats stats;
@@ -65,7 +66,8 @@ final class AttentionExecutor {
         this.maxPages = maxPages;
         this.densePagesPerSegment = Math.max(1, DENSE_SEGMENT_TOKENS / pageSize);
         this.questPagesPerSegment = Math.max(1, QUEST_SEGMENT_TOKENS / pageSize);
-        int budgetPages = quest.budgetPages();
+        this.selectedRow = Math.min(quest.budgetPages(), maxPages); // a budget beyond the cache selects no more pages
+        int budgetPages = selectedRow;
         this.scores = new float[heads * maxPages];
         this.selected = new int[heads * budgetPages];
         this.selectedCount = new int[heads];
@@ -173,7 +175,7 @@ final class AttentionExecutor {
     private void questDecode(int layer, int context, float[] q, int qOff, float[] out, int outOff) {
         select(layer, context, q, qOff);
         int budgetPages = quest.budgetPagesAt(context);
-        int stride = quest.budgetPages();
+        int stride = selectedRow;
         int units = questUnits();
         int rows = questRows();
         int segments = ceilDiv(budgetPages, questPagesPerSegment);
@@ -194,7 +196,7 @@ final class AttentionExecutor {
     void select(int layer, int context, float[] q, int qOff) {
         int lastPage = (context - 1) / pageSize;
         int candidates = lastPage;
-        int stride = quest.budgetPages(); // row length of selected
+        int stride = selectedRow;
         int budgetPages = quest.budgetPagesAt(context);
         int sinks = quest.sinkPagesUsedAt(context);
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
@@ -231,7 +233,7 @@ final class AttentionExecutor {
     }
 
     int selectedOffset(int unit) {
-        return unit * quest.budgetPages();
+        return unit * selectedRow;
     }
 
     int selectedCount(int unit) {

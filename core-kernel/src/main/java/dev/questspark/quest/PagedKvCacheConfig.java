@@ -17,11 +17,17 @@ public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim
     public static final String MEMORY_BUDGET_SETTING = "kv-memory-budget";
     /** Default budget: 4 GiB. */
     public static final long DEFAULT_MEMORY_BUDGET = 4L << 30;
+    /** Most tokens a cache holds (2^30): page counts and (pages, page size) products stay in int range. */
+    public static final int MAX_CAPACITY = 1 << 30;
 
     public PagedKvCacheConfig {
         if (layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || capacity < 1) {
             throw new IllegalArgumentException("layers, heads, kvHeads, headDim and capacity must be positive, got layers="
                     + layers + " heads=" + heads + " kvHeads=" + kvHeads + " headDim=" + headDim + " capacity=" + capacity);
+        }
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity " + capacity + " tokens is above the " + MAX_CAPACITY
+                    + " a KV cache can hold; lower the context");
         }
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException("heads (" + heads + ") must be a multiple of kvHeads (" + kvHeads + ")");
