@@ -48,7 +48,7 @@ public final class BenchJob implements SparkJob {
     private static final int PROMPT_MARGIN = 64;
 
     public static void main(String[] args) {
-        QuestCli.exit(QuestCli.run(QuestCli.prepend("bench", args), System.out, System.err));
+        QuestCli.main(QuestCli.prepend("bench", args));
     }
 
     @Override

@@ -2,16 +2,12 @@ package dev.questspark.jobs;
 
 import dev.questspark.jobs.generate.RowResult;
 import dev.questspark.jobs.io.Inputs;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,15 +28,7 @@ final class Outputs {
 
     /** Stops before any work when the output exists and overwrite is off. */
     static void checkWritable(SparkSession spark, String output, boolean overwrite) {
-        try {
-            Path p = new Path(output);
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!overwrite && fs.exists(p)) {
-                throw new IllegalArgumentException("output " + output + " already exists; pass --overwrite or choose another --output");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot check output " + output + ": " + e.getMessage(), e);
-        }
+        OutputCheck.requireWritable(output, overwrite, spark.sparkContext().hadoopConfiguration());
     }
 
     /** Rows the reader could not parse report the reader's message, whatever the model step said about them. */

@@ -33,7 +33,7 @@ public final class QaJob implements SparkJob {
     private static final String DOC_KEY = "__quest_doc_key";
 
     public static void main(String[] args) {
-        QuestCli.exit(QuestCli.run(QuestCli.prepend("qa", args), System.out, System.err));
+        QuestCli.main(QuestCli.prepend("qa", args));
     }
 
     @Override

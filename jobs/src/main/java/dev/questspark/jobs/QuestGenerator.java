@@ -5,6 +5,7 @@ import dev.questspark.jobs.generate.GeneratorSettings;
 import dev.questspark.jobs.generate.KvCacheDirectory;
 import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.ModelLocation;
+import dev.questspark.jobs.model.ModelPreflight;
 import dev.questspark.jobs.model.SharedModels;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
@@ -358,7 +359,10 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         SparkContext sc = spark.sparkContext();
         ModelLocation location = new ModelLocation(getModelPath());
         Configuration hadoop = sc.hadoopConfiguration();
-        DistributedModelFile.checkVisible(location, hadoop);
+        GeneratorSettings settings = settings(sc);
+        // The model loads on the driver first: a file that cannot load fails here, before any task starts.
+        ModelPreflight.load(getModelLoader(), location.location(), DistributedModelFile.driverFile(location, hadoop),
+                settings.threads(), settings.chat());
         Broadcast<SerializableConfiguration> conf = location.isLocal() ? null : SerializableConfiguration.broadcast(sc, hadoop);
 
         Dataset<Row> in = dataset.toDF();
@@ -370,7 +374,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         GeneratePartition.Counters counters = new GeneratePartition.Counters(sc.longAccumulator("quest rows"),
                 sc.longAccumulator("quest error rows"), sc.longAccumulator("quest generated tokens"));
         String failOnce = spark.conf().get(FailOnce.KEY, "");
-        GeneratePartition fn = new GeneratePartition(settings(sc), columns, failOnce, conf, counters);
+        GeneratePartition fn = new GeneratePartition(settings, columns, failOnce, conf, counters);
         return checked.mapPartitions(fn, Encoders.row(outSchema));
     }
 

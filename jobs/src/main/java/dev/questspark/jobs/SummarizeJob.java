@@ -22,7 +22,7 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class SummarizeJob implements SparkJob {
     public static void main(String[] args) {
-        QuestCli.exit(QuestCli.run(QuestCli.prepend("summarize", args), System.out, System.err));
+        QuestCli.main(QuestCli.prepend("summarize", args));
     }
 
     @Override

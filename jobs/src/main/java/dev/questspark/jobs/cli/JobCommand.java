@@ -2,13 +2,19 @@ package dev.questspark.jobs.cli;
 
 import dev.questspark.jobs.JobReport;
 import dev.questspark.jobs.JobRunner;
+import dev.questspark.jobs.OutputCheck;
+import dev.questspark.jobs.config.QuestSettings;
+import org.apache.hadoop.conf.Configuration;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** A bin/quest command that runs one of the Spark jobs. */
 final class JobCommand implements Command {
@@ -61,6 +67,7 @@ final class JobCommand implements Command {
                 throw new UsageException("--" + in + " not found: " + v);
             }
         }
+        checkOutput(f);
         JobReport report = JobRunner.run(jobClass, f.settings(), f.get("master"), f.conf());
         if (f.on("json")) {
             out.println(Json.object(report.json()));
@@ -68,6 +75,31 @@ final class JobCommand implements Command {
             print(report, out);
         }
         return 0;
+    }
+
+    /**
+     * Refuses an existing output before Spark starts (seconds, and a screen of logs, earlier than the job's own
+     * check). Settings as the job will see them, except spark-defaults.conf when not run through spark-submit.
+     */
+    private static void checkOutput(ParsedFlags f) {
+        String output = f.get("output");
+        if (output == null) {
+            return;
+        }
+        Map<String, String> sparkConf = new HashMap<>();
+        System.getProperties().forEach((k, v) -> sparkConf.put(k.toString(), v.toString()));
+        for (String kv : f.conf()) {
+            int eq = kv.indexOf('=');
+            sparkConf.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        boolean overwrite = QuestSettings.defaults().withSparkConf(sparkConf).with(f.settings()).getBoolean("overwrite");
+        try {
+            OutputCheck.requireWritable(output, overwrite, new Configuration());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        } catch (UncheckedIOException e) {
+            // A file system this JVM cannot reach without Spark's configuration: the job checks again.
+        }
     }
 
     private static void print(JobReport r, PrintStream out) {

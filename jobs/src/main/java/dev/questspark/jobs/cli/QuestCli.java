@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * {@code bin/quest <command> [flags]}: the main class of the application jar. Commands: generate and
  * bench-attention (no Spark), summarize, qa, bench (Spark jobs), eval (evaluation report). Every command has --help
- * listing its flags and defaults; a wrong flag or a missing file prints one line and exits non-zero (2 for usage,
- * 1 for failures). Set QUEST_DEBUG=1 for stack traces.
+ * listing its flags and defaults; a wrong flag, a missing input or an existing output prints one line and exits
+ * with 2, a failure prints one line and exits with 1 (its stack trace goes to the log file; QUEST_DEBUG=1 prints it
+ * too). With --json the last line on stdout is a JSON object either way: the command's report or its error.
  */
 public final class QuestCli {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
@@ -39,6 +40,7 @@ public final class QuestCli {
     }
 
     public static void main(String[] args) {
+        QuestLogging.useProjectConfigUnlessConfigured();
         exit(run(args, System.out, System.err));
     }
 
@@ -55,17 +57,21 @@ public final class QuestCli {
         return all;
     }
 
-    /** Runs a command line; returns the exit code. */
+    /**
+     * Runs a command line; returns the exit code. A failure is one line on err (the stack trace goes to the log
+     * file), and with --json also a JSON object with an error field on out.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
             (args.length == 0 ? err : out).print(overview());
             return args.length == 0 ? 2 : 0;
         }
         String name = args[0];
+        boolean json = Arrays.asList(args).contains("--json");
         Command command = COMMANDS.get(name);
         if (command == null) {
-            err.println("quest: unknown command '" + name + "' (commands: " + String.join(", ", COMMANDS.keySet()) + ")");
-            return 2;
+            return fail(name, "quest: ", "unknown command '" + name + "' (commands: " + String.join(", ", COMMANDS.keySet()) + ")",
+                    null, 2, json, out, err);
         }
         try {
             ParsedFlags flags = ParsedFlags.parse(name, command.flags(), Arrays.copyOfRange(args, 1, args.length));
@@ -75,15 +81,34 @@ public final class QuestCli {
             }
             return command.run(flags, out);
         } catch (UsageException e) {
-            err.println("quest " + name + ": " + e.getMessage());
-            return 2;
+            return fail(name, "quest " + name + ": ", e.getMessage(), null, 2, json, out, err);
         } catch (Exception | LinkageError e) {
-            err.println("quest " + name + ": error: " + describe(e));
+            QuestLogging.failure(name, e);
             if (System.getenv("QUEST_DEBUG") != null) {
                 e.printStackTrace(err);
             }
-            return 1;
+            return fail(name, "quest " + name + ": error: ", describe(e), QuestLogging.logFile(), 1, json, out, err);
         }
+    }
+
+    /**
+     * Prints prefix + message (and where the details are) on err, and with json {"command", "error": message,
+     * "exit_code", "log"} on out.
+     */
+    private static int fail(String command, String prefix, String message, String log, int code, boolean json,
+                            PrintStream out, PrintStream err) {
+        err.println(prefix + message + (log == null ? "" : " (details in " + log + ")"));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("command", command);
+            m.put("error", message);
+            m.put("exit_code", code);
+            if (log != null) {
+                m.put("log", log);
+            }
+            out.println(Json.object(m));
+        }
+        return code;
     }
 
     /** The value of a required flag, or a usage error naming it. */

@@ -49,17 +49,35 @@ public final class DistributedModelFile {
         return COPIES.computeIfAbsent(location.location(), l -> copyToLocal(location, hadoopConf));
     }
 
-    /** Whether the driver can see the model, for a clear error before any task starts. */
-    public static void checkVisible(ModelLocation location, Configuration hadoopConf) {
-        if (location.isLocal()) {
-            // A bare file name may be a file shipped with --files that only executors fetch; they report it if not.
-            boolean bareName = location.location().equals(location.fileName());
-            if (!Files.isRegularFile(location.localPath()) && shippedFile(location.fileName()) == null && !bareName) {
-                throw new IllegalArgumentException("model file not found: " + location.localPath()
-                        + " (run bin/fetch-model for the default model, or pass --model PATH to a GGUF file)");
-            }
-            return;
+    /**
+     * The model file as the driver sees it, so the driver can load it before any task starts: a local path, a
+     * file shipped with --files (the driver gets its own copy), or a local copy of a Hadoop FileSystem URI. Errors
+     * say where the model was looked for and how to make it visible.
+     */
+    public static Path driverFile(ModelLocation location, Configuration hadoopConf) {
+        if (!location.isLocal()) {
+            checkRemote(location, hadoopConf);
+            return resolve(location, hadoopConf);
         }
+        Path p = location.localPath();
+        if (Files.isRegularFile(p)) {
+            return p;
+        }
+        Path shipped = shippedFile(location.fileName());
+        if (shipped != null) {
+            return shipped;
+        }
+        if (location.location().equals(location.fileName())) {
+            throw new IllegalArgumentException("model '" + location.location() + "' is a bare file name, but no file of"
+                    + " that name was shipped with spark-submit --files (spark.files) and there is none in the working"
+                    + " directory " + Path.of("").toAbsolutePath() + "; ship it with --files /path/to/"
+                    + location.fileName() + ", or give a path every node can read or a Hadoop URI such as hdfs://...");
+        }
+        throw new IllegalArgumentException("model file not found: " + p.toAbsolutePath()
+                + " (run bin/fetch-model for the default model, or pass --model PATH to a GGUF file)");
+    }
+
+    private static void checkRemote(ModelLocation location, Configuration hadoopConf) {
         try {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location.location());
             if (!p.getFileSystem(hadoopConf).isFile(p)) {

@@ -1,10 +1,14 @@
 package dev.questspark.jobs.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,5 +66,38 @@ class QuestCliTest {
         assertEquals(1, r.code());
         assertEquals(1, r.err().lines().count());
         assertTrue(r.err().contains("model file not found: /no/such/model.gguf"), r.err());
+    }
+
+    @Test
+    void anExistingOutputIsRefusedBeforeSparkStartsAndAnIncompleteRunIsNamed(@TempDir Path dir) throws IOException {
+        Path input = Files.writeString(dir.resolve("doc.txt"), "text");
+        Path incomplete = Files.createDirectories(dir.resolve("incomplete"));
+        Files.writeString(incomplete.resolve("part-00000.parquet"), "half");
+        Result r = run("summarize", "--input", input.toString(), "--output", incomplete.toString(), "--json");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("output " + incomplete + " already exists and has no _SUCCESS: an incomplete earlier run"),
+                r.err());
+        assertTrue(r.out().startsWith("{\"command\":\"summarize\",\"error\":\"output "), r.out());
+        assertTrue(r.out().contains("\"exit_code\":2"), r.out());
+
+        Path complete = Files.createDirectories(dir.resolve("complete"));
+        Files.writeString(complete.resolve("_SUCCESS"), "");
+        Result c = run("summarize", "--input", input.toString(), "--output", complete.toString());
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("already exists (a complete earlier run); pass --overwrite"), c.err());
+    }
+
+    @Test
+    void aFailureWithJsonIsAJsonObjectWithAnErrorField() {
+        Result r = run("generate", "--prompt", "hi", "--model", "/no/such/model.gguf", "--json");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals(1, r.out().lines().count(), r.out());
+        assertTrue(r.out().startsWith("{\"command\":\"generate\",\"error\":\"model file not found: /no/such/model.gguf"), r.out());
+        assertTrue(r.out().contains("\"exit_code\":1"), r.out());
+        Result usage = run("summarize", "--bogus", "--json");
+        assertEquals(2, usage.code());
+        assertTrue(usage.out().contains("\"error\":\"unknown flag --bogus"), usage.out());
     }
 }
