@@ -56,8 +56,9 @@ final class BatchedRows implements AutoCloseable {
         return 2 * settings.batchSize();
     }
 
-    Future<RowResult> submit(String text, Boolean validUtf8, String question) {
-        return threads.submit(() -> generator.get().process(text, validUtf8, question));
+    /** Generates a row; textEncoding and questionEncoding are what is wrong with their raw bytes, or null. */
+    Future<RowResult> submit(String text, String textEncoding, String question, String questionEncoding) {
+        return threads.submit(() -> generator.get().process(text, textEncoding, question, questionEncoding));
     }
 
     /** The row's result; a failure that is not the row's own (a setting every row would fail on) fails the task. */

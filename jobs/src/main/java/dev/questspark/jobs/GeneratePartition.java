@@ -7,6 +7,7 @@ import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.ModelLocation;
 import dev.questspark.jobs.model.SharedModels;
+import dev.questspark.jobs.text.Utf8Errors;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -33,8 +34,12 @@ import java.util.function.Function;
 final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
     private static final Logger PROGRESS = LoggerFactory.getLogger("dev.questspark.jobs.progress");
 
-    /** Where the columns the function reads are in the input rows; checkIndex is the UTF-8 validity helper. */
-    record Columns(int inputWidth, int textIndex, int questionIndex, int checkIndex) implements java.io.Serializable {
+    /**
+     * Where the columns the function reads are in the input rows. The check columns hold the raw bytes of a text
+     * or question that is not valid UTF-8 (null otherwise); -1 when there is none.
+     */
+    record Columns(int inputWidth, int textIndex, int questionIndex, int textCheckIndex, int questionCheckIndex)
+            implements java.io.Serializable {
     }
 
     /** Named accumulators, shown in the Spark UI while a job runs on a cluster. */
@@ -73,7 +78,8 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
         } else {
             RowGenerator generator = new RowGenerator(settings, this::model);
             rowsIn = input;
-            process = in -> generator.process(text(in, columns.textIndex()), validUtf8(in), text(in, columns.questionIndex()));
+            process = in -> generator.process(text(in, columns.textIndex()), encoding(in, "text", columns.textCheckIndex()),
+                    text(in, columns.questionIndex()), encoding(in, "question", columns.questionCheckIndex()));
             if (task != null) {
                 task.addTaskCompletionListener((TaskCompletionListener) ctx -> generator.close());
             }
@@ -158,7 +164,8 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
             while (results.size() < batch.window() && input.hasNext()) {
                 Row in = input.next();
                 rows.add(in);
-                results.add(batch.submit(text(in, columns.textIndex()), validUtf8(in), text(in, columns.questionIndex())));
+                results.add(batch.submit(text(in, columns.textIndex()), encoding(in, "text", columns.textCheckIndex()),
+                        text(in, columns.questionIndex()), encoding(in, "question", columns.questionCheckIndex())));
             }
         }
     }
@@ -183,8 +190,9 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
         return index < 0 || row.isNullAt(index) ? null : row.getString(index);
     }
 
-    private Boolean validUtf8(Row row) {
-        return row.isNullAt(columns.checkIndex()) ? null : row.getBoolean(columns.checkIndex());
+    /** What is wrong with the raw bytes in the check column at index, or null when they are valid UTF-8. */
+    private static String encoding(Row row, String what, int index) {
+        return index < 0 || row.isNullAt(index) ? null : Utf8Errors.describe(what, (byte[]) row.get(index));
     }
 
     private static void report(TaskContext task, long rows, long errors, long generated, long nanos) {

@@ -30,6 +30,7 @@ import static org.apache.spark.sql.functions.when;
 public final class QaJob implements SparkJob {
     private static final String DOC_TEXT = "__quest_doc_text";
     private static final String DOC_COUNT = "__quest_doc_count";
+    private static final String DOC_ERROR = "__quest_doc_error";
     private static final String DOC_KEY = "__quest_doc_key";
 
     public static void main(String[] args) {
@@ -55,11 +56,12 @@ public final class QaJob implements SparkJob {
         long t0 = System.nanoTime();
 
         Dataset<Row> docs = Inputs.documents(spark, s.get("documents"), s.get("input-format"), idCol, textCol)
-                .filter(col(Inputs.INPUT_ERROR).isNull())
                 .groupBy(col(idCol).cast("string").as(DOC_KEY))
-                .agg(max(col(textCol)).as(DOC_TEXT), count(lit(1)).as(DOC_COUNT))
-                // An ambiguous id answers nothing (the reason is reported below), so no text is given to the model.
-                .withColumn(DOC_TEXT, when(col(DOC_COUNT).gt(1), lit(null).cast("string")).otherwise(col(DOC_TEXT)));
+                .agg(max(col(textCol)).as(DOC_TEXT), count(lit(1)).as(DOC_COUNT), max(col(Inputs.INPUT_ERROR)).as(DOC_ERROR))
+                // An ambiguous id or an unreadable document answers nothing (the reason is reported below), so no
+                // text is given to the model.
+                .withColumn(DOC_TEXT, when(col(DOC_COUNT).gt(1).or(col(DOC_ERROR).isNotNull()), lit(null).cast("string"))
+                        .otherwise(col(DOC_TEXT)));
         Dataset<Row> questions = Inputs.table(spark, s.get("questions"), s.get("input-format"), docIdCol, questionCol);
         boolean hasQuestionId = Arrays.asList(questions.columns()).contains(questionIdCol);
         long rowsIn = questions.count();
@@ -88,12 +90,16 @@ public final class QaJob implements SparkJob {
                 Outputs.sample(spark, output, docIdCol, docIdCol, questionCol, OutputColumns.STATUS, answerCol), List.of());
     }
 
-    /** Why a question has no usable document: malformed input line, no document with its id, or several. */
+    /**
+     * Why a question has no usable document: its own input line is bad, no document has its id, several do, or
+     * the document's line could not be read (its reason is given).
+     */
     private static Column problems(String docIdCol) {
         Column id = coalesce(col(docIdCol).cast("string"), lit("null"));
         return coalesce(col(Inputs.INPUT_ERROR),
                 when(col(DOC_COUNT).isNull(), concat(lit("no document with id '"), id, lit("' in the documents input"))),
                 when(col(DOC_COUNT).gt(1), concat(lit("document id '"), id, lit("' appears "),
-                        col(DOC_COUNT).cast("string"), lit(" times in the documents input"))));
+                        col(DOC_COUNT).cast("string"), lit(" times in the documents input"))),
+                when(col(DOC_ERROR).isNotNull(), concat(lit("document '"), id, lit("' could not be read: "), col(DOC_ERROR))));
     }
 }

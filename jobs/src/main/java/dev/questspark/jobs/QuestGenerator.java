@@ -25,6 +25,7 @@ import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -92,7 +93,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     private static final long serialVersionUID = 1L;
     /** Loads GGUF files with the project's engine; tests substitute a fake through {@link #setModelLoader}. */
     public static final String ENGINE_LOADER = SharedModels.ENGINE_LOADER;
-    private static final String CHECK_COLUMN = "__quest_text_is_utf8";
+    private static final String TEXT_CHECK = "__quest_text_invalid_utf8";
+    private static final String QUESTION_CHECK = "__quest_question_invalid_utf8";
 
     private final String uid;
     private final Param<String> modelPath;
@@ -367,15 +369,24 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
 
         Dataset<Row> in = dataset.toDF();
         int width = in.schema().fields().length;
-        Dataset<Row> checked = in.withColumn(CHECK_COLUMN, functions.is_valid_utf8(in.col(getInputCol())));
+        boolean question = Tasks.needsQuestion(getTask());
+        Dataset<Row> checked = in.withColumn(TEXT_CHECK, invalidBytes(in.col(getInputCol())));
+        if (question) {
+            checked = checked.withColumn(QUESTION_CHECK, invalidBytes(in.col(getQuestionCol())));
+        }
         List<String> names = Arrays.asList(in.schema().fieldNames());
         GeneratePartition.Columns columns = new GeneratePartition.Columns(width, names.indexOf(getInputCol()),
-                Tasks.needsQuestion(getTask()) ? names.indexOf(getQuestionCol()) : -1, width);
+                question ? names.indexOf(getQuestionCol()) : -1, width, question ? width + 1 : -1);
         GeneratePartition.Counters counters = new GeneratePartition.Counters(sc.longAccumulator("quest rows"),
                 sc.longAccumulator("quest error rows"), sc.longAccumulator("quest generated tokens"));
         String failOnce = spark.conf().get(FailOnce.KEY, "");
         GeneratePartition fn = new GeneratePartition(settings, columns, failOnce, conf, counters);
         return checked.mapPartitions(fn, Encoders.row(outSchema));
+    }
+
+    /** The raw bytes of a string that is not valid UTF-8 (Spark keeps them as read), else null. */
+    private static Column invalidBytes(Column text) {
+        return functions.when(functions.not(functions.is_valid_utf8(text)), text.cast(DataTypes.BinaryType));
     }
 
     /**

@@ -37,8 +37,8 @@ class SummarizeJobTest {
         Map<String, Row> rows = new HashMap<>();
         spark.read().parquet(output).collectAsList().forEach(r -> rows.put(r.getAs("id"), r));
         assertEquals("text is empty", rows.get("empty.txt").getAs(OutputColumns.ERROR));
-        assertEquals("text is not valid UTF-8", rows.get("latin1.txt").getAs(OutputColumns.ERROR));
-        assertEquals("text is not valid UTF-8", rows.get("junk.bin").getAs(OutputColumns.ERROR));
+        assertEquals("text has invalid UTF-8 at byte 3 (0xe9)", rows.get("latin1.txt").getAs(OutputColumns.ERROR));
+        assertEquals("text has invalid UTF-8 at byte 0 (0x89)", rows.get("junk.bin").getAs(OutputColumns.ERROR));
         assertEquals("text looks like binary data (8 control characters in 16)", rows.get("control.txt").getAs(OutputColumns.ERROR));
         for (String id : List.of("a.txt", "b.txt", "long.txt")) {
             Row r = rows.get(id);

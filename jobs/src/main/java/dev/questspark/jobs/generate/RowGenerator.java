@@ -44,10 +44,18 @@ public final class RowGenerator implements AutoCloseable {
 
     /** The result for one row; validUtf8 is Spark's check of the raw text (null when unknown). */
     public RowResult process(String text, Boolean validUtf8, String question) {
+        return process(text, Boolean.FALSE.equals(validUtf8) ? "text is not valid UTF-8" : null, question, null);
+    }
+
+    /**
+     * The result for one row; textEncoding and questionEncoding are what is wrong with the raw bytes of the text
+     * and the question (invalid UTF-8 at a byte), or null when they are valid or not known.
+     */
+    public RowResult process(String text, String textEncoding, String question, String questionEncoding) {
         RowUsage usage = new RowUsage();
-        String problem = TextChecks.problem("text", text, validUtf8);
+        String problem = textEncoding != null ? textEncoding : TextChecks.problem("text", text, null);
         if (problem == null && Tasks.needsQuestion(settings.task())) {
-            problem = TextChecks.problem("question", question, null);
+            problem = questionEncoding != null ? questionEncoding : TextChecks.problem("question", question, null);
         }
         if (problem != null) {
             return RowResult.error(problem, usage, settings.attention());
