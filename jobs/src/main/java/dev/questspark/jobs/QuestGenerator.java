@@ -362,9 +362,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         ModelLocation location = new ModelLocation(getModelPath());
         Configuration hadoop = sc.hadoopConfiguration();
         GeneratorSettings settings = settings(sc);
-        // The model loads on the driver first: a file that cannot load fails here, before any task starts.
-        ModelPreflight.load(getModelLoader(), location.location(), DistributedModelFile.driverFile(location, hadoop),
-                settings.threads(), settings.chat());
+        // The model is validated on the driver first: a file that cannot load fails here, before any task starts.
+        ModelPreflight.validate(getModelLoader(), DistributedModelFile.driverFile(location, hadoop));
         Broadcast<SerializableConfiguration> conf = location.isLocal() ? null : SerializableConfiguration.broadcast(sc, hadoop);
 
         Dataset<Row> in = dataset.toDF();

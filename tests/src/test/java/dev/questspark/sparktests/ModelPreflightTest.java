@@ -1,8 +1,8 @@
 package dev.questspark.sparktests;
 
+import dev.questspark.engine.ModelLoadException;
 import dev.questspark.jobs.QuestGenerator;
 import dev.questspark.jobs.SummarizeJob;
-import dev.questspark.jobs.model.ModelLoadException;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Dataset;
@@ -84,7 +84,7 @@ class ModelPreflightTest {
         Path model = brokenModel();
         Path corpus = TestData.lines(dir.resolve("corpus/a.txt"), List.of(TestData.STORY_A)).getParent();
         Path output = dir.resolve("out");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SummarizeJob().run(spark,
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> new SummarizeJob().run(spark,
                 TestModels.fake(dir, "input", corpus.toString(), "output", output.toString(), "model", model.toString(),
                         "model-loader", QuestGenerator.ENGINE_LOADER)));
         assertTrue(e.getMessage().contains("cannot load model " + model), e.getMessage());

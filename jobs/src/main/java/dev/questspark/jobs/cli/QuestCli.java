@@ -1,5 +1,6 @@
 package dev.questspark.jobs.cli;
 
+import dev.questspark.engine.ModelLoadException;
 import dev.questspark.jobs.config.QuestSettings;
 
 import java.io.PrintStream;
@@ -127,6 +128,9 @@ public final class QuestCli {
     static String describe(Throwable e) {
         Throwable best = e;
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof ModelLoadException) {
+                return t.getMessage(); // one line naming the file and the problem; its causes say less
+            }
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 best = t;
             }

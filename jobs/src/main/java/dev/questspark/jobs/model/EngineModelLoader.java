@@ -10,4 +10,10 @@ public final class EngineModelLoader implements ModelLoader {
     public DocumentModel load(Path modelFile, int threads) {
         return new EngineDocumentModel(Engine.shared(modelFile, threads));
     }
+
+    /** The engine's validation: header, tokenizer, hyper-parameters and tensor shapes; no weights read, no native code. */
+    @Override
+    public void validate(Path modelFile) {
+        Engine.validate(modelFile);
+    }
 }

@@ -8,4 +8,11 @@ import java.nio.file.Path;
  */
 public interface ModelLoader {
     DocumentModel load(Path modelFile, int threads);
+
+    /**
+     * Checks on the driver, before any task starts, that the file can be loaded, without loading it for use;
+     * throws with a one-line message naming the file and what is wrong. The default checks nothing.
+     */
+    default void validate(Path modelFile) {
+    }
 }
