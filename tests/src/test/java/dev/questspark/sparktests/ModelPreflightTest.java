@@ -102,7 +102,9 @@ class ModelPreflightTest {
 
     @Test
     void aBareFileNameShippedWithFilesIsFoundOnTheDriver(SparkSession spark) throws IOException {
-        Path shipped = Files.writeString(dir.resolve("shipped-" + System.nanoTime() + ".gguf"), "fake");
+        // A file added to the session is fetched by every later task of every test: it must outlive this test.
+        Path shipped = Files.writeString(Files.createTempFile("quest-shipped-", ".gguf"), "fake");
+        shipped.toFile().deleteOnExit();
         spark.sparkContext().addFile(shipped.toString());
         QuestGenerator g = new QuestGenerator().setModelPath(shipped.getFileName().toString())
                 .setModelLoader(FakeModelLoader.class.getName()).setChat("off").setMaxNewTokens(4).setOutputCol("summary");
