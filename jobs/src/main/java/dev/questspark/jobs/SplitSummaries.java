@@ -4,6 +4,7 @@ import dev.questspark.jobs.generate.RowResult;
 import dev.questspark.jobs.bench.BalancedPartitions;
 import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.ModelLocation;
+import dev.questspark.jobs.model.ModelPreflight;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -111,7 +112,8 @@ final class SplitSummaries implements AutoCloseable {
     private static ChunkStages.Model model(QuestGenerator generator, SparkContext sc) {
         ModelLocation location = new ModelLocation(generator.getModelPath());
         Configuration hadoop = sc.hadoopConfiguration();
-        DistributedModelFile.checkVisible(location, hadoop);
+        // The model is validated on the driver first: a file that cannot load fails here, before any task starts.
+        ModelPreflight.validate(generator.getModelLoader(), DistributedModelFile.driverFile(location, hadoop));
         Broadcast<SerializableConfiguration> conf = location.isLocal() ? null : SerializableConfiguration.broadcast(sc, hadoop);
         return new ChunkStages.Model(generator.settings(sc), conf);
     }
