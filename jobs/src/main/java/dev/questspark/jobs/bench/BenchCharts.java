@@ -57,6 +57,18 @@ public final class BenchCharts {
         write(chart("Quest decode speedup vs token budget", "token budget (tokens)", "speedup over dense (x)", data), out);
     }
 
+    /** One line per setting (name to tokens/s by batch size): aggregate decode throughput against batch size. */
+    public static void throughputVsBatch(String title, Map<String, Map<Integer, Double>> bySetting, OutputStream out)
+            throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        bySetting.forEach((name, points) -> {
+            XYSeries s = new XYSeries(name);
+            points.forEach((b, v) -> s.add((double) b, v));
+            data.addSeries(s);
+        });
+        write(chart(title, "batch size (sequences)", "aggregate decode tokens/s", data), out);
+    }
+
     private static JFreeChart chart(String title, String x, String y, XYSeriesCollection data) {
         JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();

@@ -7,12 +7,20 @@ import dev.questspark.jobs.model.ModelLocation;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.settings.Settings;
 
+import dev.questspark.jobs.bench.BenchCharts;
+
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -60,25 +68,58 @@ final class BenchBatchCommand implements Command {
         int threads = settings.get(Settings.THREADS) > 0 ? settings.get(Settings.THREADS) : Runtime.getRuntime().availableProcessors();
         Engine engine = Engine.load(new ModelLocation(s.get("model")).requireLocalFile(), threads);
         List<BatchBench.Result> results = BatchBench.run(engine, configs, context, sizes, shared, decode);
+        Map<Integer, Double> llama = flags.has("llamacpp") ? LlamaCppBatched.read(Path.of(flags.get("llamacpp"))) : Map.of();
+        if (flags.has("chart")) {
+            chart(Path.of(flags.get("chart")), results, llama, context, shared);
+        }
         if (flags.on("json")) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("command", "bench-batch");
             fields.put("model", engine.info().name());
             fields.put("threads", threads);
             String head = Json.object(fields);
+            String llamaJson = llama.entrySet().stream().map(e -> "{\"batch_size\":" + e.getKey() + ",\"aggregate_decode_tokens_per_s\":"
+                    + e.getValue() + "}").collect(Collectors.joining(","));
             out.println(head.substring(0, head.length() - 1) + ",\"results\":["
-                    + results.stream().map(BatchBench.Result::toJson).collect(Collectors.joining(",")) + "]}");
+                    + results.stream().map(BatchBench.Result::toJson).collect(Collectors.joining(",")) + "],\"llamacpp\":["
+                    + llamaJson + "]}");
             return 0;
         }
-        out.printf(Locale.ROOT, "%s, %d threads, context %d, %s document%s, %d tokens decoded per sequence%n",
-                engine.info().name(), threads, context, shared ? "one shared" : "one", shared ? "" : " per sequence", decode);
-        out.printf(Locale.ROOT, "%-22s %6s %14s %12s %10s%n", "attention", "batch", "aggregate t/s", "KV read", "pages read");
+        out.printf(Locale.ROOT, "%s, %d threads, context %d, %s, %d tokens decoded per sequence%n%n", engine.info().name(),
+                threads, context, shared ? "one shared document" : "one document per sequence", decode);
+        out.println("| setting | batch | aggregate tok/s | vs batch 1 | vs llama.cpp | KV read | pages read once |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (BatchBench.Result r : results) {
-            String setting = r.attention().equals("quest") ? "quest (budget " + r.tokenBudget() + ")" : r.attention();
-            out.printf(Locale.ROOT, "%-22s %6d %14.1f %11.0f%% %9.0f%%%n", setting, r.batchSize(), r.aggregateTokensPerSecond(),
+            String setting = r.attention().equals("quest") ? "Quest, budget " + r.tokenBudget() : r.attention();
+            double one = results.stream().filter(x -> x.attention().equals(r.attention()) && x.tokenBudget() == r.tokenBudget()
+                    && x.batchSize() == 1).mapToDouble(BatchBench.Result::aggregateTokensPerSecond).findFirst().orElse(Double.NaN);
+            Double l = llama.get(r.batchSize());
+            out.printf(Locale.ROOT, "| %s | %d | %.1f | %.2fx | %s | %.0f%% | %.0f%% |%n", setting, r.batchSize(),
+                    r.aggregateTokensPerSecond(), r.aggregateTokensPerSecond() / one,
+                    l == null ? "-" : String.format(Locale.ROOT, "%.2fx", r.aggregateTokensPerSecond() / l),
                     100 * r.kvReadFraction(), 100 * r.sharedPageReadFraction());
         }
+        llama.forEach((b, v) -> out.printf(Locale.ROOT, "| llama.cpp | %d | %.1f | %.2fx | 1.00x | - | - |%n", b, v,
+                v / llama.getOrDefault(1, Double.NaN)));
         return 0;
+    }
+
+    private static void chart(Path png, List<BatchBench.Result> results, Map<Integer, Double> llama, int context,
+                              boolean shared) {
+        Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
+        for (BatchBench.Result r : results) {
+            String name = r.attention().equals("quest") ? "Quest (budget " + r.tokenBudget() + ")" : "dense";
+            series.computeIfAbsent(name, k -> new TreeMap<>()).put(r.batchSize(), r.aggregateTokensPerSecond());
+        }
+        if (!llama.isEmpty()) {
+            series.put("llama.cpp" + (shared ? " (-pps)" : ""), llama);
+        }
+        String title = "Aggregate decode tok/s, " + context + "-token " + (shared ? "shared document" : "documents, one per sequence");
+        try (OutputStream os = Files.newOutputStream(png)) {
+            BenchCharts.throughputVsBatch(title, series, os);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the chart " + png + ": " + e.getMessage(), e);
+        }
     }
 
     private static int positive(String v, String flag) {

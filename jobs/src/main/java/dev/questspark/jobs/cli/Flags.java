@@ -116,6 +116,9 @@ final class Flags {
                 Flag.value("attention", "LIST", "dense,quest", "settings to compare: dense, quest, quest:BUDGET"),
                 Flag.toggle("shared-document", "every sequence continues one document (questions over it) instead of its own"),
                 Flag.value("decode-tokens", "N", "64", "tokens each sequence decodes"),
+                Flag.value("llamacpp", "FILE", "none", "llama-batched-bench --output-format jsonl results of the same run, "
+                        + "shown beside ours with ratios"),
+                Flag.value("chart", "PNG", "none", "write a chart of aggregate tok/s against batch size"),
                 of(Settings.TOKEN_BUDGET),
                 of(Settings.PAGE_SIZE),
                 of(Settings.KV_MEMORY_BUDGET),
