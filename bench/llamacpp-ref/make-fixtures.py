@@ -6,8 +6,8 @@ GGUF model as the engine's golden test fixtures, through llama-ref (llama-ref.c,
         --out core-kernel/src/test/resources/tokenizer/gemma3-270m.jsonl
     bench/llamacpp-ref/make-fixtures.py greedy --model models/gemma-3-270m-q4_k_m.gguf \
         --out core-kernel/src/test/resources/golden/gemma3-270m-q4_k_m.json
-    bench/llamacpp-ref/make-fixtures.py nll --model models/gemma-3-270m-q4_k_m.gguf --tokens 1024 \
-        --out core-kernel/src/test/resources/golden/gemma3-270m-nll-1024.json
+    bench/llamacpp-ref/make-fixtures.py nll --model models/gemma-3-270m-q4_k_m.gguf --tokens 640 \
+        --out core-kernel/src/test/resources/golden/gemma3-270m-nll-640.json
 
 llama-ref is compiled on first use against the llama.cpp build of bench/llamacpp-src/build.sh (or --llama-dir).
 """
@@ -21,7 +21,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TOKENIZER_RES = os.path.join(ROOT, "core-kernel/src/test/resources/tokenizer")
-LONG_PROMPT = os.path.join(ROOT, "bench/llamacpp/long-prompt.txt")
+LONG_DOCUMENT = os.path.join(TOKENIZER_RES, "long-document.txt")
 DEFAULT_LLAMA = os.path.expanduser("~/.cache/quest-llamacpp/llama-cpp-python-0.3.36/vendor/llama.cpp")
 
 # Strings beyond those of the other tokenizer fixtures: Gemma's user-defined runs of newlines, spaces and tabs,
@@ -124,31 +124,30 @@ PLAIN_PROMPTS = [
 
 
 def prefix_with_tokens(exe, model, text, count):
-    """The longest prefix of text, cut before a space, that tokenizes (with BOS) to exactly count tokens."""
+    """The longest prefix of text, cut before a space, that tokenizes (with BOS) to at most count tokens."""
     cuts = [i for i, ch in enumerate(text) if ch == " "]
     lo, hi, best = 0, len(cuts) - 1, None
     while lo <= hi:  # token counts grow with the prefix
         mid = (lo + hi) // 2
         n = 1 + len(tokenize(exe, model, [(text[:cuts[mid]], False)])[0][0])
-        if n == count:
-            best = text[:cuts[mid]]
         if n <= count:
+            best = text[:cuts[mid]]
             lo = mid + 1
         else:
             hi = mid - 1
     if best is None:
-        sys.exit(f"no word boundary of {LONG_PROMPT} gives exactly {count} tokens")
+        sys.exit(f"no word boundary of {LONG_DOCUMENT} gives at most {count} tokens")
     return best
 
 
 def cmd_greedy(a, exe):
     add_bos, bos = (int(x) for x in run(exe, ["vocab", a.model], "").split()[:2])
     eog = [int(x) for x in run(exe, ["vocab", a.model], "").splitlines()[1].split()]
-    with open(LONG_PROMPT, encoding="utf-8", newline="") as f:
+    with open(LONG_DOCUMENT, encoding="utf-8", newline="") as f:
         long_text = f.read()
     cases = [{"name": n, "prompt": p, "max_new_tokens": a.new_tokens} for n, p in PLAIN_PROMPTS]
     for count in a.long:  # past the 512-token sliding window, so window layers drop their oldest keys
-        cases.append({"name": f"long-{count}", "prompt": prefix_with_tokens(exe, a.model, long_text, count),
+        cases.append({"name": f"long-{count}", "prompt_source": os.path.relpath(LONG_DOCUMENT, ROOT), "prompt": prefix_with_tokens(exe, a.model, long_text, count),
                       "max_new_tokens": 32})
     for c, (ids, _, _) in zip(cases, tokenize(exe, a.model, [(c["prompt"], False) for c in cases])):
         c["prompt_tokens"] = ([bos] if add_bos else []) + ids
@@ -188,7 +187,7 @@ def tokenize_decode(exe, model, ids):
 
 
 def cmd_nll(a, exe):
-    with open(LONG_PROMPT, encoding="utf-8", newline="") as f:
+    with open(LONG_DOCUMENT, encoding="utf-8", newline="") as f:
         text = f.read()
     add_bos, bos = (int(x) for x in run(exe, ["vocab", a.model], "").split()[:2])
     ids = ([bos] if add_bos else []) + tokenize(exe, a.model, [(text, False)])[0][0]
@@ -197,7 +196,7 @@ def cmd_nll(a, exe):
     ids = ids[:a.tokens]
     nll = [float(x) for x in run(exe, ["nll", a.model, str(a.threads)], " ".join(map(str, ids)) + "\n").split()]
     doc = {"model": {"file": os.path.basename(a.model), "sha256": sha256(a.model)}, "producer": producer(a.llama_dir),
-           "text": os.path.relpath(LONG_PROMPT, ROOT), "tokens": ids,
+           "text": os.path.relpath(LONG_DOCUMENT, ROOT), "tokens": ids,
            "settings": {"context": "one sequence, every token given all before it", "batch_size": 256,
                         "flash_attention": False, "kv_cache_type": "f16"},
            "nll": [round(x, 5) for x in nll], "mean_nll": sum(nll) / len(nll),

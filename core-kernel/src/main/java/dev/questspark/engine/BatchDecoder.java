@@ -5,6 +5,7 @@ import dev.questspark.model.AttentionStats;
 import dev.questspark.model.BatchAttention;
 import dev.questspark.model.ForwardState;
 import dev.questspark.model.KvCache;
+import dev.questspark.model.BlockVariant;
 import dev.questspark.model.LlamaConfig;
 import dev.questspark.model.LlamaModel;
 import dev.questspark.quest.AttentionKernels;
@@ -323,7 +324,9 @@ public final class BatchDecoder implements AutoCloseable {
 
     private PagedKvCacheConfig cacheConfig(int capacity) {
         LlamaConfig c = model.config();
-        return new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest, budget.limit());
+        BlockVariant v = model.variant();
+        return new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest, budget.limit())
+                .withSlidingWindow(v.slidingWindow(), v.slidingLayers());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.questspark.engine;
 import dev.questspark.gguf.GgufFile;
 import dev.questspark.kernel.Kernels;
 import dev.questspark.kernel.Parallel;
+import dev.questspark.model.BlockVariant;
 import dev.questspark.model.KvCache;
 import dev.questspark.model.LlamaConfig;
 import dev.questspark.model.LlamaModel;
@@ -45,7 +46,7 @@ public final class Engine implements AutoCloseable {
         this.threads = threads;
         this.gguf = m.gguf();
         this.tokenizer = m.tokenizer();
-        this.model = new LlamaModel(m.config(), m.weights(), Kernels.matmul(), Kernels.activations());
+        this.model = new LlamaModel(m.config(), m.variant(), m.weights(), Kernels.matmul(), Kernels.activations());
         this.chatTemplate = m.chatTemplate();
         this.chatTemplateProblem = m.chatTemplateProblem();
         this.info = m.info();
@@ -56,7 +57,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** A model file parsed and checked: everything an engine needs but the kernels. */
-    private record Checked(GgufFile gguf, Tokenizer tokenizer, LlamaConfig config, LlamaWeights weights,
+    private record Checked(GgufFile gguf, Tokenizer tokenizer, LlamaConfig config, BlockVariant variant, LlamaWeights weights,
                            ChatTemplate chatTemplate, String chatTemplateProblem, ModelInfo info) {
     }
 
@@ -80,7 +81,8 @@ public final class Engine implements AutoCloseable {
         try {
             Tokenizer tokenizer = Tokenizer.fromMetadata(gguf.metadata());
             LlamaConfig config = LlamaConfig.from(gguf, tokenizer.vocabSize());
-            LlamaWeights weights = new LlamaWeights(gguf, config);
+            BlockVariant variant = BlockVariant.of(gguf, config);
+            LlamaWeights weights = new LlamaWeights(gguf, config, variant);
             ChatTemplate template = null;
             String problem = null;
             try {
@@ -91,7 +93,7 @@ public final class Engine implements AutoCloseable {
             ModelInfo info = new ModelInfo(gguf.getString("general.name", path.getFileName().toString()),
                     config.architecture(), config.contextLength(), config.layers(), config.heads(), config.kvHeads(),
                     config.headDim(), config.vocabSize(), ModelFingerprint.of(path), path);
-            return new Checked(gguf, tokenizer, config, weights, template, problem, info);
+            return new Checked(gguf, tokenizer, config, variant, weights, template, problem, info);
         } catch (IOException | TokenizerException e) {
             closeQuietly(gguf, e);
             throw new ModelLoadException(path, e);
@@ -190,8 +192,9 @@ public final class Engine implements AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("a session needs a context of at least 1 token, got " + maxContextTokens);
         }
+        BlockVariant v = model.variant();
         PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest,
-                quest.kvMemoryBudget());
+                quest.kvMemoryBudget()).withSlidingWindow(v.slidingWindow(), v.slidingLayers());
         return new DecoderSession(model, tokenizer, pool -> new PagedKvCache(kv, pool), EngineSettings.prefillBlock(), threads);
     }
 

@@ -21,6 +21,8 @@ public final class ForwardState {
     final float[] vRow;    // (kvHeads * headDim)
     final float[] gateRow; // (ffnDim) one row's SwiGLU when rows do not start on a vector boundary
     final float[] upRow;   // (ffnDim)
+    final float[] ropeCosSliding; // (block, ropeDim / 2) the same at the RoPE base of sliding-window layers
+    final float[] ropeSinSliding; // (block, ropeDim / 2)
 
     public ForwardState(LlamaConfig c, int block) {
         if (block < 1) {
@@ -42,6 +44,8 @@ public final class ForwardState {
         vRow = new float[c.kvDim()];
         gateRow = new float[c.ffnDim()];
         upRow = new float[c.ffnDim()];
+        ropeCosSliding = new float[block * (c.ropeDim() / 2)];
+        ropeSinSliding = new float[block * (c.ropeDim() / 2)];
     }
 
     public int block() {

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Hyper-parameters of a Llama-family model, read from GGUF metadata under the architecture's prefix
- * (llama.*, qwen2.*, mistral.*).
+ * (llama.*, qwen2.*, mistral.*, gemma3.*). What an architecture changes in the block itself is in {@link BlockVariant}.
  */
 public record LlamaConfig(
         String architecture,
@@ -23,7 +23,7 @@ public record LlamaConfig(
         boolean ropeNeox, // rotate pairs (i, i + d/2) instead of (2i, 2i + 1)
         float rmsEps) {
 
-    private static final Set<String> SUPPORTED = Set.of("llama", "qwen2", "mistral");
+    private static final Set<String> SUPPORTED = Set.of("llama", "qwen2", "mistral", "gemma3");
 
     public int kvDim() {
         return kvHeads * headDim;
@@ -81,7 +81,7 @@ public record LlamaConfig(
                 k.range("context_length", 2048, 1, MAX_CONTEXT),
                 k.positive("rope.freq_base", 10000f, Float.MAX_VALUE, "such as 10000"),
                 ropeDim,
-                arch.equals("qwen2"),
+                arch.equals("qwen2") || arch.equals("gemma3"), // llama.cpp's LLAMA_ROPE_TYPE_NEOX architectures
                 k.positive("attention.layer_norm_rms_epsilon", 1e-5f, 1f, "a small number such as 1e-5 or 1e-6"));
         if (vocabSize < 1) {
             throw new GgufFormatException(gguf.path(), "metadata key 'tokenizer.ggml.tokens'", "holds no tokens; expected a vocabulary");

@@ -2,31 +2,49 @@ package dev.questspark.model;
 
 import dev.questspark.kernel.Activations;
 import dev.questspark.kernel.Float16;
+import dev.questspark.kernel.GeluGate;
 import dev.questspark.kernel.MatmulKernel;
 import dev.questspark.kernel.Parallel;
 import dev.questspark.kernel.WeightTensor;
 
 /**
- * The Llama-family transformer forward pass (Llama 2/3, SmolLM2, Mistral, Qwen2). Stateless and shared by
- * every session of a JVM: activations live in a {@link ForwardState}, keys and values in a {@link KvCache}.
+ * The Llama-family transformer forward pass (Llama 2/3, SmolLM2, Mistral, Qwen2) and its Gemma 3 variant (scaled
+ * embeddings, query/key norms, post-norms, GeGLU, sliding-window layers with their own RoPE base, logit soft-cap:
+ * {@link BlockVariant}). The single-sequence and the batched pass run the same per-layer steps. Stateless and shared
+ * by every session of a JVM: activations live in a {@link ForwardState}, keys and values in a {@link KvCache} (which
+ * restricts sliding-window layers to their window).
  */
 public final class LlamaModel {
     private final LlamaConfig config;
+    private final BlockVariant variant;
     private final LlamaWeights w;
     private final MatmulKernel kernel;
     private final Activations activations;
     private final float ropeThetaScale; // base^(-2/ropeDim): successive pair frequencies, as ggml computes them
+    private final float ropeThetaScaleSliding; // the same for the RoPE base of sliding-window layers
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, MatmulKernel kernel, Activations activations) {
+        this(config, BlockVariant.llama(config.layers()), weights, kernel, activations);
+    }
+
+    public LlamaModel(LlamaConfig config, BlockVariant variant, LlamaWeights weights, MatmulKernel kernel,
+            Activations activations) {
         this.config = config;
+        this.variant = variant;
         this.w = weights;
         this.kernel = kernel;
         this.activations = activations;
         this.ropeThetaScale = (float) Math.pow(config.ropeBase(), -2.0 / config.ropeDim());
+        this.ropeThetaScaleSliding = variant.slidingWindow() > 0
+                ? (float) Math.pow(variant.ropeBaseSliding(), -2.0 / config.ropeDim()) : ropeThetaScale;
     }
 
     public LlamaConfig config() {
         return config;
+    }
+
+    public BlockVariant variant() {
+        return variant;
     }
 
     public MatmulKernel kernel() {
@@ -47,46 +65,33 @@ public final class LlamaModel {
         if (pos + n > cache.capacity()) {
             throw new IllegalStateException("the KV cache holds " + cache.capacity() + " tokens; " + (pos + n) + " requested");
         }
-        // 1. token embeddings
+        // 1. token embeddings (Gemma: times sqrt(dim)) and the RoPE angles of their positions
         for (int t = 0; t < n; t++) {
             int id = tokens[off + t];
             if (id < 0 || id >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
             }
-            kernel.dequantizeRow(w.tokenEmbedding, id, s.x, t * c.dim());
+            embed(id, s, t);
+            ropeRow(s, t, pos + t);
         }
-        ropeTables(s, pos, n);
         for (int l = 0; l < c.layers(); l++) {
-            // 2. attention block: RMSNorm, Q/K/V projections (+ biases), RoPE, cache, attention, output projection
-            rmsNorm(s.xb, s.x, w.attnNorm[l], n, c.dim());
-            matmul(par, w.wq[l], s.xb, n, s.q);
-            matmul(par, w.wk[l], s.xb, n, s.k);
-            matmul(par, w.wv[l], s.xb, n, s.v);
-            addBias(s.q, w.bq[l], n);
-            addBias(s.k, w.bk[l], n);
-            addBias(s.v, w.bv[l], n);
-            rope(s.q, c.heads(), n, s);
-            rope(s.k, c.kvHeads(), n, s);
+            // 2. attention block: RMSNorm, Q/K/V projections, (Gemma: Q/K head norms), RoPE, cache, attention
+            attentionInputs(l, n, s, par);
             cache.store(l, pos, n, s.k, s.v);
-            roundToHalf(s.q, n * c.qDim()); // as llama.cpp does before multiplying f16 keys: keeps greedy tokens equal
             cache.attend(l, pos, n, s.q, s.att);
-            matmul(par, w.wo[l], s.att, n, s.xb);
-            add(s.x, s.xb, n * c.dim());
-            // 3. feed-forward block: RMSNorm, SwiGLU, down projection, residual
-            rmsNorm(s.xb, s.x, w.ffnNorm[l], n, c.dim());
-            matmul(par, w.wGate[l], s.xb, n, s.gate);
-            matmul(par, w.wUp[l], s.xb, n, s.up);
-            activations.swiglu(s.gate, s.up, n * c.ffnDim());
-            matmul(par, w.wDown[l], s.gate, n, s.xb);
-            add(s.x, s.xb, n * c.dim());
+            // 3. output projection, (Gemma: post-norm), residual
+            attentionOutput(l, n, s, par);
+            // 4. feed-forward block: RMSNorm, SwiGLU (Gemma: GeGLU), down projection, (Gemma: post-norm), residual
+            feedForward(l, n, s, par);
         }
         cache.advance(n);
         if (!wantLogits) {
             return null;
         }
-        // 4. final norm and classifier on the last token only
+        // 5. final norm and classifier on the last token only (Gemma: soft-capped when the file says so)
         rmsNorm(s.xb, s.x, (n - 1) * c.dim(), w.outputNorm, c.dim());
         matmul(par, w.output, s.xb, 1, s.logits);
+        softcap(s.logits, c.vocabSize());
         return s.logits;
     }
 
@@ -106,43 +111,109 @@ public final class LlamaModel {
         // 1. token embeddings and each row's RoPE angles at its own position
         for (int i = 0; i < rows; i++) {
             positions[i] = caches[i].length();
-            kernel.dequantizeRow(w.tokenEmbedding, tokens[i], s.x, i * c.dim());
+            embed(tokens[i], s, i);
             ropeRow(s, i, positions[i]);
         }
         for (int l = 0; l < c.layers(); l++) {
-            // 2. attention block: RMSNorm, Q/K/V over all rows, RoPE, each row's K/V into its own cache, attention
-            rmsNorm(s.xb, s.x, w.attnNorm[l], rows, c.dim());
-            matmul(par, w.wq[l], s.xb, rows, s.q);
-            matmul(par, w.wk[l], s.xb, rows, s.k);
-            matmul(par, w.wv[l], s.xb, rows, s.v);
-            addBias(s.q, w.bq[l], rows);
-            addBias(s.k, w.bk[l], rows);
-            addBias(s.v, w.bv[l], rows);
-            rope(s.q, c.heads(), rows, s);
-            rope(s.k, c.kvHeads(), rows, s);
+            // 2. attention block: Q/K/V over all rows as in forward, each row's K/V into its own cache, attention
+            attentionInputs(l, rows, s, par);
             for (int i = 0; i < rows; i++) {
                 System.arraycopy(s.k, i * c.kvDim(), s.kRow, 0, c.kvDim());
                 System.arraycopy(s.v, i * c.kvDim(), s.vRow, 0, c.kvDim());
                 caches[i].store(l, positions[i], 1, s.kRow, s.vRow);
             }
-            roundToHalf(s.q, rows * c.qDim());
             attention.attend(l, caches, positions, rows, s.q, s.att);
-            matmul(par, w.wo[l], s.att, rows, s.xb);
-            add(s.x, s.xb, rows * c.dim());
-            // 3. feed-forward block: RMSNorm, SwiGLU, down projection, residual
-            rmsNorm(s.xb, s.x, w.ffnNorm[l], rows, c.dim());
-            matmul(par, w.wGate[l], s.xb, rows, s.gate);
-            matmul(par, w.wUp[l], s.xb, rows, s.up);
-            swigluRows(s, rows);
-            matmul(par, w.wDown[l], s.gate, rows, s.xb);
-            add(s.x, s.xb, rows * c.dim());
+            // 3. output projection and residual; 4. feed-forward block, as in forward
+            attentionOutput(l, rows, s, par);
+            feedForward(l, rows, s, par);
         }
         for (int i = 0; i < rows; i++) {
             caches[i].advance(1);
         }
-        // 4. final norm and classifier over every row
+        // 5. final norm and classifier over every row
         rmsNorm(s.xb, s.x, w.outputNorm, rows, c.dim());
         matmul(par, w.output, s.xb, rows, logits);
+        softcap(logits, rows * c.vocabSize());
+    }
+
+    /** Row t of s.x: the embedding of token id, times the variant's scale. */
+    private void embed(int id, ForwardState s, int t) {
+        int d = config.dim();
+        kernel.dequantizeRow(w.tokenEmbedding, id, s.x, t * d);
+        float scale = variant.embeddingScale();
+        if (scale != 1f) {
+            for (int i = t * d; i < (t + 1) * d; i++) {
+                s.x[i] *= scale;
+            }
+        }
+    }
+
+    /**
+     * Queries, keys and values of n rows of s.x for layer l into s.q, s.k, s.v, row t rotated by RoPE table row t:
+     * keys ready for the cache; queries scaled and rounded to binary16 as llama.cpp multiplies them with f16 keys.
+     */
+    private void attentionInputs(int l, int n, ForwardState s, Parallel par) {
+        LlamaConfig c = config;
+        rmsNorm(s.xb, s.x, w.attnNorm[l], n, c.dim());
+        matmul(par, w.wq[l], s.xb, n, s.q);
+        matmul(par, w.wk[l], s.xb, n, s.k);
+        matmul(par, w.wv[l], s.xb, n, s.v);
+        addBias(s.q, w.bq[l], n);
+        addBias(s.k, w.bk[l], n);
+        addBias(s.v, w.bv[l], n);
+        if (variant.qkNorm()) {
+            rmsNorm(s.q, s.q, w.qNorm[l], n * c.heads(), c.headDim());
+            rmsNorm(s.k, s.k, w.kNorm[l], n * c.kvHeads(), c.headDim());
+        }
+        boolean sliding = variant.slides(l);
+        float[] cos = sliding ? s.ropeCosSliding : s.ropeCos;
+        float[] sin = sliding ? s.ropeSinSliding : s.ropeSin;
+        rope(s.q, c.heads(), n, cos, sin);
+        rope(s.k, c.kvHeads(), n, cos, sin);
+        if (variant.queryScale() != 1f) {
+            for (int i = 0; i < n * c.qDim(); i++) {
+                s.q[i] *= variant.queryScale();
+            }
+        }
+        roundToHalf(s.q, n * c.qDim()); // as llama.cpp does before multiplying f16 keys: keeps greedy tokens equal
+    }
+
+    /** s.x += (post-norm of) the output projection of n rows of attention output s.att. */
+    private void attentionOutput(int l, int n, ForwardState s, Parallel par) {
+        matmul(par, w.wo[l], s.att, n, s.xb);
+        if (variant.postNorms()) {
+            rmsNorm(s.xb, s.xb, w.postAttnNorm[l], n, config.dim());
+        }
+        add(s.x, s.xb, n * config.dim());
+    }
+
+    /** s.x += (post-norm of) the gated feed-forward block of n rows of s.x. */
+    private void feedForward(int l, int n, ForwardState s, Parallel par) {
+        LlamaConfig c = config;
+        rmsNorm(s.xb, s.x, w.ffnNorm[l], n, c.dim());
+        matmul(par, w.wGate[l], s.xb, n, s.gate);
+        matmul(par, w.wUp[l], s.xb, n, s.up);
+        if (variant.geluGate()) {
+            GeluGate.geglu(s.gate, s.up, n * c.ffnDim()); // one value at a time: rows never interact
+        } else {
+            swigluRows(s, n);
+        }
+        matmul(par, w.wDown[l], s.gate, n, s.xb);
+        if (variant.postNorms()) {
+            rmsNorm(s.xb, s.xb, w.postFfnNorm[l], n, c.dim());
+        }
+        add(s.x, s.xb, n * c.dim());
+    }
+
+    /** logits = cap * tanh(logits / cap) when the variant soft-caps (ggml_scale, ggml_tanh, ggml_scale). */
+    private void softcap(float[] logits, int len) {
+        float cap = variant.logitSoftcap();
+        if (cap == 0f) {
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            logits[i] = cap * (float) Math.tanh(logits[i] * (1f / cap));
+        }
     }
 
     private void checkBatch(KvCache[] caches, int[] tokens, int rows, ForwardState s, float[] logits) {
@@ -231,28 +302,32 @@ public final class LlamaModel {
         }
     }
 
-    /** Fills s.ropeCos/s.ropeSin for n tokens at positions pos... */
-    private void ropeTables(ForwardState s, int pos, int n) {
-        for (int t = 0; t < n; t++) {
-            ropeRow(s, t, pos + t);
+    /**
+     * Fills row t of s.ropeCos/s.ropeSin (and, with sliding-window layers, of s.ropeCosSliding/s.ropeSinSliding at
+     * their base) with the angles of position pos.
+     */
+    private void ropeRow(ForwardState s, int t, int pos) {
+        ropeRow(s.ropeCos, s.ropeSin, ropeThetaScale, t, pos);
+        if (variant.slidingWindow() > 0) {
+            ropeRow(s.ropeCosSliding, s.ropeSinSliding, ropeThetaScaleSliding, t, pos);
         }
     }
 
-    /** Fills row t of s.ropeCos/s.ropeSin with the angles of position pos (ggml's theta recurrence, in float). */
-    private void ropeRow(ForwardState s, int t, int pos) {
+    /** Row t of cos/sin: the angles of position pos (ggml's theta recurrence, in float). */
+    private void ropeRow(float[] cos, float[] sin, float thetaScale, int t, int pos) {
         int half = config.ropeDim() / 2;
         float[] factors = w.ropeFreqFactors;
         float theta = pos;
         for (int i = 0; i < half; i++) {
             float th = factors != null ? theta / factors[i] : theta;
-            s.ropeCos[t * half + i] = (float) Math.cos(th);
-            s.ropeSin[t * half + i] = (float) Math.sin(th);
-            theta *= ropeThetaScale;
+            cos[t * half + i] = (float) Math.cos(th);
+            sin[t * half + i] = (float) Math.sin(th);
+            theta *= thetaScale;
         }
     }
 
-    /** Rotates the first ropeDim channels of every head of n tokens by the angles of {@link #ropeTables}. */
-    private void rope(float[] y, int nHeads, int n, ForwardState s) {
+    /** Rotates the first ropeDim channels of every head of n tokens, token t by row t of ropeCos/ropeSin. */
+    private void rope(float[] y, int nHeads, int n, float[] ropeCos, float[] ropeSin) {
         int hd = config.headDim();
         int half = config.ropeDim() / 2;
         for (int t = 0; t < n; t++) {
@@ -261,8 +336,8 @@ public final class LlamaModel {
                 for (int i = 0; i < half; i++) {
                     int a = config.ropeNeox() ? base + i : base + 2 * i;
                     int b = config.ropeNeox() ? base + i + half : base + 2 * i + 1;
-                    float cos = s.ropeCos[t * half + i];
-                    float sin = s.ropeSin[t * half + i];
+                    float cos = ropeCos[t * half + i];
+                    float sin = ropeSin[t * half + i];
                     float x0 = y[a];
                     float x1 = y[b];
                     y[a] = x0 * cos - x1 * sin;

@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
 
 /**
  * The weights of a Llama-family model. Matrices stay memory-mapped in their GGUF encoding; norms, biases and
- * RoPE factors (small, F32) are copied to the heap. Every shape is checked against the config on load.
+ * RoPE factors (small, F32) are copied to the heap. Every shape is checked against the config on load; the tensors a
+ * {@link BlockVariant} adds (Gemma 3's query/key norms and post-norms) are required when it uses them.
  */
 public final class LlamaWeights {
     public final WeightTensor tokenEmbedding; // (vocab, dim)
@@ -30,8 +31,16 @@ public final class LlamaWeights {
     public final float[] outputNorm;          // (dim)
     public final WeightTensor output;         // (vocab, dim); the embedding itself when tied
     public final float[] ropeFreqFactors;     // (ropeDim / 2) Llama 3.1 rope_freqs, or null
+    public final float[][] qNorm;             // (layer, headDim) RMSNorm of each query head, or null rows
+    public final float[][] kNorm;             // (layer, headDim) RMSNorm of each key head, or null rows
+    public final float[][] postAttnNorm;      // (layer, dim) RMSNorm of the attention output, or null rows
+    public final float[][] postFfnNorm;       // (layer, dim) RMSNorm of the FFN output, or null rows
 
     public LlamaWeights(GgufFile gguf, LlamaConfig c) throws IOException {
+        this(gguf, c, BlockVariant.llama(c.layers()));
+    }
+
+    public LlamaWeights(GgufFile gguf, LlamaConfig c, BlockVariant variant) throws IOException {
         int layers = c.layers();
         Loader in = new Loader(gguf);
         tokenEmbedding = in.matrix("token_embd.weight", c.vocabSize(), c.dim());
@@ -51,6 +60,10 @@ public final class LlamaWeights {
         wGate = new WeightTensor[layers];
         wUp = new WeightTensor[layers];
         wDown = new WeightTensor[layers];
+        qNorm = new float[layers][];
+        kNorm = new float[layers][];
+        postAttnNorm = new float[layers][];
+        postFfnNorm = new float[layers][];
         for (int l = 0; l < layers; l++) {
             String p = "blk." + l + ".";
             attnNorm[l] = in.vector(p + "attn_norm.weight", c.dim(), true);
@@ -65,6 +78,10 @@ public final class LlamaWeights {
             wGate[l] = in.matrix(p + "ffn_gate.weight", c.ffnDim(), c.dim());
             wUp[l] = in.matrix(p + "ffn_up.weight", c.ffnDim(), c.dim());
             wDown[l] = in.matrix(p + "ffn_down.weight", c.dim(), c.ffnDim());
+            qNorm[l] = in.vector(p + "attn_q_norm.weight", c.headDim(), variant.qkNorm());
+            kNorm[l] = in.vector(p + "attn_k_norm.weight", c.headDim(), variant.qkNorm());
+            postAttnNorm[l] = in.vector(p + "post_attention_norm.weight", c.dim(), variant.postNorms());
+            postFfnNorm[l] = in.vector(p + "post_ffw_norm.weight", c.dim(), variant.postNorms());
         }
     }
 

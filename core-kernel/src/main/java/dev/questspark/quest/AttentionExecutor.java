@@ -4,7 +4,8 @@ import dev.questspark.kernel.Parallel;
 import dev.questspark.model.AttentionStats;
 
 /**
- * Runs a {@link PagedKvCache}'s attention on the thread pool: dense or Quest decode steps, and dense causal prefill.
+ * Runs a {@link PagedKvCache}'s attention on the thread pool: dense or Quest decode steps, dense causal prefill, and
+ * the dense windowed attention of sliding-window layers ({@link WindowAttention}).
  * Work is cut into units fixed by the configuration and the context (never by the thread count), each unit writes
  * its own slot, and slots are merged in a fixed order: outputs are bit-identical for any number of threads.
  */
@@ -45,6 +46,8 @@ final class AttentionExecutor {
     private final float[] states;  // (work units, state size)
     private final AttentionStats stats;
     private final AttentionStats lastStep = new AttentionStats();
+    private final boolean[] sliding; // (layers) layers restricted to a window
+    private final WindowAttention window; // null when no layer slides
 
     AttentionExecutor(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, HeadPages[] pages, int maxPages) {
         this(config, pool, kernel, pages, maxPages, new AttentionStats());
@@ -74,6 +77,11 @@ final class AttentionExecutor {
         long dense = (long) kvHeads * ceilDiv(maxPages, densePagesPerSegment) * AttentionKernel.stateSize(group, headDim);
         long sparse = (long) heads * ceilDiv(budgetPages, questPagesPerSegment) * AttentionKernel.stateSize(group, headDim);
         this.states = new float[(int) Math.max(dense, sparse)];
+        this.sliding = new boolean[config.layers()];
+        for (int l = 0; l < sliding.length; l++) {
+            sliding[l] = config.slides(l);
+        }
+        this.window = config.slidingWindow() > 0 ? new WindowAttention(kernel, config.slidingWindow(), group, headDim) : null;
     }
 
     AttentionKernel kernel() {
@@ -102,6 +110,10 @@ final class AttentionExecutor {
     }
 
     void attend(int layer, int pos, int n, float[] q, float[] out, QuestConfig.Attention mode) {
+        if (sliding[layer] && window.needed(pos, n)) {
+            windowed(layer, pos, n, q, out);
+            return;
+        }
         if (n > 1) {
             prefill(layer, pos, n, q, out);
             return;
@@ -275,6 +287,20 @@ final class AttentionExecutor {
         }
         selected[out + sinks + ranked] = lastPage;
         return sinks + ranked + 1;
+    }
+
+    private void windowed(int layer, int pos, int n, float[] q, float[] out) {
+        HeadPages[] layerPages = new HeadPages[kvHeads];
+        for (int h = 0; h < kvHeads; h++) {
+            layerPages[h] = head(layer, h);
+        }
+        window.attend(pool, layerPages, pos, n, q, out);
+        if (n == 1) {
+            int context = pos + 1;
+            long tokens = Math.min(context, window.size());
+            long bytes = (long) kvHeads * tokens * headDim * 4;
+            record(0, (long) kvHeads * ceilDiv((int) tokens, pageSize), tokens * kvHeads, bytes, (long) kvHeads * context * headDim * 4);
+        }
     }
 
     private void prefill(int layer, int pos, int n, float[] q, float[] out) {

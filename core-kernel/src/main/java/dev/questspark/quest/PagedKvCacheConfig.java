@@ -10,15 +10,23 @@ package dev.questspark.quest;
  * @param capacity          most tokens the cache holds (the context length it is made for)
  * @param quest             attention settings
  * @param memoryBudgetBytes hard limit on the bytes the cache allocates (setting {@code kv-memory-budget})
+ * @param slidingWindow     tokens a sliding-window layer attends, its own included (0: every layer attends all)
+ * @param slidingLayers     (layers) true for the layers restricted to slidingWindow (Gemma 3's local layers)
  */
 public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim, int capacity, QuestConfig quest,
-        long memoryBudgetBytes) {
+        long memoryBudgetBytes, int slidingWindow, boolean[] slidingLayers) {
     /** The name of the memory budget setting, as error messages and config files spell it. */
     public static final String MEMORY_BUDGET_SETTING = "kv-memory-budget";
     /** Default budget: 4 GiB. */
     public static final long DEFAULT_MEMORY_BUDGET = 4L << 30;
     /** Most tokens a cache holds (2^30): page counts and (pages, page size) products stay in int range. */
     public static final int MAX_CAPACITY = 1 << 30;
+
+    /** A cache whose layers all attend the whole context. */
+    public PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim, int capacity, QuestConfig quest,
+            long memoryBudgetBytes) {
+        this(layers, heads, kvHeads, headDim, capacity, quest, memoryBudgetBytes, 0, new boolean[Math.max(0, layers)]);
+    }
 
     public PagedKvCacheConfig {
         if (layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || capacity < 1) {
@@ -41,6 +49,16 @@ public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim
         if (memoryBudgetBytes <= 0) {
             throw new IllegalArgumentException(MEMORY_BUDGET_SETTING + " must be positive, got " + memoryBudgetBytes);
         }
+        if (slidingWindow < 0 || slidingLayers == null || slidingLayers.length != layers) {
+            throw new IllegalArgumentException("slidingWindow must be >= 0 with one sliding flag per layer, got " + slidingWindow
+                    + " and " + (slidingLayers == null ? "none" : slidingLayers.length + " flags") + " for " + layers + " layers");
+        }
+        slidingLayers = slidingLayers.clone();
+    }
+
+    /** True when layer attends only its last {@link #slidingWindow} tokens. */
+    public boolean slides(int layer) {
+        return slidingWindow > 0 && slidingLayers[layer];
     }
 
     /** Query heads per KV head. */
@@ -49,14 +67,21 @@ public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim
     }
 
     public PagedKvCacheConfig withQuest(QuestConfig q) {
-        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, q, memoryBudgetBytes);
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, q, memoryBudgetBytes, slidingWindow,
+                slidingLayers);
     }
 
     public PagedKvCacheConfig withCapacity(int c) {
-        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, c, quest, memoryBudgetBytes);
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, c, quest, memoryBudgetBytes, slidingWindow,
+                slidingLayers);
     }
 
     public PagedKvCacheConfig withMemoryBudget(long bytes) {
-        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, bytes);
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, bytes, slidingWindow, slidingLayers);
+    }
+
+    /** This shape with the given layers restricted to a sliding window of window tokens. */
+    public PagedKvCacheConfig withSlidingWindow(int window, boolean[] sliding) {
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, memoryBudgetBytes, window, sliding);
     }
 }

@@ -1,0 +1,123 @@
+package dev.questspark.quest;
+
+import dev.questspark.kernel.Parallel;
+import java.util.Arrays;
+
+/**
+ * Attention of sliding-window layers (Gemma 3's local layers): the query token at position t attends positions
+ * [t - window + 1, t], as llama.cpp's LLAMA_SWA_TYPE_STANDARD mask (llama_hparams::is_masked_swa: key p0 is masked
+ * when t - p0 >= window). Always dense: Quest's page selection applies to the global layers only.
+ *
+ * <p>The window rarely starts on a page boundary. Its whole pages go to the kernel's attendPages (reading tokens up to
+ * t); the window's tokens in the page before them, at most pageSize - 1, are attended here in Java with the same
+ * online softmax, and the two partial states are merged by the kernel. Each query token is one unit of work, so the
+ * result does not depend on the block a token was prefilled in or on the thread count.
+ */
+final class WindowAttention {
+    private final AttentionKernel kernel;
+    private final int window;
+    private final int group;
+    private final int headDim;
+    private final int stateSize;
+    private float[] states = new float[0]; // (units, 2, stateSize): each unit's head part and page part
+
+    WindowAttention(AttentionKernel kernel, int window, int group, int headDim) {
+        this.kernel = kernel;
+        this.window = window;
+        this.group = group;
+        this.headDim = headDim;
+        this.stateSize = AttentionKernel.stateSize(group, headDim);
+    }
+
+    /** Tokens each query attends at most. */
+    int size() {
+        return window;
+    }
+
+    /** True when some of n query tokens from position pos have keys outside their window. */
+    boolean needed(int pos, int n) {
+        return pos + n > window;
+    }
+
+    /**
+     * Windowed attention of n query tokens at positions pos.., each with heads = kvHeads * group query heads (token t
+     * at q[t * heads * headDim], query head j reading KV head j / group), over the layer's pages (one per KV head).
+     */
+    void attend(Parallel pool, HeadPages[] layerPages, int pos, int n, float[] q, float[] out) {
+        int kvHeads = layerPages.length;
+        int units = n * kvHeads;
+        if (states.length < units * 2 * stateSize) {
+            states = new float[units * 2 * stateSize];
+        }
+        int stride = kvHeads * group * headDim;
+        Parallel.RangeBody body = (a, b) -> {
+            for (int u = a; u < b; u++) {
+                int t = u / kvHeads;
+                int h = u % kvHeads;
+                int off = t * stride + h * group * headDim;
+                attendOne(layerPages[h], pos + t, q, off, u * 2 * stateSize, out, off);
+            }
+        };
+        if (units == 1) {
+            body.run(0, 1);
+        } else {
+            pool.forRange(units, 1, body);
+        }
+    }
+
+    /** One query token at position t, its group of query heads at q[qOff ..], over one KV head's pages. */
+    private void attendOne(HeadPages hp, int t, float[] q, int qOff, int stateOff, float[] out, int outOff) {
+        int p = hp.pageSize();
+        int start = Math.max(0, t - window + 1);
+        int context = t + 1;
+        int firstWhole = (start + p - 1) / p;
+        int headEnd = Math.min(firstWhole * p, context);
+        attendTokens(hp, start, headEnd, q, qOff, states, stateOff);
+        int pageOff = stateOff + stateSize;
+        int pages = (context + p - 1) / p - firstWhole;
+        if (pages > 0) {
+            kernel.attendPages(hp, context, null, 0, firstWhole, pages, q, qOff, group, states, pageOff);
+        } else {
+            empty(states, pageOff);
+        }
+        kernel.merge(states, stateOff, 2, group, headDim, out, outOff);
+    }
+
+    /** A partial state of the group's query rows over tokens [from, to), as the Java kernel's attendPages computes one. */
+    private void attendTokens(HeadPages hp, int from, int to, float[] q, int qOff, float[] state, int off) {
+        empty(state, off);
+        if (from >= to) {
+            return;
+        }
+        int d = headDim;
+        float scale = hp.scale();
+        int lOff = off + group;
+        int aOff = off + 2 * group;
+        float[] s = new float[to - from];
+        for (int r = 0; r < group; r++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = from; t < to; t++) {
+                float dot = 0f;
+                for (int c = 0; c < d; c++) {
+                    dot += q[qOff + r * d + c] * hp.key(t, c);
+                }
+                s[t - from] = dot * scale;
+                max = Math.max(max, s[t - from]);
+            }
+            state[off + r] = max;
+            for (int t = from; t < to; t++) {
+                float w = (float) Math.exp(s[t - from] - max);
+                state[lOff + r] += w;
+                for (int c = 0; c < d; c++) {
+                    state[aOff + r * d + c] += w * hp.value(t, c);
+                }
+            }
+        }
+    }
+
+    /** The state of no tokens: max -inf, sum 0, accumulator 0 (merge skips it). */
+    private void empty(float[] state, int off) {
+        Arrays.fill(state, off, off + group, Float.NEGATIVE_INFINITY);
+        Arrays.fill(state, off + group, off + stateSize, 0f);
+    }
+}
