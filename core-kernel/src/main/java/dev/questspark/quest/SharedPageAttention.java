@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link AttentionKernel#attendPagesMulti} call, which takes every query that wants a page while that page is in
  * cache. Dense steps read each shared page once per step; Quest steps (each sequence still selects its own pages)
  * read a page selected by several sequences once per unit and segment. Each row's output is bit-identical to its
- * cache's own {@link KvCache#attend}: the same units, segments, tiles and merge order. Other rows attend alone.
+ * cache's own {@link KvCache#attend}: the same units, segments, tiles and merge order. Other rows, and rows of
+ * sliding-window layers, attend alone.
  * One thread at a time.
  */
 public final class SharedPageAttention implements BatchAttention {
@@ -48,7 +49,8 @@ public final class SharedPageAttention implements BatchAttention {
     public void attend(int layer, KvCache[] caches, int[] positions, int rows, float[] q, float[] out) {
         Map<PagedKvCache, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < rows; i++) {
-            if (caches[i] instanceof PagedKvCache c && c.parent() != null) {
+            // a sliding-window layer (Gemma 3) attends only its window, which its own cache knows: alone
+            if (caches[i] instanceof PagedKvCache c && c.parent() != null && !c.config().slides(layer)) {
                 groups.computeIfAbsent(c.parent(), k -> new ArrayList<>()).add(i);
             } else {
                 attendAlone(layer, caches[i], positions[i], i, q, out);
