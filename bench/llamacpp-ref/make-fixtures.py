@@ -152,7 +152,8 @@ def cmd_greedy(a, exe):
     for c, (ids, _, _) in zip(cases, tokenize(exe, a.model, [(c["prompt"], False) for c in cases])):
         c["prompt_tokens"] = ([bos] if add_bos else []) + ids
     runs = {}
-    configs = [(2, ""), (2, "fa")] + ([(1, "")] if a.check_threads else [])
+    other = 1 if a.threads != 1 else 2
+    configs = [(a.threads, ""), (a.threads, "fa")] + ([(other, "")] if a.check_threads else [])
     for threads, fa in configs:
         out = []
         for max_new in sorted({c["max_new_tokens"] for c in cases}):  # one llama-ref process per length
@@ -164,11 +165,11 @@ def cmd_greedy(a, exe):
                 out.append((c["name"], [int(i) for i in ids.split()], [float(g) for g in gaps.split()]))
         by_name = {name: (ids, gaps) for name, ids, gaps in out}
         runs[(threads, fa)] = [by_name[c["name"]] for c in cases]
-    if a.check_threads and [r[0] for r in runs[(2, "")]] != [r[0] for r in runs[(1, "")]]:
+    if a.check_threads and [r[0] for r in runs[(a.threads, "")]] != [r[0] for r in runs[(other, "")]]:
         sys.exit("llama.cpp's greedy tokens differ between 1 and 2 threads; not writing a fixture")
     for i, c in enumerate(cases):
-        ids, gaps = runs[(2, "")][i]
-        fa_ids = runs[(2, "fa")][i][0]
+        ids, gaps = runs[(a.threads, "")][i]
+        fa_ids = runs[(a.threads, "fa")][i][0]
         c["generated_tokens"] = ids
         c["stopped_at_eog"] = bool(ids) and ids[-1] in eog
         c["text"] = tokenize_decode(exe, a.model, ids)
@@ -179,7 +180,7 @@ def cmd_greedy(a, exe):
            "producer": producer(a.llama_dir),
            "settings": {"sampling": "greedy: argmax of the logits, lowest id on a tie", "add_bos": bool(add_bos),
                         "context_size": "prompt + max_new_tokens + 16", "batch_size": 512, "flash_attention": False,
-                        "kv_cache_type": "f16", "threads": [2, 1] if a.check_threads else [2]},
+                        "kv_cache_type": "f16", "threads": sorted({a.threads, other}) if a.check_threads else [a.threads]},
            "eog_token_ids": eog, "threads_1_and_2_identical": True if a.check_threads else None, "cases": cases}
     write(a.out, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     print(f"{len(cases)} greedy cases -> {a.out}", file=sys.stderr)
