@@ -167,19 +167,28 @@ JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_recompute
     if (bd != NULL) qk_attn_recompute_bounds(kd, lo, hi, bd, d, p, page, tokens);
 }
 
-JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_score(
-        JNIEnv *env, jclass cls, jobject sharedBounds, jint split, jobject bounds, jint d, jint pages, jfloatArray q, jint qOff,
-        jint rows, jboolean maxOverRows, jfloatArray scores, jint off) {
+/* Scores pages [first, first + pages) of a head; row r's page first + j goes to scores[off + r * pages + j], or the
+ * max over rows to scores[off + j]. */
+static void score_range(JNIEnv *env, jobject sharedBounds, jint split, jobject bounds, jint d, jint first, jint pages,
+                        jfloatArray q, jint qOff, jint rows, jboolean maxOverRows, jfloatArray scores, jint off) {
     if (!check_shape(env, d, 1)) return;
-    if (pages < 0 || rows < 1) {
-        throwf(env, IAE, "score needs pages >= 0 and rows >= 1, got %d and %d", pages, rows);
+    if (pages < 0 || rows < 1 || first < 0) {
+        throwf(env, IAE, "score needs pages >= 0, rows >= 1 and first >= 0, got %d, %d and %d", pages, rows, first);
         return;
     }
     long long outLen = maxOverRows ? pages : (long long) rows * pages;
     qk_kv kv;
-    if (!resolve_kv(env, &kv, NULL, NULL, sharedBounds, split, NULL, NULL, bounds, d, 1, 0, pages)) return;
+    if (!resolve_kv(env, &kv, NULL, NULL, sharedBounds, split, NULL, NULL, bounds, d, 1, 0, (long long) first + pages)) return;
     if (!in_array(env, q, "q", qOff, (long long) rows * d) || !in_array(env, scores, "scores", off, outLen)) return;
     if (pages == 0) return;
+    /* page first becomes page 0: the shared pages before it are skipped, or, past the split, own pages only */
+    if (first >= kv.split) {
+        kv.own_bounds += (size_t) (first - kv.split) * 2 * d;
+        kv.split = 0;
+    } else {
+        kv.bounds += (size_t) first * 2 * d;
+        kv.split -= first;
+    }
     float *qb = copy_floats(env, q, qOff, (long long) rows * d);
     float *sb = qb ? malloc((size_t) outLen * sizeof(float)) : NULL;
     if (sb == NULL) {
@@ -191,6 +200,18 @@ JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_score(
     (*env)->SetFloatArrayRegion(env, scores, off, (jsize) outLen, sb);
     free(qb);
     free(sb);
+}
+
+JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_score(
+        JNIEnv *env, jclass cls, jobject sharedBounds, jint split, jobject bounds, jint d, jint pages, jfloatArray q, jint qOff,
+        jint rows, jboolean maxOverRows, jfloatArray scores, jint off) {
+    score_range(env, sharedBounds, split, bounds, d, 0, pages, q, qOff, rows, maxOverRows, scores, off);
+}
+
+JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_scoreRange(
+        JNIEnv *env, jclass cls, jobject sharedBounds, jint split, jobject bounds, jint d, jint first, jint pages, jfloatArray q,
+        jint qOff, jint rows, jboolean maxOverRows, jfloatArray scores, jint off) {
+    score_range(env, sharedBounds, split, bounds, d, first, pages, q, qOff, rows, maxOverRows, scores, off);
 }
 
 JNIEXPORT jint JNICALL Java_dev_questspark_quest_NativeAttentionKernel_selectTop(

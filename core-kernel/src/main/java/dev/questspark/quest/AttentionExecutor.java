@@ -206,16 +206,33 @@ final class AttentionExecutor {
 
     /** Scores the candidate pages of a Quest step and selects each unit's pages (selected, selectedCount). */
     void select(int layer, int context, float[] q, int qOff) {
+        select(layer, context, q, qOff, 0);
+    }
+
+    /**
+     * {@link #select} when the scores of pages [0, scored) are already in place ({@link #scores}, laid out as
+     * {@link #scoreIndex} says; a shared-document pass scores them for several sequences at once).
+     */
+    void select(int layer, int context, float[] q, int qOff, int scored) {
         int lastPage = (context - 1) / pageSize;
         int candidates = lastPage;
         int stride = selectedRow;
         int budgetPages = quest.budgetPagesAt(context);
         int sinks = quest.sinkPagesUsedAt(context);
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
-        run(kvHeads, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
+        int rest = candidates - scored;
+        run(kvHeads, (long) kvHeads * rest * headDim * 4, (a, b) -> {
             for (int h = a; h < b; h++) {
                 int scoreOff = h * group * maxPages;
-                kernel.score(head(layer, h), candidates, q, qOff + h * group * headDim, group, shared, scores, scoreOff);
+                if (scored == 0) {
+                    kernel.score(head(layer, h), candidates, q, qOff + h * group * headDim, group, shared, scores, scoreOff);
+                } else if (rest > 0) {
+                    float[] part = new float[(shared ? 1 : group) * rest];
+                    kernel.score(head(layer, h), scored, rest, q, qOff + h * group * headDim, group, shared, part, 0);
+                    for (int r = 0; r < (shared ? 1 : group); r++) {
+                        System.arraycopy(part, r * rest, scores, scoreIndex(h, r, scored, candidates), rest);
+                    }
+                }
                 for (int r = 0; r < (shared ? 1 : group); r++) {
                     int u = shared ? h : h * group + r;
                     selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, budgetPages, lastPage,
@@ -223,6 +240,16 @@ final class AttentionExecutor {
                 }
             }
         });
+    }
+
+    /** The scores {@link #select} ranks. */
+    float[] scores() {
+        return scores;
+    }
+
+    /** Where the score of page p for KV head h, query row r of its group (0 with a shared selection) goes. */
+    int scoreIndex(int kvHead, int row, int page, int candidates) {
+        return kvHead * group * maxPages + row * candidates + page;
     }
 
     /** Units of Quest attention: KV heads (shared selection) or query heads. */

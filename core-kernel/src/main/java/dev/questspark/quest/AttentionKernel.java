@@ -32,6 +32,13 @@ public interface AttentionKernel {
     void score(HeadPages hp, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores, int off);
 
     /**
+     * {@link #score} of pages [firstPage, firstPage + pageCount): page firstPage + j is scored as in a call over all
+     * pages (bit for bit) and goes where page j would ({@code scores[off + j]} or {@code scores[off + r * pageCount + j]}).
+     */
+    void score(HeadPages hp, int firstPage, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores,
+            int off);
+
+    /**
      * Writes to out[outOff ..] in ascending order the indices of the k largest of scores[off, off + n), ties going
      * to the lower index; returns min(k, n). Runs in O(n) expected time.
      */

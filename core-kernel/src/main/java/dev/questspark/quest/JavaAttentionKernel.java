@@ -89,14 +89,20 @@ public final class JavaAttentionKernel implements AttentionKernel {
 
     @Override
     public void score(HeadPages hp, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores, int off) {
+        score(hp, 0, pageCount, q, qOff, rows, maxOverRows, scores, off);
+    }
+
+    @Override
+    public void score(HeadPages hp, int firstPage, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores,
+            int off) {
         int d = hp.headDim();
         float[] lo = new float[d];
         float[] hi = new float[d];
         float[] lanes = new float[LANES];
         for (int p = 0; p < pageCount; p++) {
             for (int c = 0; c < d; c++) {
-                lo[c] = Float16.toFloat(hp.bound(p, false, c));
-                hi[c] = Float16.toFloat(hp.bound(p, true, c));
+                lo[c] = Float16.toFloat(hp.bound(firstPage + p, false, c));
+                hi[c] = Float16.toFloat(hp.bound(firstPage + p, true, c));
             }
             float best = 0;
             for (int r = 0; r < rows; r++) {

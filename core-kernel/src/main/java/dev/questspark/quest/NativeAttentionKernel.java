@@ -57,6 +57,13 @@ public final class NativeAttentionKernel implements AttentionKernel {
     }
 
     @Override
+    public void score(HeadPages hp, int firstPage, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores,
+            int off) {
+        scoreRange(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), firstPage, pageCount, q, qOff, rows, maxOverRows, scores,
+                off);
+    }
+
+    @Override
     public int select(float[] scores, int off, int n, int k, int[] out, int outOff) {
         return selectTop(scores, off, n, k, out, outOff);
     }
@@ -136,6 +143,9 @@ public final class NativeAttentionKernel implements AttentionKernel {
 
     private static native void score(ByteBuffer sharedBounds, int split, ByteBuffer bounds, int headDim, int pageCount, float[] q,
             int qOff, int rows, boolean maxOverRows, float[] scores, int off);
+
+    private static native void scoreRange(ByteBuffer sharedBounds, int split, ByteBuffer bounds, int headDim, int firstPage,
+            int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores, int off);
 
     private static native int selectTop(float[] scores, int off, int n, int k, int[] out, int outOff);
 

@@ -27,6 +27,8 @@ public final class SharedPageAttention implements BatchAttention {
     private float[] states = new float[0];
     private final AtomicLong pagesWanted = new AtomicLong();
     private final AtomicLong pagesRead = new AtomicLong();
+    private final AtomicLong boundsWanted = new AtomicLong();
+    private final AtomicLong boundsRead = new AtomicLong();
 
     /** For a model whose query rows are qDim = heads * headDim floats. */
     public SharedPageAttention(int qDim) {
@@ -36,13 +38,14 @@ public final class SharedPageAttention implements BatchAttention {
     }
 
     /**
-     * Page reads of the grouped steps so far: (KV head, page) pairs the sequences wanted, counted once per sequence,
-     * and the reads of the shared pass (a page wanted by several sequences of one call counted once).
+     * Reads of the grouped steps so far, in (KV head, page) pairs: pages of keys and values the sequences wanted
+     * (counted once per sequence) and the shared pass read (a page wanted by several sequences of one call counted
+     * once), and likewise the Quest page bounds scored.
      */
-    public record Traffic(long pagesWanted, long pagesRead) {}
+    public record Traffic(long pagesWanted, long pagesRead, long boundsWanted, long boundsRead) {}
 
     public Traffic traffic() {
-        return new Traffic(pagesWanted.get(), pagesRead.get());
+        return new Traffic(pagesWanted.get(), pagesRead.get(), boundsWanted.get(), boundsRead.get());
     }
 
     @Override
@@ -172,9 +175,10 @@ public final class SharedPageAttention implements BatchAttention {
         int[] statesOff = new int[n];
         int most = 0;
         int total = 0;
+        int scored = scoreShared(layer, caches, positions, rows, ex, q);
         for (int i = 0; i < n; i++) {
             int row = rows.get(i);
-            ex[i].select(layer, positions[row] + 1, q, row * qDim);
+            ex[i].select(layer, positions[row] + 1, q, row * qDim, scored);
             segments[i] = ceilDiv(ex[i].quest().budgetPagesAt(positions[row] + 1), ex[i].questPagesPerSegment());
             most = Math.max(most, segments[i]);
             statesOff[i] = total;
@@ -230,6 +234,62 @@ public final class SharedPageAttention implements BatchAttention {
         for (int i = 0; i < n; i++) {
             ex[i].finishQuest(positions[rows.get(i)] + 1, st, statesOff[i], out, rows.get(i) * qDim);
         }
+    }
+
+    /**
+     * Scores the document pages every sequence of a Quest group ranks (below each one's split and candidates) in one
+     * pass over their bounds, all sequences' query rows at once, and puts each row's scores where its own
+     * {@link AttentionExecutor#select} would have (per-row scores do not depend on the other rows of a call; the max
+     * over a group's rows is taken as the kernels take it). Returns how many leading pages are scored.
+     */
+    private int scoreShared(int layer, KvCache[] caches, int[] positions, List<Integer> rows, AttentionExecutor[] ex, float[] q) {
+        int n = rows.size();
+        PagedKvCacheConfig c = ((PagedKvCache) caches[rows.get(0)]).config();
+        int d = c.headDim();
+        int group = c.groupSize();
+        int pageSize = c.quest().pageSize();
+        int scored = Integer.MAX_VALUE;
+        long wanted = 0;
+        for (int i = 0; i < n; i++) {
+            int candidates = positions[rows.get(i)] / pageSize;
+            scored = Math.min(scored, Math.min(candidates, ex[i].head(layer, 0).split()));
+            wanted += candidates;
+        }
+        int shared = scored;
+        boundsWanted.addAndGet(wanted * c.kvHeads());
+        boundsRead.addAndGet((wanted - (long) (n - 1) * shared) * c.kvHeads());
+        if (shared <= 0) {
+            return 0;
+        }
+        ex[0].pool().forRange(c.kvHeads(), 1, (a, b) -> {
+            float[] qg = new float[n * group * d];
+            float[] sg = new float[n * group * shared];
+            for (int h = a; h < b; h++) {
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(q, rows.get(i) * qDim + h * group * d, qg, i * group * d, group * d);
+                }
+                ex[0].kernel().score(ex[0].head(layer, h), 0, shared, qg, 0, n * group, false, sg, 0);
+                for (int i = 0; i < n; i++) {
+                    int candidates = positions[rows.get(i)] / pageSize;
+                    float[] scores = ex[i].scores();
+                    if (ex[i].questRows() == group && ex[i].questUnits() == c.kvHeads()) {
+                        for (int p = 0; p < shared; p++) {
+                            float best = 0;
+                            for (int r = 0; r < group; r++) {
+                                float s = sg[(i * group + r) * shared + p];
+                                best = r == 0 ? s : (s > best ? s : best);
+                            }
+                            scores[ex[i].scoreIndex(h, 0, p, candidates)] = best;
+                        }
+                    } else {
+                        for (int r = 0; r < group; r++) {
+                            System.arraycopy(sg, (i * group + r) * shared, scores, ex[i].scoreIndex(h, r, 0, candidates), shared);
+                        }
+                    }
+                }
+            }
+        });
+        return shared;
     }
 
     private static AttentionExecutor[] executors(KvCache[] caches, List<Integer> rows) {

@@ -16,8 +16,9 @@ public final class SharedPageBench {
     private SharedPageBench() {}
 
     /**
-     * One measurement; times are the median per step (all sequences, one layer), bytes are KV bytes (keys and values,
-     * binary16) read per step, counted per sequence when alone and once per shared page in the shared pass.
+     * One measurement; times are the median per step (all sequences, one layer), bytes are KV bytes read per step
+     * (keys and values, and for Quest the page bounds it scores, all binary16), counted per sequence when alone and
+     * once per shared page in the shared pass.
      */
     public record Result(String shape, int context, int sequences, int budget, int pageSize, int threads, String kernel,
             double denseAloneMs, double denseSharedMs, long denseAloneBytes, long denseSharedBytes, double questAloneMs,
@@ -102,14 +103,16 @@ public final class SharedPageBench {
         together.run();
         SharedPageAttention.Traffic traffic = shared.traffic();
         long pageBytes = (long) pageSize * headDim * 4;
+        long boundBytes = (long) headDim * 4; // binary16 min and max rows
         double[] a = new double[AttentionBench.ROUNDS];
         double[] b = new double[AttentionBench.ROUNDS];
         for (int r = 0; r < AttentionBench.ROUNDS; r++) {
             a[r] = AttentionBench.medianMs(alone, AttentionBench.CALLS_PER_ROUND);
             b[r] = AttentionBench.medianMs(together, AttentionBench.CALLS_PER_ROUND);
         }
-        return new Timing(AttentionBench.median(a), AttentionBench.median(b), traffic.pagesWanted() * pageBytes,
-                traffic.pagesRead() * pageBytes);
+        return new Timing(AttentionBench.median(a), AttentionBench.median(b),
+                traffic.pagesWanted() * pageBytes + traffic.boundsWanted() * boundBytes,
+                traffic.pagesRead() * pageBytes + traffic.boundsRead() * boundBytes);
     }
 
     private static float[] gaussian(Random rnd, int n, double scale) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The shared-page pass ({@link AttentionKernel#attendPagesMulti}) on random inputs: forks of one parent with their
  * own tokens, sequence counts that are not multiples of any block (1 to 64), random query rows, page lists and
  * ranges. Natively, at every ISA level, it is bit-identical to one attendPages call per sequence; against the Java
- * twin it agrees within {@link NativeJavaAttentionTest#TOLERANCE} (summation order and exp differ).
+ * twin it agrees within {@link NativeJavaAttentionTest#TOLERANCE} (summation order and exp differ). Scores of a page
+ * range (the shared scoring pass starts past the document's pages) equal those of a whole call in both kernels.
  */
 class SharedPageKernelTest {
     private record Batch(HeadPages[] hps, int[] tokens, int[] ids, int[] idsOffs, int[] firsts, int[] counts, float[] q, int[] qOffs,
@@ -82,6 +83,30 @@ class SharedPageKernelTest {
         return m;
     }
 
+    /** Scores of a page range (across the split) equal those of a call over all pages, bit for bit, in both kernels. */
+    private static void checkScoreRanges(HeadPages hp, AttentionKernel nat, AttentionKernel java, SplittableRandom rnd, String what) {
+        int pages = hp.pages() - 1;
+        int rows = 1 + rnd.nextInt(5);
+        float[] q = KvFixtures.random(rnd, rows * hp.headDim(), 3);
+        for (boolean max : new boolean[] {true, false}) {
+            int width = max ? 1 : rows;
+            float[] all = new float[width * pages];
+            nat.score(hp, pages, q, 0, rows, max, all, 0);
+            int first = rnd.nextInt(pages);
+            int count = pages - first;
+            for (AttentionKernel k : new AttentionKernel[] {nat, java}) {
+                float[] part = new float[width * count];
+                k.score(hp, first, count, q, 0, rows, max, part, 0);
+                for (int r = 0; r < width; r++) {
+                    for (int j = 0; j < count; j++) {
+                        assertTrue(all[r * pages + first + j] == part[r * count + j], what + " " + k.name() + " score range from "
+                                + first + " split " + hp.split() + " row " + r + " page " + (first + j));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void sharedPassMatchesSingleCallsAndTheJavaTwin() {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
@@ -102,6 +127,9 @@ class SharedPageKernelTest {
                                 PagedKvCache fork = parent.fork(pool);
                                 KvFixtures.fill(fork, rnd, fork.length() + 1 + rnd.nextInt(40));
                                 forks.add(fork);
+                            }
+                            for (PagedKvCache fork : forks) {
+                                checkScoreRanges(fork.pages(0, 0), nat, java, rnd, "isa " + isa + " p" + pageSize + " d" + d);
                             }
                             for (int n : new int[] {1, 2, 3, 7, 13, 64}) {
                                 for (boolean lists : new boolean[] {true, false}) {
