@@ -13,26 +13,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A task's rows generated concurrently so that their model calls fill one continuous batch ({@code batch-size}
- * sequences per decode step). Each row runs on a row thread of its own with its own {@link RowGenerator} (they block
- * while the batch decodes, so {@link #window()} = twice the batch size keeps the batch full while slow rows finish);
- * every generator's calls go to the task's one {@link BatchGenerator}. Results are taken in input order, and every
- * call gives what a lone decoder would, so the output equals batch-size 1's.
+ * sequences per decode step). Each row runs on a row thread of its own with its own generator G (a
+ * {@link RowGenerator}, or a ChunkGenerator for the split summarize's calls; they block while the batch decodes, so
+ * {@link #window()} = twice the batch size keeps the batch full while slow rows finish); every generator's calls go to
+ * the task's one {@link BatchGenerator}. Results are taken in input order, and every call gives what a lone decoder
+ * would, so the output equals batch-size 1's.
  */
-final class BatchedRows implements AutoCloseable {
+final class BatchedRows<G extends AutoCloseable> implements AutoCloseable {
     private static final AtomicInteger TASKS = new AtomicInteger();
 
     private final GeneratorSettings settings;
     private final Supplier<DocumentModel> modelSource;
     private final ExecutorService threads;
-    private final List<RowGenerator> generators = new ArrayList<>(); // guarded by this
-    private final ThreadLocal<RowGenerator> generator;
+    private final List<G> generators = new ArrayList<>(); // guarded by this
+    private final ThreadLocal<G> generator;
     private BatchGenerator batch; // guarded by this
 
-    BatchedRows(GeneratorSettings settings, Supplier<DocumentModel> modelSource) {
+    /** newGenerator makes a row thread's generator from the source of the task's batch. */
+    BatchedRows(GeneratorSettings settings, Supplier<DocumentModel> modelSource,
+                Function<Function<DocumentModel, BatchGenerator>, G> newGenerator) {
         this.settings = settings;
         this.modelSource = modelSource;
         int id = TASKS.incrementAndGet();
@@ -43,7 +47,7 @@ final class BatchedRows implements AutoCloseable {
             return t;
         });
         this.generator = ThreadLocal.withInitial(() -> {
-            RowGenerator g = new RowGenerator(settings, modelSource, this::batch);
+            G g = newGenerator.apply(this::batch);
             synchronized (this) {
                 generators.add(g);
             }
@@ -57,8 +61,9 @@ final class BatchedRows implements AutoCloseable {
     }
 
     /** Generates a row; textEncoding and questionEncoding are what is wrong with their raw bytes, or null. */
-    Future<RowResult> submit(String text, String textEncoding, String question, String questionEncoding) {
-        return threads.submit(() -> generator.get().process(text, textEncoding, question, questionEncoding));
+    /** Runs work with this row thread's generator. */
+    Future<RowResult> submit(Function<G, RowResult> work) {
+        return threads.submit(() -> work.apply(generator.get()));
     }
 
     /** The row's result; a failure that is not the row's own (a setting every row would fail on) fails the task. */
@@ -90,12 +95,16 @@ final class BatchedRows implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
-        List<RowGenerator> all;
+        List<G> all;
         synchronized (this) {
             all = new ArrayList<>(generators);
         }
-        for (RowGenerator g : all) {
-            g.close();
+        for (G g : all) {
+            try {
+                g.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing a row generator failed: " + e, e);
+            }
         }
         synchronized (this) {
             if (batch != null) {

@@ -19,9 +19,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.stream.StreamSupport;
 
 /**
@@ -71,8 +75,58 @@ final class ChunkStages {
     record Call(Model model, String failOnceMarker) implements MapPartitionsFunction<Row, Row> {
         @Override
         public Iterator<Row> call(Iterator<Row> input) {
-            ChunkGenerator g = model.generator();
             TaskContext task = TaskContext.get();
+            Function<ChunkWork, RowResult> summarize;
+            Iterator<ChunkWork> work;
+            if (model.settings().batchSize() > 1) {
+                // calls read ahead and made concurrently, so they share one continuous batch; results in input order
+                BatchedRows<ChunkGenerator> batch = new BatchedRows<>(model.settings(), model::get,
+                        source -> new ChunkGenerator(model.settings(), model::get, source));
+                if (task != null) {
+                    task.addTaskCompletionListener((TaskCompletionListener) ctx -> batch.close());
+                }
+                Deque<ChunkWork> ahead = new ArrayDeque<>();
+                Deque<Future<RowResult>> results = new ArrayDeque<>();
+                Runnable fill = () -> {
+                    while (results.size() < batch.window() && input.hasNext()) {
+                        ChunkWork w = ChunkRows.work(input.next());
+                        ahead.add(w);
+                        results.add(batch.submit(g -> g.summarize(w)));
+                    }
+                };
+                work = new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        fill.run();
+                        return !ahead.isEmpty();
+                    }
+
+                    @Override
+                    public ChunkWork next() {
+                        fill.run();
+                        return ahead.poll();
+                    }
+                };
+                summarize = w -> {
+                    RowResult r = BatchedRows.await(results.poll());
+                    fill.run();
+                    return r;
+                };
+            } else {
+                ChunkGenerator g = model.generator();
+                work = new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return input.hasNext();
+                    }
+
+                    @Override
+                    public ChunkWork next() {
+                        return ChunkRows.work(input.next());
+                    }
+                };
+                summarize = g::summarize;
+            }
             return new Iterator<>() {
                 private final long started = System.nanoTime();
                 private long calls;
@@ -81,7 +135,7 @@ final class ChunkStages {
 
                 @Override
                 public boolean hasNext() {
-                    boolean more = input.hasNext();
+                    boolean more = work.hasNext();
                     if (!more && !reported) {
                         reported = true;
                         report(task, calls, generated, System.nanoTime() - started);
@@ -91,8 +145,8 @@ final class ChunkStages {
 
                 @Override
                 public Row next() {
-                    ChunkWork w = ChunkRows.work(input.next());
-                    RowResult result = g.summarize(w);
+                    ChunkWork w = work.next();
+                    RowResult result = summarize.apply(w);
                     calls++;
                     generated += result.generatedTokens();
                     // After a row has been produced, so a retry also has to throw away partial work.

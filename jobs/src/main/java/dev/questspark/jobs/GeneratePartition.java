@@ -68,7 +68,8 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
         Iterator<Row> rowsIn;
         Function<Row, RowResult> process;
         if (settings.batchSize() > 1) {
-            BatchedRows batch = new BatchedRows(settings, this::model);
+            BatchedRows<RowGenerator> batch = new BatchedRows<>(settings, this::model,
+                    source -> new RowGenerator(settings, this::model, source));
             ReadAhead ahead = new ReadAhead(input, batch);
             rowsIn = ahead;
             process = in -> ahead.result();
@@ -129,11 +130,11 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
      */
     private final class ReadAhead implements Iterator<Row> {
         private final Iterator<Row> input;
-        private final BatchedRows batch;
+        private final BatchedRows<RowGenerator> batch;
         private final Deque<Row> rows = new ArrayDeque<>();
         private final Deque<Future<RowResult>> results = new ArrayDeque<>();
 
-        ReadAhead(Iterator<Row> input, BatchedRows batch) {
+        ReadAhead(Iterator<Row> input, BatchedRows<RowGenerator> batch) {
             this.input = input;
             this.batch = batch;
         }
@@ -164,8 +165,11 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
             while (results.size() < batch.window() && input.hasNext()) {
                 Row in = input.next();
                 rows.add(in);
-                results.add(batch.submit(text(in, columns.textIndex()), encoding(in, "text", columns.textCheckIndex()),
-                        text(in, columns.questionIndex()), encoding(in, "question", columns.questionCheckIndex())));
+                String text = text(in, columns.textIndex());
+                String textEncoding = encoding(in, "text", columns.textCheckIndex());
+                String question = text(in, columns.questionIndex());
+                String questionEncoding = encoding(in, "question", columns.questionCheckIndex());
+                results.add(batch.submit(g -> g.process(text, textEncoding, question, questionEncoding)));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.questspark.jobs.generate;
 
+import dev.questspark.jobs.model.BatchGenerator;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.text.TextChecks;
 import dev.questspark.jobs.text.TokenChunks.Span;
@@ -7,6 +8,7 @@ import dev.questspark.jobs.text.TokenChunks.Span;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -18,12 +20,20 @@ import java.util.function.Supplier;
 public final class ChunkGenerator implements AutoCloseable {
     private final GeneratorSettings settings;
     private final Supplier<DocumentModel> modelSource;
+    private final Function<DocumentModel, BatchGenerator> batchSource;
     private PromptContext ctx;
     private Summarizer summarizer;
 
     public ChunkGenerator(GeneratorSettings settings, Supplier<DocumentModel> modelSource) {
+        this(settings, modelSource, null);
+    }
+
+    /** A generator whose calls join the task's continuous batch (batchSource gives it for the model; null: alone). */
+    public ChunkGenerator(GeneratorSettings settings, Supplier<DocumentModel> modelSource,
+                          Function<DocumentModel, BatchGenerator> batchSource) {
         this.settings = settings;
         this.modelSource = modelSource;
+        this.batchSource = batchSource;
     }
 
     /**
@@ -102,7 +112,8 @@ public final class ChunkGenerator implements AutoCloseable {
 
     private void context() {
         if (ctx == null) {
-            ctx = PromptContext.open(settings, modelSource.get(), null);
+            DocumentModel model = modelSource.get();
+            ctx = PromptContext.open(settings, model, batchSource == null ? null : batchSource.apply(model));
             summarizer = new Summarizer(ctx);
         }
     }

@@ -7,6 +7,10 @@ import dev.questspark.jobs.model.Generation;
 import dev.questspark.engine.GenerationConfig;
 import dev.questspark.jobs.text.PromptFrame;
 import dev.questspark.jobs.text.PromptTemplate;
+import dev.questspark.jobs.text.PromptTemplate.Segments;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import java.nio.file.Path;
 
@@ -82,6 +86,24 @@ final class PromptContext {
     /** One model call on a prompt whose document part is chosen for this call (a chunk, or chunks for a question). */
     String generate(PromptTemplate template, int[] document, String question, long seed, RowUsage usage) {
         return generate(template, document, question, seed, false, usage);
+    }
+
+    /**
+     * Model calls on several documents parts (the chunks of one document) with the same template, issued together:
+     * call i gets the seed a one-at-a-time loop would give it. Texts in order.
+     */
+    List<String> generateAll(PromptTemplate template, List<int[]> documents, long seed, RowUsage usage) {
+        List<Segments> prompts = new ArrayList<>(documents.size());
+        List<GenerationConfig> samplings = new ArrayList<>(documents.size());
+        for (int i = 0; i < documents.size(); i++) {
+            prompts.add(template.build(model, frame, documents.get(i), null));
+            samplings.add(sampling.withSeed(Seeds.forCall(seed, usage.calls + i)));
+        }
+        List<String> out = new ArrayList<>(documents.size());
+        for (Generation g : decoder.runAll(prompts, samplings, usage)) {
+            out.add(g.text());
+        }
+        return out;
     }
 
     /**

@@ -53,11 +53,12 @@ final class Summarizer {
             if (step.fits()) {
                 return ctx.generate(step.template(), text, null, seed, usage);
             }
-            List<String> summaries = new ArrayList<>(step.spans().size());
+            List<int[]> chunks = new ArrayList<>(step.spans().size());
             for (Span s : step.spans()) {
-                summaries.add(ctx.generate(step.template(), Arrays.copyOfRange(text, s.start(), s.end()), null, seed, usage));
+                chunks.add(Arrays.copyOfRange(text, s.start(), s.end()));
             }
-            text = join(summaries, text.length);
+            // one call per chunk, issued together: with batch-size above 1 they decode in the same batch
+            text = join(ctx.generateAll(step.template(), chunks, seed, usage), text.length);
         }
         throw tooManyLevels();
     }

@@ -2,6 +2,9 @@ package dev.questspark.jobs.model;
 
 import dev.questspark.engine.GenerationConfig;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 /**
  * Model calls of many rows decoded together (continuous batching). Thread-safe: each row's thread blocks in
  * {@link #generate} while the batch runs, and calls over the same document segment at the same time share its KV
@@ -13,7 +16,16 @@ public interface BatchGenerator extends AutoCloseable {
     }
 
     /** Generates after document (may be empty) and tail; throws what the call failed with. */
-    Call generate(int[] document, int[] tail, GenerationConfig sampling);
+    default Call generate(int[] document, int[] tail, GenerationConfig sampling) {
+        try {
+            return submit(document, tail, sampling).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
+    /** Queues a call without waiting (the chunks of one document go in together); completes as generate returns. */
+    CompletableFuture<Call> submit(int[] document, int[] tail, GenerationConfig sampling);
 
     @Override
     void close();

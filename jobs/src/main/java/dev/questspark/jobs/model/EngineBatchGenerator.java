@@ -10,7 +10,7 @@ import dev.questspark.model.AttentionStats;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link BatchGenerator} over the engine's {@link BatchDecoder}. A document segment in use by several calls at once
@@ -26,7 +26,7 @@ final class EngineBatchGenerator implements BatchGenerator {
     }
 
     @Override
-    public Call generate(int[] document, int[] tail, GenerationConfig sampling) {
+    public CompletableFuture<Call> submit(int[] document, int[] tail, GenerationConfig sampling) {
         Key key = document.length == 0 ? null : new Key(document);
         Use use = null;
         boolean reused = false;
@@ -42,24 +42,28 @@ final class EngineBatchGenerator implements BatchGenerator {
             }
         }
         AttentionStats stats = new AttentionStats();
+        Use u = use;
+        int cached = reused ? document.length : 0;
+        CompletableFuture<GenerationResult> f;
         try {
-            GenerationResult r = decoder.submit(new BatchRequest(use == null ? null : use.doc, tail, sampling, null, false, stats))
-                    .join();
+            f = decoder.submit(new BatchRequest(use == null ? null : use.doc, tail, sampling, null, false, stats));
+        } catch (RuntimeException e) {
+            release(key, u);
+            throw e;
+        }
+        return f.whenComplete((r, e) -> release(key, u)).thenApply(r -> {
             AttentionStats s = stats.snapshot();
             return new Call(new Generation(r.text(), r.tokens(), r.decodeNanos(), r.finishReason()),
                     new AttentionCounters(s.pagesSelected(), s.tokensAttended(), s.kvBytesRead(), s.kvBytesDense()),
-                    r.prefillNanos(), reused ? document.length : 0);
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        } finally {
-            if (use != null) {
-                synchronized (this) {
-                    if (--use.calls == 0) {
-                        documents.remove(key);
-                        use.doc.close();
-                    }
-                }
-            }
+                    r.prefillNanos(), cached);
+        });
+    }
+
+    /** A call over the document ended: the last one closes it. */
+    private synchronized void release(Key key, Use use) {
+        if (use != null && --use.calls == 0) {
+            documents.remove(key);
+            use.doc.close();
         }
     }
 
