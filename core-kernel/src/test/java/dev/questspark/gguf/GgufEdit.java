@@ -33,6 +33,33 @@ public final class GgufEdit {
         return splice(file, key, new byte[0]);
     }
 
+    /**
+     * The file with one more tensor: its info after the others, its data after theirs (aligned), the tensor count
+     * raised by one.
+     */
+    public static byte[] withTensor(byte[] file, String name, GgmlType type, long[] dims, byte[] data) {
+        GgufTestLayout l = GgufTestLayout.scan(file);
+        long alignment = alignment(l, file);
+        long oldData = alignUp(l.headerEnd, alignment);
+        long rel = alignUp(file.length - oldData, alignment);
+        GgufTestWriter.Out out = new GgufTestWriter.Out();
+        out.write(file, 0, GgufTestLayout.TENSOR_COUNT);
+        out.i64(l.tensors.size() + 1L);
+        out.write(file, GgufTestLayout.KV_COUNT, (int) (l.headerEnd - GgufTestLayout.KV_COUNT));
+        out.string(name);
+        out.i32(dims.length);
+        for (long d : dims) {
+            out.i64(d);
+        }
+        out.i32(type.id());
+        out.i64(rel);
+        out.zeros(alignUp(out.size(), alignment) - out.size());
+        out.write(file, (int) oldData, (int) (file.length - oldData));
+        out.zeros(rel - (file.length - oldData));
+        out.bytes(data);
+        return out.toByteArray();
+    }
+
     private static byte[] splice(byte[] file, String key, byte[] replacement) {
         GgufTestLayout l = GgufTestLayout.scan(file);
         int index = indexOf(l, key);

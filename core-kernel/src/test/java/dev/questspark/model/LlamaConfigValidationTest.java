@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.questspark.engine.Engine;
 import dev.questspark.engine.ModelInfo;
 import dev.questspark.engine.ModelLoadException;
+import dev.questspark.gguf.GgmlType;
 import dev.questspark.gguf.GgufEdit;
 import dev.questspark.gguf.GgufFormatException;
 import dev.questspark.testing.TestModels;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +134,25 @@ class LlamaConfigValidationTest {
         rejected(u32("llama.feed_forward_length", 171), "tensor 'blk.0.ffn_gate.weight' dims", "need [64, 171]");
         rejected(u32("llama.block_count", 6), "tensor 'blk.5.attn_norm.weight'", "is missing");
         rejected(u32("llama.attention.head_count_kv", 8), "tensor 'blk.0.attn_k.weight' dims", "need [64, 64]");
+    }
+
+    /** Llama 3.1's rope_freqs divide each channel pair's angle: a zero or non-finite factor would rotate by NaN. */
+    @Test
+    void ropeFrequencyFactorsMustBeFinitePositive() throws IOException {
+        assertEquals(8, Engine.validate(Files.write(dir.resolve("good.gguf"), ropeFreqs(1f, 1f, 2f, 8f))).heads());
+        rejected(ropeFreqs(1f, 0f, 1f, 1f), "tensor 'rope_freqs.weight' element 1", "0.0 is not a finite positive number");
+        rejected(ropeFreqs(1f, 1f, Float.NaN, 1f), "tensor 'rope_freqs.weight' element 2", "NaN");
+        rejected(ropeFreqs(1f, 1f, 1f, Float.POSITIVE_INFINITY), "tensor 'rope_freqs.weight' element 3", "Infinity");
+        rejected(ropeFreqs(-1f, 1f, 1f, 1f), "tensor 'rope_freqs.weight' element 0", "-1.0");
+    }
+
+    /** stories260K with a rope_freqs tensor of these factors (rope dim 8: 4 pairs). */
+    private static byte[] ropeFreqs(float... factors) {
+        ByteBuffer b = ByteBuffer.allocate(4 * factors.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : factors) {
+            b.putFloat(f);
+        }
+        return GgufEdit.withTensor(stories, "rope_freqs.weight", GgmlType.F32, new long[] {factors.length}, b.array());
     }
 
     @Test
