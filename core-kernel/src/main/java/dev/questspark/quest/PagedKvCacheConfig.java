@@ -46,6 +46,11 @@ public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim
         if (quest == null) {
             throw new IllegalArgumentException("quest config must be set (QuestConfig.dense() for dense attention)");
         }
+        long scoreSlots = (long) heads * ((capacity + quest.pageSize() - 1L) / quest.pageSize());
+        if (scoreSlots > Integer.MAX_VALUE - 8) { // Quest scores every page of the capacity for every query head
+            throw new IllegalArgumentException("capacity " + capacity + " tokens in pages of " + quest.pageSize() + " for " + heads
+                    + " query heads needs " + scoreSlots + " page scores, more than an array holds; lower the context");
+        }
         if (memoryBudgetBytes <= 0) {
             throw new IllegalArgumentException(MEMORY_BUDGET_SETTING + " must be positive, got " + memoryBudgetBytes);
         }

@@ -37,6 +37,15 @@ class QuestSizeOverflowTest {
         }
     }
 
+    /** Quest keeps a score for every page of the capacity per query head: heads x pages must fit an array. */
+    @Test
+    void moreScoreSlotsThanAnArrayHoldsAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PagedKvCacheConfig(1, 1024, 8, 64,
+                1 << 24, QuestConfig.quest().withPageSize(8), 1L << 40));
+        assertTrue(e.getMessage().contains("needs 2147483648 page scores, more than an array holds"), e.getMessage());
+        new PagedKvCacheConfig(1, 512, 8, 64, 1 << 24, QuestConfig.quest().withPageSize(8), 1L << 40); // 2^30 scores: fine
+    }
+
     private static int[] greedy(Engine engine, QuestConfig quest, int[] prompt) {
         try (DecoderSession s = engine.newSession(quest, 128)) {
             s.prefill(prompt);
