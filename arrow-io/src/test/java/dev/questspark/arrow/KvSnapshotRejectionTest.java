@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.questspark.testing.TestModels;
 import dev.questspark.engine.DecoderSession;
 import dev.questspark.engine.Engine;
 import dev.questspark.engine.ModelInfo;
@@ -31,9 +32,9 @@ class KvSnapshotRejectionTest {
 
     @BeforeAll
     static void snapshot() throws IOException {
-        Engine engine = StoriesModel.engine();
+        Engine engine = StoriesDocument.engine();
         good = dir.resolve("good.kvsnap.arrow");
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             KvSnapshot.write(engine, s, DOC, good);
             PagedKvCache cache = PageMetadataExporter.pagedCache(s);
             ByteBuffer keys = CacheBuffers.slice(cache.pages(1, 1).keysView(), 0, (long) s.length() * engine.info().headDim() * 2);
@@ -44,7 +45,7 @@ class KvSnapshotRejectionTest {
     }
 
     private static KvSnapshotException refused(KvSnapshotException.Reason reason, Path file) {
-        return refused(reason, () -> KvSnapshot.restore(StoriesModel.engine(), StoriesModel.QUEST, StoriesModel.CONTEXT, file, null));
+        return refused(reason, () -> KvSnapshot.restore(StoriesDocument.engine(), StoriesDocument.QUEST, StoriesDocument.CONTEXT, file, null));
     }
 
     private static KvSnapshotException refused(KvSnapshotException.Reason reason, org.junit.jupiter.api.function.Executable restore) {
@@ -61,20 +62,20 @@ class KvSnapshotRejectionTest {
 
     @Test
     void theGoodSnapshotLoads() {
-        try (DecoderSession s = KvSnapshot.restore(StoriesModel.engine(), StoriesModel.QUEST, good)) {
-            assertEquals(StoriesModel.documentTokens(StoriesModel.engine()).length, s.length());
+        try (DecoderSession s = KvSnapshot.restore(StoriesDocument.engine(), StoriesDocument.QUEST, good)) {
+            assertEquals(StoriesDocument.documentTokens(StoriesDocument.engine()).length, s.length());
         }
     }
 
     @Test
     void anotherModelIsRefused() throws IOException {
-        byte[] model = Files.readAllBytes(StoriesModel.path());
+        byte[] model = Files.readAllBytes(TestModels.stories());
         model[model.length - 1] ^= 1; // one weight bit: same shape, another model
         Path other = variant("other-model.gguf", model);
         try (Engine otherEngine = Engine.load(other, 1)) {
             KvSnapshotException e = refused(KvSnapshotException.Reason.OTHER_MODEL,
-                    () -> KvSnapshot.restore(otherEngine, StoriesModel.QUEST, good));
-            assertTrue(e.getMessage().contains(StoriesModel.engine().info().fingerprint()), e.getMessage());
+                    () -> KvSnapshot.restore(otherEngine, StoriesDocument.QUEST, good));
+            assertTrue(e.getMessage().contains(StoriesDocument.engine().info().fingerprint()), e.getMessage());
             assertTrue(e.getMessage().contains(otherEngine.info().fingerprint()), e.getMessage());
         }
     }
@@ -82,13 +83,13 @@ class KvSnapshotRejectionTest {
     @Test
     void anotherPageSizeIsRefused() {
         KvSnapshotException e = refused(KvSnapshotException.Reason.OTHER_PAGE_SIZE,
-                () -> KvSnapshot.restore(StoriesModel.engine(), StoriesModel.QUEST.withTokenBudget(32).withPageSize(16), good));
+                () -> KvSnapshot.restore(StoriesDocument.engine(), StoriesDocument.QUEST.withTokenBudget(32).withPageSize(16), good));
         assertTrue(e.getMessage().contains("page-size 8") && e.getMessage().contains("page-size 16"), e.getMessage());
     }
 
     @Test
     void anotherShapeIsRefused() {
-        ModelInfo m = StoriesModel.engine().info();
+        ModelInfo m = StoriesDocument.engine().info();
         ModelInfo deeper = new ModelInfo(m.name(), m.architecture(), m.contextLength(), m.layers() + 1, m.heads(), m.kvHeads(),
                 m.headDim(), m.vocabSize(), m.fingerprint(), m.path());
         KvSnapshotHeader h = KvSnapshot.readHeader(good);
@@ -98,20 +99,20 @@ class KvSnapshotRejectionTest {
 
     @Test
     void anotherDocumentIsRefusedBeforeLoading() {
-        int[] doc = StoriesModel.documentTokens(StoriesModel.engine());
+        int[] doc = StoriesDocument.documentTokens(StoriesDocument.engine());
         int[] changed = doc.clone();
         changed[changed.length / 2] ^= 1;
         refused(KvSnapshotException.Reason.OTHER_DOCUMENT,
-                () -> KvSnapshot.restore(StoriesModel.engine(), StoriesModel.QUEST, StoriesModel.CONTEXT, good, changed));
-        refused(KvSnapshotException.Reason.OTHER_DOCUMENT, () -> KvSnapshot.restore(StoriesModel.engine(), StoriesModel.QUEST,
-                StoriesModel.CONTEXT, good, Arrays.copyOf(doc, doc.length - 1)));
+                () -> KvSnapshot.restore(StoriesDocument.engine(), StoriesDocument.QUEST, StoriesDocument.CONTEXT, good, changed));
+        refused(KvSnapshotException.Reason.OTHER_DOCUMENT, () -> KvSnapshot.restore(StoriesDocument.engine(), StoriesDocument.QUEST,
+                StoriesDocument.CONTEXT, good, Arrays.copyOf(doc, doc.length - 1)));
     }
 
     @Test
     void aContextTooSmallIsRefused() {
-        int tokens = StoriesModel.documentTokens(StoriesModel.engine()).length;
+        int tokens = StoriesDocument.documentTokens(StoriesDocument.engine()).length;
         refused(KvSnapshotException.Reason.CONTEXT_TOO_SMALL,
-                () -> KvSnapshot.restore(StoriesModel.engine(), StoriesModel.QUEST, tokens - 1, good, null));
+                () -> KvSnapshot.restore(StoriesDocument.engine(), StoriesDocument.QUEST, tokens - 1, good, null));
     }
 
     @Test
@@ -136,7 +137,7 @@ class KvSnapshotRejectionTest {
 
     @Test
     void aDamagedHeaderIsRefused() throws IOException {
-        byte[] fingerprint = StoriesModel.engine().info().fingerprint().getBytes(StandardCharsets.US_ASCII);
+        byte[] fingerprint = StoriesDocument.engine().info().fingerprint().getBytes(StandardCharsets.US_ASCII);
         byte[] bytes = goodBytes.clone();
         for (int at = indexOf(bytes, fingerprint); at >= 0; at = indexOf(bytes, fingerprint)) {
             bytes[at] = (byte) (bytes[at] == '0' ? '1' : '0'); // every copy of the schema: the file reader uses the footer's
@@ -157,7 +158,7 @@ class KvSnapshotRejectionTest {
     @Test
     void otherArrowFilesAndMissingFilesAreRefused() throws IOException {
         Path pages = dir.resolve("pages.arrow");
-        try (DecoderSession s = StoriesModel.prefilled(StoriesModel.engine(), StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(StoriesDocument.engine(), StoriesDocument.QUEST)) {
             PageMetadataExporter.of(s, DOC, PageMetadataExporter.Batching.PER_LAYER).writeFile(pages);
         }
         refused(KvSnapshotException.Reason.NOT_A_SNAPSHOT, pages);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.engine.DecoderSession;
 import dev.questspark.engine.Engine;
+import dev.questspark.testing.TestModels;
 import dev.questspark.engine.GenerationConfig;
 import dev.questspark.engine.GenerationResult;
 import java.nio.file.Path;
@@ -26,13 +27,13 @@ class KvSnapshotRoundTripTest {
 
     @Test
     void restoredSessionContinuesLikeTheOriginalAndAFreshPrefill() {
-        Engine engine = StoriesModel.engine();
-        int[] doc = StoriesModel.documentTokens(engine);
+        Engine engine = StoriesDocument.engine();
+        int[] doc = StoriesDocument.documentTokens(engine);
         Path file = tmp.resolve("lily.kvsnap.arrow");
         float[] logits;
         List<PageMetadata> metadata;
         GenerationResult original;
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             KvSnapshotHeader h = KvSnapshot.write(engine, s, DOC, file);
             assertEquals(h, KvSnapshot.readHeader(file));
             logits = s.logits().clone();
@@ -41,7 +42,7 @@ class KvSnapshotRoundTripTest {
             assertTrue(s.stats().pagesSelected() < s.stats().pagesScored(), "Quest must skip pages for the test to mean something: "
                     + s.stats());
         }
-        try (DecoderSession r = KvSnapshot.restore(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, file, doc)) {
+        try (DecoderSession r = KvSnapshot.restore(engine, StoriesDocument.QUEST, StoriesDocument.CONTEXT, file, doc)) {
             assertArrayEquals(doc, r.tokens());
             assertArrayEquals(logits, r.logits(), 0f);
             assertEquals(metadata, CacheContents.stored(PageMetadataExporter.pagedCache(r), DOC));
@@ -50,16 +51,16 @@ class KvSnapshotRoundTripTest {
             assertArrayEquals(original.tokens(), restored.tokens());
             assertEquals(original.text(), restored.text());
         }
-        try (DecoderSession fresh = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession fresh = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             assertArrayEquals(original.tokens(), fresh.generate(GenerationConfig.greedy(NEW_TOKENS), null).tokens());
         }
     }
 
     @Test
     void headerDescribesTheDocumentAndModel() {
-        Engine engine = StoriesModel.engine();
+        Engine engine = StoriesDocument.engine();
         Path file = tmp.resolve("h.kvsnap.arrow");
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             KvSnapshot.write(engine, s, DOC, file);
         }
         KvSnapshotHeader h = KvSnapshot.readHeader(file);
@@ -69,23 +70,23 @@ class KvSnapshotRoundTripTest {
         assertEquals(List.of(engine.info().layers(), engine.info().heads(), engine.info().kvHeads(), engine.info().headDim(),
                 engine.info().vocabSize()), List.of(h.layers(), h.heads(), h.kvHeads(), h.headDim(), h.vocabSize()));
         assertEquals(8, h.pageSize());
-        assertEquals(StoriesModel.documentTokens(engine).length, h.tokenCount());
+        assertEquals(StoriesDocument.documentTokens(engine).length, h.tokenCount());
     }
 
     /** A context ending in a generated token (not yet in the cache) is run before saving, and continues the same. */
     @Test
     void snapshotAfterGenerationContinuesTheSame() {
-        Engine engine = StoriesModel.engine();
+        Engine engine = StoriesDocument.engine();
         Path file = tmp.resolve("gen.kvsnap.arrow");
         int[] context;
         GenerationResult original;
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             s.generate(GenerationConfig.greedy(5), null);
             context = s.tokens();
             KvSnapshot.write(engine, s, DOC, file);
             original = s.generate(GenerationConfig.greedy(8), null);
         }
-        try (DecoderSession r = KvSnapshot.restore(engine, StoriesModel.QUEST, file)) {
+        try (DecoderSession r = KvSnapshot.restore(engine, StoriesDocument.QUEST, file)) {
             assertArrayEquals(context, r.tokens());
             assertArrayEquals(original.tokens(), r.generate(GenerationConfig.greedy(8), null).tokens());
         }
@@ -94,14 +95,14 @@ class KvSnapshotRoundTripTest {
     /** The QA pattern (question, answer, truncate back to the document, next question) answers as the original does. */
     @Test
     void questionsOverARestoredSessionAreAnsweredAsOverTheOriginal() {
-        Engine engine = StoriesModel.engine();
+        Engine engine = StoriesDocument.engine();
         Path file = tmp.resolve("qa.kvsnap.arrow");
         List<int[]> original;
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             KvSnapshot.write(engine, s, DOC, file);
             original = answers(engine, s);
         }
-        try (DecoderSession r = KvSnapshot.restore(engine, StoriesModel.QUEST, file)) {
+        try (DecoderSession r = KvSnapshot.restore(engine, StoriesDocument.QUEST, file)) {
             List<int[]> restored = answers(engine, r);
             for (int i = 0; i < original.size(); i++) {
                 assertArrayEquals(original.get(i), restored.get(i), "answer " + i);
@@ -112,23 +113,19 @@ class KvSnapshotRoundTripTest {
     /** The default model (head dim 64, 3 query heads per KV head) in its default pages of 16: same round trip. */
     @Test
     void smolLm2RoundTrip() {
-        String dir = System.getProperty("quest.models.dir");
-        Path model = dir == null ? null : Path.of(dir, "SmolLM2-135M-Instruct.Q4_1.gguf");
-        org.junit.jupiter.api.Assumptions.assumeTrue(model != null && java.nio.file.Files.isRegularFile(model),
-                () -> "SmolLM2-135M-Instruct.Q4_1.gguf not found (quest.models.dir=" + dir + "): run bin/fetch-model");
-        Engine engine = Engine.shared(model, 1);
+        Engine engine = Engine.shared(TestModels.smolLm2(), 1);
         dev.questspark.quest.QuestConfig quest = dev.questspark.quest.QuestConfig.quest().withTokenBudget(32);
-        int[] doc = engine.encodePrompt(StoriesModel.DOCUMENT, true);
+        int[] doc = engine.encodePrompt(StoriesDocument.DOCUMENT, true);
         Path file = tmp.resolve("smollm2.kvsnap.arrow");
         int[] original;
         List<PageMetadata> metadata;
-        try (DecoderSession s = engine.newSession(quest, StoriesModel.CONTEXT)) {
+        try (DecoderSession s = engine.newSession(quest, StoriesDocument.CONTEXT)) {
             s.prefill(doc);
             KvSnapshot.write(engine, s, DOC, file);
             metadata = CacheContents.stored(PageMetadataExporter.pagedCache(s), DOC);
             original = s.generate(GenerationConfig.greedy(16), null).tokens();
         }
-        try (DecoderSession r = KvSnapshot.restore(engine, quest, StoriesModel.CONTEXT, file, doc)) {
+        try (DecoderSession r = KvSnapshot.restore(engine, quest, StoriesDocument.CONTEXT, file, doc)) {
             assertEquals(metadata, CacheContents.stored(PageMetadataExporter.pagedCache(r), DOC));
             assertArrayEquals(original, r.generate(GenerationConfig.greedy(16), null).tokens());
         }

@@ -34,7 +34,7 @@ class KvSnapshotStoreTest {
     @Test
     void fileNamesSeparateModelsPageSizesAndDocuments() {
         KvSnapshotStore store = new KvSnapshotStore(dir);
-        Engine engine = StoriesModel.engine();
+        Engine engine = StoriesDocument.engine();
         Path p = store.pathFor(engine.info(), DOC, 16);
         assertEquals(dir, p.getParent());
         assertTrue(p.getFileName().toString().matches(engine.info().fingerprint() + "-p16-[0-9a-f]{32}\\.kvsnap\\.arrow"), p.toString());
@@ -46,40 +46,40 @@ class KvSnapshotStoreTest {
     @Test
     void findMissesUntilSavedThenRestoresTheDocument() {
         KvSnapshotStore store = new KvSnapshotStore(dir.resolve("kv"));
-        Engine engine = StoriesModel.engine();
-        int[] doc = StoriesModel.documentTokens(engine);
-        assertTrue(store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc).isEmpty());
+        Engine engine = StoriesDocument.engine();
+        int[] doc = StoriesDocument.documentTokens(engine);
+        assertTrue(store.find(engine, StoriesDocument.QUEST, StoriesDocument.CONTEXT, DOC, doc).isEmpty());
         int[] expected;
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             Path saved = store.save(engine, s, DOC);
             assertEquals(store.pathFor(engine.info(), DOC, 8), saved);
             expected = s.generate(GenerationConfig.greedy(12), null).tokens();
         }
-        Optional<DecoderSession> hit = store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc);
+        Optional<DecoderSession> hit = store.find(engine, StoriesDocument.QUEST, StoriesDocument.CONTEXT, DOC, doc);
         assertTrue(hit.isPresent());
         try (DecoderSession r = hit.get()) {
             assertArrayEquals(expected, r.generate(GenerationConfig.greedy(12), null).tokens());
         }
-        assertTrue(store.find(engine, StoriesModel.QUEST.withTokenBudget(32).withPageSize(16), StoriesModel.CONTEXT, DOC, doc)
+        assertTrue(store.find(engine, StoriesDocument.QUEST.withTokenBudget(32).withPageSize(16), StoriesDocument.CONTEXT, DOC, doc)
                 .isEmpty(), "another page size is another file");
         int[] edited = doc.clone();
         edited[3] ^= 1;
-        assertTrue(store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, edited).isEmpty(),
+        assertTrue(store.find(engine, StoriesDocument.QUEST, StoriesDocument.CONTEXT, DOC, edited).isEmpty(),
                 "a document edited under the same id misses");
     }
 
     @Test
     void aDamagedSnapshotIsAMissAndASaveReplacesIt() throws IOException {
         KvSnapshotStore store = new KvSnapshotStore(dir);
-        Engine engine = StoriesModel.engine();
-        int[] doc = StoriesModel.documentTokens(engine);
+        Engine engine = StoriesDocument.engine();
+        int[] doc = StoriesDocument.documentTokens(engine);
         Path file = store.pathFor(engine.info(), DOC, 8);
         Files.write(file, new byte[] {1, 2, 3});
-        assertTrue(store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc).isEmpty());
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        assertTrue(store.find(engine, StoriesDocument.QUEST, StoriesDocument.CONTEXT, DOC, doc).isEmpty());
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             store.save(engine, s, DOC);
         }
-        store.find(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, DOC, doc).orElseThrow().close();
+        store.find(engine, StoriesDocument.QUEST, StoriesDocument.CONTEXT, DOC, doc).orElseThrow().close();
     }
 
     /**
@@ -90,9 +90,9 @@ class KvSnapshotStoreTest {
     void savedSnapshotsRespectTheUmask() throws IOException {
         Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
         KvSnapshotStore store = new KvSnapshotStore(dir.resolve("shared"));
-        Engine engine = StoriesModel.engine();
+        Engine engine = StoriesDocument.engine();
         Path saved;
-        try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             saved = store.save(engine, s, DOC);
         }
         Path plain = Files.createFile(dir.resolve("plain-file"));
@@ -104,15 +104,15 @@ class KvSnapshotStoreTest {
     @Test
     void concurrentSavesAreAtomic() throws Exception {
         KvSnapshotStore store = new KvSnapshotStore(dir);
-        Engine engine = StoriesModel.engine();
-        int[] doc = StoriesModel.documentTokens(engine);
+        Engine engine = StoriesDocument.engine();
+        int[] doc = StoriesDocument.documentTokens(engine);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         AtomicBoolean writing = new AtomicBoolean(true);
         try {
             List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < 3; w++) {
                 writers.add(pool.submit(() -> {
-                    try (DecoderSession s = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+                    try (DecoderSession s = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
                         for (int i = 0; i < 4; i++) {
                             store.save(engine, s, DOC);
                         }
@@ -126,7 +126,7 @@ class KvSnapshotStoreTest {
                     Path file = store.pathFor(engine.info(), DOC, 8);
                     if (Files.exists(file)) {
                         // the file name only ever points at a complete snapshot: restore throws on anything else
-                        try (DecoderSession r = KvSnapshot.restore(engine, StoriesModel.QUEST, StoriesModel.CONTEXT, file, doc)) {
+                        try (DecoderSession r = KvSnapshot.restore(engine, StoriesDocument.QUEST, StoriesDocument.CONTEXT, file, doc)) {
                             hits++;
                         }
                     }

@@ -122,8 +122,8 @@ class PageMetadataExportTest {
 
     @Test
     void realSessionExportEqualsItsHeadPages() throws Exception {
-        Engine engine = StoriesModel.engine();
-        try (DecoderSession session = StoriesModel.prefilled(engine, StoriesModel.QUEST)) {
+        Engine engine = StoriesDocument.engine();
+        try (DecoderSession session = StoriesDocument.prefilled(engine, StoriesDocument.QUEST)) {
             PagedKvCache cache = PageMetadataExporter.pagedCache(session);
             List<PageMetadata> expected = CacheContents.stored(cache, DOC);
             assertEquals(engine.info().layers() * engine.info().kvHeads() * cache.pageCount(), expected.size());

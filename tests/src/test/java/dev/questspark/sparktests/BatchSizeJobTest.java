@@ -64,7 +64,7 @@ class BatchSizeJobTest {
 
     private Dataset<Row> summarize(SparkSession spark, Path corpus, String name, String batchSize) {
         String output = dir.resolve(name).toString();
-        QuestSettings s = TestModels.stories(QUEST).with(TestModels.pairs("input", corpus.toString(), "output", output,
+        QuestSettings s = JobSettings.stories(QUEST).with(JobSettings.pairs("input", corpus.toString(), "output", output,
                 "partitions", "2", "batch-size", batchSize, "context-tokens", "256", "max-tokens", "24"));
         new SummarizeJob().run(spark, s);
         return comparable(spark.read().parquet(output)).orderBy("id");
@@ -72,7 +72,7 @@ class BatchSizeJobTest {
 
     private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, String name, String batchSize) {
         String output = dir.resolve(name).toString();
-        QuestSettings s = TestModels.stories(QUEST).with(TestModels.pairs("documents", docs.toString(),
+        QuestSettings s = JobSettings.stories(QUEST).with(JobSettings.pairs("documents", docs.toString(),
                 "questions", questions.toString(), "output", output, "partitions", "2", "batch-size", batchSize));
         new QaJob().run(spark, s);
         return comparable(spark.read().parquet(output)).orderBy("question_id");

@@ -27,7 +27,7 @@ class BenchJobTest {
     @Test
     void comparesDenseAndQuestOnASyntheticCorpus(SparkSession spark) throws IOException {
         Path out = dir.resolve("bench");
-        JobReport report = new BenchJob().run(spark, TestModels.stories("output", out.toString(), "lengths", "96,320",
+        JobReport report = new BenchJob().run(spark, JobSettings.stories("output", out.toString(), "lengths", "96,320",
                 "docs-per-length", "2", "budgets", "64", "parallelism", "1,2", "max-tokens", "8"));
         assertEquals(4, report.rowsIn());
         assertEquals(4 * 2 * 2, report.rowsOut(), "documents x (dense, quest 64) x parallelism 1 and 2");

@@ -71,7 +71,7 @@ class DeterminismTest {
 
     private Dataset<Row> summarize(SparkSession spark, Path corpus, String name, String partitions) {
         String output = dir.resolve(name).toString();
-        QuestSettings s = TestModels.stories(QUEST).with(TestModels.pairs("input", corpus.toString(), "output", output,
+        QuestSettings s = JobSettings.stories(QUEST).with(JobSettings.pairs("input", corpus.toString(), "output", output,
                 "partitions", partitions));
         new SummarizeJob().run(spark, s);
         return withoutTimings(spark.read().parquet(output)).orderBy("id");
@@ -79,7 +79,7 @@ class DeterminismTest {
 
     private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, String name, String partitions) {
         String output = dir.resolve(name).toString();
-        QuestSettings s = TestModels.stories(QUEST).with(TestModels.pairs("documents", docs.toString(),
+        QuestSettings s = JobSettings.stories(QUEST).with(JobSettings.pairs("documents", docs.toString(),
                 "questions", questions.toString(), "output", output, "partitions", partitions));
         new QaJob().run(spark, s);
         return withoutTimings(spark.read().parquet(output)).orderBy("question_id");

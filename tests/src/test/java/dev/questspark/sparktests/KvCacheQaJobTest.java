@@ -9,6 +9,7 @@ import dev.questspark.jobs.text.Tasks;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import dev.questspark.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +83,7 @@ class KvCacheQaJobTest {
 
     private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, Path cache, String name) {
         String output = dir.resolve(name).toString();
-        new QaJob().run(spark, TestModels.stories(QUEST).with(TestModels.pairs("documents", docs.toString(),
+        new QaJob().run(spark, JobSettings.stories(QUEST).with(JobSettings.pairs("documents", docs.toString(),
                 "questions", questions.toString(), "output", output, "kv-cache", cache.toString())));
         Dataset<Row> out = spark.read().parquet(output).orderBy("question_id");
         for (Row r : out.collectAsList()) {
@@ -104,7 +105,7 @@ class KvCacheQaJobTest {
 
     /** Tokens of the answer prompt's shared document part (prompt frame, text before the document, document). */
     private static int documentSegment(String text) {
-        DocumentModel model = new EngineModelLoader().load(TestModels.storiesModel(), 1);
+        DocumentModel model = new EngineModelLoader().load(TestModels.stories(), 1);
         // stories260K has no chat template, so chat=auto builds plain prompts.
         return Tasks.answer(false).build(model, PromptFrame.discover(model, false), model.encode(text), "?")
                 .document().length;

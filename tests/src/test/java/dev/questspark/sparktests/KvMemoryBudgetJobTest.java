@@ -46,7 +46,7 @@ class KvMemoryBudgetJobTest {
 
     private List<Row> summarize(SparkSession spark, Path corpus, String name, String budget) {
         String output = dir.resolve(name).toString();
-        QuestSettings s = TestModels.stories("kv-memory-budget", budget).with(TestModels.pairs("input", corpus.toString(),
+        QuestSettings s = JobSettings.stories("kv-memory-budget", budget).with(JobSettings.pairs("input", corpus.toString(),
                 "output", output));
         new SummarizeJob().run(spark, s);
         return spark.read().parquet(output).select(col(OutputColumns.STATUS), col(OutputColumns.ERROR)).collectAsList();

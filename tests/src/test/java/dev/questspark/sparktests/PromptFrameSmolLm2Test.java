@@ -5,11 +5,9 @@ import dev.questspark.jobs.model.EngineModelLoader;
 import dev.questspark.jobs.text.PromptFrame;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
-import org.junit.jupiter.api.Assumptions;
+import dev.questspark.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,9 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PromptFrameSmolLm2Test {
     private static DocumentModel smolLm2() {
-        Path model = Path.of(System.getProperty("quest.models.dir", "models"), "SmolLM2-135M-Instruct.Q4_1.gguf");
-        Assumptions.assumeTrue(Files.isRegularFile(model), model + " not found: run bin/fetch-model");
-        return new EngineModelLoader().load(model, 1);
+        return new EngineModelLoader().load(TestModels.smolLm2(), 1);
     }
 
     @Test

@@ -42,7 +42,7 @@ class QaJobTest {
                 TestData.json("question_id", "q8", "doc_id", "dup", "question", "Which copy?"),
                 "{\"question_id\": \"q9\", this line is broken"));
         String output = dir.resolve("answers").toString();
-        JobReport report = new QaJob().run(spark, TestModels.stories("documents", docs.toString(),
+        JobReport report = new QaJob().run(spark, JobSettings.stories("documents", docs.toString(),
                 "questions", questions.toString(), "output", output, "partitions", "2"));
 
         assertEquals(9, report.rowsIn());

@@ -26,7 +26,7 @@ class SummarizeJobFakeModelTest {
         Path corpus = dir.resolve("big");
         TestData.lines(corpus.resolve("huge.txt"), List.of(TestData.longText(700)));
         String output = dir.resolve("out-big").toString();
-        new SummarizeJob().run(spark, TestModels.fake(dir, "input", corpus.toString(), "output", output,
+        new SummarizeJob().run(spark, JobSettings.fake(dir, "input", corpus.toString(), "output", output,
                 "max-tokens", "100"));
         Row r = spark.read().parquet(output).first();
         assertEquals("ok", r.getAs(OutputColumns.STATUS), String.valueOf((Object) r.getAs(OutputColumns.ERROR)));
@@ -41,7 +41,7 @@ class SummarizeJobFakeModelTest {
         TestData.lines(corpus.resolve("ok.txt"), List.of(TestData.STORY_A));
         TestData.lines(corpus.resolve("bad.txt"), List.of("This one says " + FakeModelLoader.FAIL + " to the engine."));
         String output = dir.resolve("out-fail").toString();
-        JobReport report = new SummarizeJob().run(spark, TestModels.fake(dir, "input", corpus.toString(), "output", output,
+        JobReport report = new SummarizeJob().run(spark, JobSettings.fake(dir, "input", corpus.toString(), "output", output,
                 "partitions", "1"));
         assertEquals(2, report.rowsOut());
         assertEquals(1, report.rowsError());

@@ -29,7 +29,7 @@ class SummarizeJobTest {
     void summarizesAFolderWithLongAndBadDocuments(SparkSession spark) {
         Path corpus = TestData.textFolder(dir.resolve("corpus"), 80);
         String output = dir.resolve("summaries").toString();
-        JobReport report = new SummarizeJob().run(spark, TestModels.stories("input", corpus.toString(), "output", output));
+        JobReport report = new SummarizeJob().run(spark, JobSettings.stories("input", corpus.toString(), "output", output));
 
         assertEquals(7, report.rowsIn());
         assertEquals(7, report.rowsOut());

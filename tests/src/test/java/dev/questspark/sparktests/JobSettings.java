@@ -1,7 +1,7 @@
 package dev.questspark.sparktests;
 
 import dev.questspark.jobs.config.QuestSettings;
-import org.opentest4j.AssertionFailedError;
+import dev.questspark.testing.TestModels;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Settings for the job tests: the fake model (fast, for the Spark logic) or the real stories260K. */
-final class TestModels {
-    private TestModels() {
+/**
+ * Settings for the job tests: the fake model (fast, for the Spark logic) or the real stories260K (located by the
+ * shared {@link TestModels} of core-kernel's test-jar).
+ */
+final class JobSettings {
+    private JobSettings() {
     }
 
     /** The fake model: any existing file stands for the GGUF file. */
@@ -33,24 +36,15 @@ final class TestModels {
     }
 
     /**
-     * The real tiny model stories260K with the engine; the test fails when the committed file is not found. Its context is 512 tokens as trained (the header says 2048); it has no chat template.
+     * The real tiny model stories260K with the engine; the test fails when the committed file is not found. Its
+     * context is 512 tokens as trained (the header says 2048); it has no chat template.
      */
     static QuestSettings stories(String... overrides) {
-        Path model = storiesModel();
+        Path model = TestModels.stories();
         Map<String, String> m = new HashMap<>(Map.of("model", model.toString(), "max-tokens", "24", "chat", "auto",
                 "context-tokens", "512", "partitions", "2", "chunk-overlap", "32", "qa-chunk-tokens", "96",
                 "threads", "1"));
         return QuestSettings.defaults().with(m).with(pairs(overrides));
-    }
-
-    static Path storiesModel() {
-        String dir = System.getProperty("quest.test.models", "../core-kernel/src/test/resources/models");
-        Path model = Path.of(dir, "stories260K.gguf").toAbsolutePath().normalize();
-        if (!Files.isRegularFile(model)) {
-            throw new AssertionFailedError("stories260K.gguf not found at " + model + ": it is committed in "
-                    + "core-kernel/src/test/resources/models and the build passes that folder as -Dquest.test.models");
-        }
-        return model;
     }
 
     static Map<String, String> pairs(String... kv) {

@@ -1,8 +1,9 @@
 package dev.questspark.model;
 
 /**
- * The plainest dense KV cache: float arrays on the heap and textbook causal attention. It is the slow twin
- * that the paged and Quest caches are checked against, and small enough to read in one sitting.
+ * The plainest dense KV cache, for tests: float arrays on the heap and textbook causal attention, small enough to
+ * read in one sitting. PagedKvCacheTwinTest checks the engine's paged cache (dense, and Quest at a budget that
+ * covers the context) against it; StoriesGoldenTest decodes stories260K's published continuation with it.
  */
 public final class ReferenceKvCache implements KvCache {
     private final int heads;
