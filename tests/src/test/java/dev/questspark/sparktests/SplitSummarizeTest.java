@@ -55,7 +55,7 @@ class SplitSummarizeTest {
         }
         Path docs = TestData.lines(dir.resolve("docs.jsonl"), lines);
         List<Row> split = split(spark, docs, "split", "3");
-        List<Row> oneTask = oneTask(spark, docs, TestModels.fake(dir));
+        List<Row> oneTask = oneTask(spark, docs, JobSettings.fake(dir));
         assertEquals(oneTask, split);
         assertEquals(List.of(1, 13, 2, 21, 3, 40, 5, 8), split.stream().map(r -> (Integer) r.getAs(OutputColumns.CHUNKS))
                 .collect(Collectors.toList()), "chunk counts, by id");
@@ -80,7 +80,7 @@ class SplitSummarizeTest {
                 TestData.json("id", "e-short", "text", TestData.STORY_A),
                 TestData.json("id", "f-short-fails", "text", "Short, but " + FakeModelLoader.FAIL)));
         List<Row> split = split(spark, docs, "split", "2");
-        assertEquals(oneTask(spark, docs, TestModels.fake(dir)).stream().map(SplitSummarizeTest::outcome).toList(),
+        assertEquals(oneTask(spark, docs, JobSettings.fake(dir)).stream().map(SplitSummarizeTest::outcome).toList(),
                 split.stream().map(SplitSummarizeTest::outcome).toList());
         assertEquals(List.of("a-fails error fake engine failure", "b-long ok null", "c-empty error text is empty",
                 "d-null error text is null", "e-short ok null", "f-short-fails error fake engine failure"),
@@ -118,13 +118,13 @@ class SplitSummarizeTest {
                 TestData.json("id", "doc-1", "text", text(STRIDE - 84)), TestData.json("id", "doc-9", "text", text(9 * STRIDE - 84))));
         String[] sampled = {"temperature", "0.8", "seed", "7"};
         List<Row> split = split(spark, docs, "split", "2", sampled);
-        assertEquals(oneTask(spark, docs, TestModels.fake(dir, sampled)), split);
+        assertEquals(oneTask(spark, docs, JobSettings.fake(dir, sampled)), split);
     }
 
     /** The summarize job's rows, without timings, by id. */
     private List<Row> split(SparkSession spark, Path docs, String name, String partitions, String... more) {
         String output = dir.resolve(name).toString();
-        QuestSettings s = TestModels.fake(dir, more).with(TestModels.pairs("input", docs.toString(), "output", output,
+        QuestSettings s = JobSettings.fake(dir, more).with(JobSettings.pairs("input", docs.toString(), "output", output,
                 "partitions", partitions));
         JobReport report = new SummarizeJob().run(spark, s);
         assertEquals(report.rowsIn(), report.rowsOut());
