@@ -61,7 +61,7 @@ class InvalidUtf8RowsTest {
         Path docs = jsonl(dir.resolve("docs/docs.jsonl"), TestData.json("id", "good", "text", TestData.STORY_A).getBytes(StandardCharsets.UTF_8),
                 latin1Line("latin1"), "{\"id\": \"broken\", this is not JSON".getBytes(StandardCharsets.UTF_8));
         String output = dir.resolve("out").toString();
-        JobReport report = new SummarizeJob().run(spark, TestModels.fake(dir, "input", docs.toString(), "output", output));
+        JobReport report = new SummarizeJob().run(spark, JobSettings.fake(dir, "input", docs.toString(), "output", output));
         assertEquals(3, report.rowsOut());
         Map<String, Row> rows = byId(spark, output, "id");
         assertEquals("ok", rows.get("good").getAs(OutputColumns.STATUS));
@@ -80,7 +80,7 @@ class InvalidUtf8RowsTest {
                 TestData.json("question_id", "q2", "doc_id", "d2", "question", "What is in the cup?").getBytes(StandardCharsets.UTF_8),
                 "{\"question_id\":\"q3\",\"doc_id\":\"d1\",\"question\":\"Caf\u00e9?\"}".getBytes(StandardCharsets.ISO_8859_1));
         String output = dir.resolve("answers").toString();
-        JobReport report = new QaJob().run(spark, TestModels.fake(dir, "documents", docs.toString(),
+        JobReport report = new QaJob().run(spark, JobSettings.fake(dir, "documents", docs.toString(),
                 "questions", questions.toString(), "output", output));
         assertEquals(3, report.rowsOut());
         Map<String, Row> rows = byId(spark, output, "question_id");
@@ -99,14 +99,14 @@ class InvalidUtf8RowsTest {
                         RowFactory.create("latin1", "Cr\u00e8me br\u00fbl\u00e9e".getBytes(StandardCharsets.ISO_8859_1))), raw)
                 .select(col("id"), col("bytes").cast("string").as("text")).write().parquet(parquet);
         String out = dir.resolve("out-parquet").toString();
-        new SummarizeJob().run(spark, TestModels.fake(dir, "input", parquet, "output", out));
+        new SummarizeJob().run(spark, JobSettings.fake(dir, "input", parquet, "output", out));
         Map<String, Row> rows = byId(spark, out, "id");
         assertEquals("ok", rows.get("good").getAs(OutputColumns.STATUS));
         assertEquals("text has invalid UTF-8 at byte 2 (0xe8)", rows.get("latin1").getAs(OutputColumns.ERROR));
 
         Path corpus = TestData.textFolder(dir.resolve("corpus"), 5);
         String outText = dir.resolve("out-text").toString();
-        new SummarizeJob().run(spark, TestModels.fake(dir, "input", corpus.toString(), "output", outText));
+        new SummarizeJob().run(spark, JobSettings.fake(dir, "input", corpus.toString(), "output", outText));
         Map<String, Row> files = byId(spark, outText, "id");
         assertEquals("text has invalid UTF-8 at byte 3 (0xe9)", files.get("latin1.txt").getAs(OutputColumns.ERROR));
         assertEquals("text has invalid UTF-8 at byte 0 (0x89)", files.get("junk.bin").getAs(OutputColumns.ERROR));

@@ -85,7 +85,7 @@ class ModelPreflightTest {
         Path corpus = TestData.lines(dir.resolve("corpus/a.txt"), List.of(TestData.STORY_A)).getParent();
         Path output = dir.resolve("out");
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> new SummarizeJob().run(spark,
-                TestModels.fake(dir, "input", corpus.toString(), "output", output.toString(), "model", model.toString(),
+                JobSettings.fake(dir, "input", corpus.toString(), "output", output.toString(), "model", model.toString(),
                         "model-loader", QuestGenerator.ENGINE_LOADER)));
         assertTrue(e.getMessage().contains("cannot load model " + model), e.getMessage());
         assertFalse(Files.exists(output), "no output folder");
