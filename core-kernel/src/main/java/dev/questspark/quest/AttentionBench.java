@@ -84,7 +84,9 @@ public final class AttentionBench {
                     k[i] = 2 * u + drift;
                     v[i] = u * (1 + ((int) (x >>> 20) & 3));
                 }
-                cache.store(0, pos, n, k, v);
+                for (int layer = 0; layer < cache.config().layers(); layer++) {
+                    cache.store(layer, pos, n, k, v);
+                }
                 cache.advance(n);
             }
         }

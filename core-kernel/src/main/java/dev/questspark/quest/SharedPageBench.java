@@ -5,10 +5,12 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * One layer's decode attention for N sequences continuing one shared document (forks of one prefilled cache, each
+ * The decode attention of one step (every layer) for N sequences continuing one shared document (forks of one prefilled cache, each
  * with a short question of its own): the shared-page pass ({@link SharedPageAttention}) against each sequence
  * attending alone, dense and Quest, timed side by side in alternating rounds, with the KV pages each reads.
- * {@code bin/quest bench-attention --sequences N} prints {@link Result#toJson()}. Queries are one common direction
+ * {@code bin/quest bench-attention --sequences N} prints {@link Result#toJson()}. The cache has as many layers as
+ * make the document's KV at least {@link #STEP_BYTES} (at most 30, SmolLM2's count), so a step streams it from memory
+ * as the real model does instead of finding one layer in the last-level cache. Queries are one common direction
  * plus per-sequence noise (questions about one document look at related places), so Quest's selections overlap
  * partly, as real ones do.
  */
@@ -16,26 +18,28 @@ public final class SharedPageBench {
     private SharedPageBench() {}
 
     /**
-     * One measurement; times are the median per step (all sequences, one layer), bytes are KV bytes read per step
+     * One measurement; times are the median per step (all sequences, all layers), bytes are KV bytes read per step
      * (keys and values, and for Quest the page bounds it scores, all binary16), counted per sequence when alone and
      * once per shared page in the shared pass.
      */
-    public record Result(String shape, int context, int sequences, int budget, int pageSize, int threads, String kernel,
+    public record Result(String shape, int context, int layers, int sequences, int budget, int pageSize, int threads, String kernel,
             double denseAloneMs, double denseSharedMs, long denseAloneBytes, long denseSharedBytes, double questAloneMs,
             double questSharedMs, long questAloneBytes, long questSharedBytes) {
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"shape\":\"%s\",\"context\":%d,\"sequences\":%d,\"token_budget\":%d,\"page_size\":%d,\"threads\":%d,"
+                    "{\"shape\":\"%s\",\"context\":%d,\"layers\":%d,\"sequences\":%d,\"token_budget\":%d,\"page_size\":%d,\"threads\":%d,"
                             + "\"kernel\":\"%s\",\"dense_alone_ms\":%.4f,\"dense_shared_ms\":%.4f,\"dense_alone_kv_bytes\":%d,"
                             + "\"dense_shared_kv_bytes\":%d,\"quest_alone_ms\":%.4f,\"quest_shared_ms\":%.4f,"
                             + "\"quest_alone_kv_bytes\":%d,\"quest_shared_kv_bytes\":%d}",
-                    shape, context, sequences, budget, pageSize, threads, kernel, denseAloneMs, denseSharedMs, denseAloneBytes,
+                    shape, context, layers, sequences, budget, pageSize, threads, kernel, denseAloneMs, denseSharedMs, denseAloneBytes,
                     denseSharedBytes, questAloneMs, questSharedMs, questAloneBytes, questSharedBytes);
         }
     }
 
     /** Tokens of each sequence's own question after the document. */
     static final int QUESTION_TOKENS = 24;
+    /** KV bytes of the document over all layers, at least: well past a last-level cache. */
+    static final long STEP_BYTES = 128L << 20;
 
     public static Result run(String shape, int context, int sequences, int budget, int pageSize, int threads) {
         AttentionShape s = AttentionShape.of(shape);
@@ -49,7 +53,8 @@ public final class SharedPageBench {
         QuestConfig dense = QuestConfig.dense().withPageSize(pageSize);
         int kvDim = s.kvHeads() * s.headDim();
         int qDim = s.heads() * s.headDim();
-        PagedKvCacheConfig cfg = new PagedKvCacheConfig(1, s.heads(), s.kvHeads(), s.headDim(), context + QUESTION_TOKENS + 1, quest,
+        int layers = (int) Math.max(1, Math.min(30, (STEP_BYTES + (long) context * kvDim * 4 - 1) / ((long) context * kvDim * 4)));
+        PagedKvCacheConfig cfg = new PagedKvCacheConfig(layers, s.heads(), s.kvHeads(), s.headDim(), context + QUESTION_TOKENS + 1, quest,
                 Long.MAX_VALUE);
         try (Parallel pool = new Parallel(threads); PagedKvCache parent = new PagedKvCache(cfg, pool)) {
             AttentionBench.Fixture.fill(parent, context, kvDim);
@@ -60,8 +65,11 @@ public final class SharedPageBench {
             float[] q = new float[sequences * qDim];
             for (int i = 0; i < sequences; i++) {
                 forks[i] = parent.fork(pool);
-                forks[i].store(0, context, QUESTION_TOKENS, gaussian(rnd, QUESTION_TOKENS * kvDim, 1),
-                        gaussian(rnd, QUESTION_TOKENS * kvDim, 1));
+                float[] k = gaussian(rnd, QUESTION_TOKENS * kvDim, 1);
+                float[] v = gaussian(rnd, QUESTION_TOKENS * kvDim, 1);
+                for (int layer = 0; layer < layers; layer++) {
+                    forks[i].store(layer, context, QUESTION_TOKENS, k, v);
+                }
                 forks[i].advance(QUESTION_TOKENS);
                 positions[i] = forks[i].length() - 1;
                 float[] noise = gaussian(rnd, qDim, 0.7);
@@ -72,7 +80,7 @@ public final class SharedPageBench {
             try {
                 Timing d = time(forks, positions, q, qDim, dense, s.headDim(), pageSize);
                 Timing t = time(forks, positions, q, qDim, quest, s.headDim(), pageSize);
-                return new Result(s.id(), context, sequences, budget, pageSize, threads, parent.kernelName(), d.aloneMs, d.sharedMs,
+                return new Result(s.id(), context, layers, sequences, budget, pageSize, threads, parent.kernelName(), d.aloneMs, d.sharedMs,
                         d.aloneBytes, d.sharedBytes, t.aloneMs, t.sharedMs, t.aloneBytes, t.sharedBytes);
             } finally {
                 for (PagedKvCache f : forks) {
@@ -92,14 +100,21 @@ public final class SharedPageBench {
         int n = forks.length;
         float[] qRow = new float[qDim];
         float[] out = new float[n * qDim];
+        int layers = forks[0].config().layers();
         Runnable alone = () -> {
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(q, i * qDim, qRow, 0, qDim);
-                forks[i].attend(0, positions[i], 1, qRow, out);
+            for (int layer = 0; layer < layers; layer++) {
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(q, i * qDim, qRow, 0, qDim);
+                    forks[i].attend(layer, positions[i], 1, qRow, out);
+                }
             }
         };
         SharedPageAttention shared = new SharedPageAttention(qDim);
-        Runnable together = () -> shared.attend(0, forks, positions, n, q, out);
+        Runnable together = () -> {
+            for (int layer = 0; layer < layers; layer++) {
+                shared.attend(layer, forks, positions, n, q, out);
+            }
+        };
         together.run();
         SharedPageAttention.Traffic traffic = shared.traffic();
         long pageBytes = (long) pageSize * headDim * 4;

@@ -62,8 +62,8 @@ final class BenchAttentionCommand implements Command {
             out.println(r.toJson());
             return 0;
         }
-        out.printf(Locale.ROOT, "%s, %d sequences on one %d-token document, budget %d, page size %d, %d threads, kernel %s%n",
-                r.shape(), r.sequences(), r.context(), r.budget(), r.pageSize(), r.threads(), r.kernel());
+        out.printf(Locale.ROOT, "%s, %d layers, %d sequences on one %d-token document, budget %d, page size %d, %d threads, kernel %s%n",
+                r.shape(), r.layers(), r.sequences(), r.context(), r.budget(), r.pageSize(), r.threads(), r.kernel());
         out.printf(Locale.ROOT, "dense  alone %.4f ms (%d KV bytes), shared pass %.4f ms (%d KV bytes): %.2fx%n", r.denseAloneMs(),
                 r.denseAloneBytes(), r.denseSharedMs(), r.denseSharedBytes(), r.denseAloneMs() / r.denseSharedMs());
         out.printf(Locale.ROOT, "quest  alone %.4f ms (%d KV bytes), shared pass %.4f ms (%d KV bytes): %.2fx%n", r.questAloneMs(),
