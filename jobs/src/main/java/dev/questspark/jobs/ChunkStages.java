@@ -8,6 +8,7 @@ import dev.questspark.jobs.model.DistributedModelFile;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.model.ModelLocation;
 import dev.questspark.jobs.model.SharedModels;
+import dev.questspark.jobs.text.Utf8Errors;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -58,7 +59,7 @@ final class ChunkStages {
         }
     }
 
-    /** Rows (key, text, text is valid UTF-8) to the level-0 work rows of each document. */
+    /** Rows (key, text, the text's raw bytes when they are not valid UTF-8) to the level-0 work rows of each document. */
     record Plan(Model model) implements MapPartitionsFunction<Row, Row> {
         @Override
         public Iterator<Row> call(Iterator<Row> input) {
@@ -66,7 +67,7 @@ final class ChunkStages {
             Iterable<Row> rows = () -> input;
             return StreamSupport.stream(rows.spliterator(), false)
                     .flatMap(r -> g.plan(r.getLong(0), r.isNullAt(1) ? null : r.getString(1),
-                            r.isNullAt(2) ? null : r.getBoolean(2)).stream())
+                            r.isNullAt(2) ? null : Utf8Errors.describe("text", (byte[]) r.get(2))).stream())
                     .map(ChunkRows::work).iterator();
         }
     }

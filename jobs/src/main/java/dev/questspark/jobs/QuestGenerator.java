@@ -384,7 +384,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     }
 
     /** The raw bytes of a string that is not valid UTF-8 (Spark keeps them as read), else null. */
-    private static Column invalidBytes(Column text) {
+    static Column invalidBytes(Column text) {
         return functions.when(functions.not(functions.is_valid_utf8(text)), text.cast(DataTypes.BinaryType));
     }
 

@@ -31,7 +31,6 @@ import static dev.questspark.jobs.ChunkRows.TEXT;
 import static dev.questspark.jobs.ChunkRows.TOKENS;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
@@ -70,7 +69,7 @@ final class SplitSummaries implements AutoCloseable {
         String textCol = generator.getInputCol();
         // Keys fixed once: persisted, so a recomputed partition cannot renumber documents.
         Dataset<Row> keyed = persist(docs.withColumn(KEY, monotonically_increasing_id()));
-        Dataset<Row> work = keyed.select(col(KEY), col(textCol), is_valid_utf8(col(textCol)))
+        Dataset<Row> work = keyed.select(col(KEY), col(textCol), QuestGenerator.invalidBytes(col(textCol)))
                 .mapPartitions(new ChunkStages.Plan(model), Encoders.row(ChunkRows.WORK));
         String failOnce = spark.conf().get(FailOnce.KEY, "");
         int maxTokens = generator.getMaxNewTokens();

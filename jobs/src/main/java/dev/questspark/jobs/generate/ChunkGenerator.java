@@ -38,10 +38,11 @@ public final class ChunkGenerator implements AutoCloseable {
 
     /**
      * The level-0 calls of a document: one when it fits the context, else one per chunk; a bad text or a
-     * document the settings cannot summarize is one error. validUtf8 is Spark's check of the raw text.
+     * document the settings cannot summarize is one error. textEncoding is what is wrong with the raw bytes of the
+     * text (invalid UTF-8 at a byte), or null when they are valid.
      */
-    public List<ChunkWork> plan(long key, String text, Boolean validUtf8) {
-        String problem = TextChecks.problem("text", text, validUtf8);
+    public List<ChunkWork> plan(long key, String text, String textEncoding) {
+        String problem = textEncoding != null ? textEncoding : TextChecks.problem("text", text, null);
         if (problem != null) {
             return List.of(ChunkWork.error(key, 0, 0, 0, problem));
         }
