@@ -13,6 +13,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
@@ -72,8 +73,18 @@ final class ChunkStages {
         }
     }
 
+    /**
+     * Named accumulators for progress and the Spark UI: documents finished (their last call, or a failed one) and
+     * generated tokens (see {@link JobProgress}).
+     */
+    record Counters(LongAccumulator documents, LongAccumulator generatedTokens) implements Serializable {
+        static Counters of(org.apache.spark.SparkContext sc) {
+            return new Counters(sc.longAccumulator(JobProgress.ROWS), sc.longAccumulator(JobProgress.TOKENS));
+        }
+    }
+
     /** Work rows to result rows, one model call each, in the partition's order. */
-    record Call(Model model, String failOnceMarker) implements MapPartitionsFunction<Row, Row> {
+    record Call(Model model, String failOnceMarker, Counters counters) implements MapPartitionsFunction<Row, Row> {
         @Override
         public Iterator<Row> call(Iterator<Row> input) {
             TaskContext task = TaskContext.get();
@@ -150,6 +161,8 @@ final class ChunkStages {
                     RowResult result = summarize.apply(w);
                     calls++;
                     generated += result.generatedTokens();
+                    counters.generatedTokens().add(result.generatedTokens());
+                    counters.documents().add(w.last() || !result.ok() ? 1 : 0);
                     // After a row has been produced, so a retry also has to throw away partial work.
                     FailOnce.check(failOnceMarker, task);
                     return ChunkRows.result(w, result);

@@ -1,5 +1,6 @@
 package dev.questspark.jobs;
 
+import dev.questspark.jobs.cli.QuestLogging;
 import dev.questspark.jobs.config.QuestSettings;
 import org.apache.spark.sql.SparkSession;
 import scala.jdk.javaapi.CollectionConverters;
@@ -12,6 +13,8 @@ import java.util.Map;
  * the session's conf (spark-defaults.conf, spark-submit --conf, bin/quest --conf), then command-line flags.
  */
 public final class JobRunner {
+    private static final String HEARTBEAT = "spark.executor.heartbeatInterval";
+
     private JobRunner() {
     }
 
@@ -20,6 +23,15 @@ public final class JobRunner {
      * is one, else the master setting (local[*]).
      */
     public static JobReport run(String jobClass, Map<String, String> flagSettings, String explicitMaster, List<String> conf) {
+        return run(jobClass, flagSettings, explicitMaster, conf, null);
+    }
+
+    /**
+     * Runs job in a new session with progress (may be null) listening to it; with progress, executors send a
+     * heartbeat every {@value JobProgress#HEARTBEAT} unless spark.executor.heartbeatInterval is set.
+     */
+    public static JobReport run(String jobClass, Map<String, String> flagSettings, String explicitMaster, List<String> conf,
+                                JobProgress progress) {
         SparkJob job = instantiate(jobClass);
         QuestSettings defaults = QuestSettings.defaults();
         SparkSession.Builder b = SparkSession.builder().appName("quest " + job.name())
@@ -33,10 +45,22 @@ public final class JobRunner {
             int eq = kv.indexOf('=');
             b.config(kv.substring(0, eq), kv.substring(eq + 1));
         }
+        if (progress != null && System.getProperty(HEARTBEAT) == null
+                && conf.stream().noneMatch(kv -> kv.startsWith(HEARTBEAT + "="))) {
+            b.config(HEARTBEAT, JobProgress.HEARTBEAT);
+        }
         SparkSession spark = b.getOrCreate();
+        // Starting a SparkContext reloads Spark's default logging when Spark had loaded it (plain spark-submit).
+        QuestLogging.useProjectConfigUnlessConfigured();
+        if (progress != null) {
+            progress.start(spark.sparkContext());
+        }
         try {
             return job.run(spark, settings(spark, defaults, flagSettings));
         } finally {
+            if (progress != null) {
+                progress.close();
+            }
             spark.stop();
         }
     }

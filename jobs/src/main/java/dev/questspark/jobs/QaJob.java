@@ -65,6 +65,7 @@ public final class QaJob implements SparkJob {
         Dataset<Row> questions = Inputs.table(spark, s.get("questions"), s.get("input-format"), docIdCol, questionCol);
         boolean hasQuestionId = Arrays.asList(questions.columns()).contains(questionIdCol);
         long rowsIn = questions.count();
+        JobProgress.expect(spark, rowsIn);
 
         Dataset<Row> joined = questions.join(docs, col(docIdCol).cast("string").equalTo(col(DOC_KEY)), "left");
         Column order = hasQuestionId ? col(questionIdCol) : col(questionCol);

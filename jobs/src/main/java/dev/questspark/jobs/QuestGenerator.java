@@ -376,8 +376,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         List<String> names = Arrays.asList(in.schema().fieldNames());
         GeneratePartition.Columns columns = new GeneratePartition.Columns(width, names.indexOf(getInputCol()),
                 question ? names.indexOf(getQuestionCol()) : -1, width, question ? width + 1 : -1);
-        GeneratePartition.Counters counters = new GeneratePartition.Counters(sc.longAccumulator("quest rows"),
-                sc.longAccumulator("quest error rows"), sc.longAccumulator("quest generated tokens"));
+        GeneratePartition.Counters counters = new GeneratePartition.Counters(sc.longAccumulator(JobProgress.ROWS),
+                sc.longAccumulator("quest error rows"), sc.longAccumulator(JobProgress.TOKENS));
         String failOnce = spark.conf().get(FailOnce.KEY, "");
         GeneratePartition fn = new GeneratePartition(settings, columns, failOnce, conf, counters);
         return checked.mapPartitions(fn, Encoders.row(outSchema));

@@ -73,11 +73,12 @@ final class SplitSummaries implements AutoCloseable {
                 .mapPartitions(new ChunkStages.Plan(model), Encoders.row(ChunkRows.WORK));
         String failOnce = spark.conf().get(FailOnce.KEY, "");
         int maxTokens = generator.getMaxNewTokens();
+        ChunkStages.Counters counters = ChunkStages.Counters.of(spark.sparkContext());
         List<Dataset<Row>> results = new ArrayList<>();
         for (int level = 0; ; level++) {
             Dataset<Row> calls = persist(work);
             Dataset<Row> done = persist(balanced(spark, calls, partitions, maxTokens)
-                    .mapPartitions(new ChunkStages.Call(model, failOnce), Encoders.row(ChunkRows.RESULT)));
+                    .mapPartitions(new ChunkStages.Call(model, failOnce, counters), Encoders.row(ChunkRows.RESULT)));
             results.add(done);
             Dataset<Row> pending = done.filter(not(col(LAST)));
             long more = pending.count();

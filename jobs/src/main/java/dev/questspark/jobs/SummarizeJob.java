@@ -43,6 +43,7 @@ public final class SummarizeJob implements SparkJob {
 
         Dataset<Row> docs = Inputs.documents(spark, input, s.get("input-format"), idCol, textCol);
         long rowsIn = docs.count();
+        JobProgress.expect(spark, rowsIn);
         QuestGenerator summarizer = new QuestGenerator().applySettings(s)
                 .setTask(Tasks.SUMMARIZE).setInputCol(textCol).setOutputCol(outputCol);
         // A long document's chunks are spread over the partitions (SplitSummaries), not one task's work.

@@ -1,5 +1,6 @@
 package dev.questspark.jobs.cli;
 
+import dev.questspark.jobs.JobProgress;
 import dev.questspark.jobs.JobReport;
 import dev.questspark.jobs.JobRunner;
 import dev.questspark.jobs.OutputCheck;
@@ -18,6 +19,8 @@ import java.util.Map;
 
 /** A bin/quest command that runs one of the Spark jobs. */
 final class JobCommand implements Command {
+    /** System property: progress style, bar (a terminal), lines or off; bin/quest sets it from QUEST_PROGRESS. */
+    static final String PROGRESS = "quest.progress";
     private final String name;
     private final String summary;
     private final String usage;
@@ -68,7 +71,11 @@ final class JobCommand implements Command {
             }
         }
         checkOutput(f);
-        JobReport report = JobRunner.run(jobClass, f.settings(), f.get("master"), f.conf());
+        JobReport report;
+        try (JobProgress progress = new JobProgress("quest " + name + ": ", name.equals("qa") ? "questions" : "documents",
+                System.getProperty(PROGRESS, "lines"), System.err)) {
+            report = JobRunner.run(jobClass, f.settings(), f.get("master"), f.conf(), progress);
+        }
         if (f.on("json")) {
             out.println(Json.object(report.json()));
         } else {

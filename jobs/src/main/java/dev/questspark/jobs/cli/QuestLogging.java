@@ -17,7 +17,9 @@ import java.nio.file.Path;
  * Logging of the command line. Console (stderr): the project's own messages and progress, one line each; the log
  * file (system property {@value #LOG_FILE}): everything, with Spark's warnings and stack traces. bin/quest names
  * both with -Dlog4j2.configurationFile=conf/log4j2.properties; under a plain spark-submit, Spark's default (INFO
- * on the console) is replaced by the same file, shipped in the jar, unless the user configured log4j2 themselves.
+ * on the console) is replaced by the same file, shipped in the jar, unless the user configured log4j2 themselves:
+ * once when the command starts and again once its SparkContext has started (which reloads Spark's default; the
+ * few INFO lines of the context's own start-up still reach the console).
  */
 public final class QuestLogging {
     /** The system property naming the log file. */
@@ -34,7 +36,7 @@ public final class QuestLogging {
      * Switches Spark's default logging to the project's configuration; keeps any configuration the user chose
      * (-Dlog4j2.configurationFile, a log4j2.properties in SPARK_HOME/conf) and other logging back-ends.
      */
-    static void useProjectConfigUnlessConfigured() {
+    public static void useProjectConfigUnlessConfigured() {
         if (System.getProperty("log4j2.configurationFile") != null || System.getProperty("log4j.configurationFile") != null) {
             return;
         }
