@@ -30,7 +30,7 @@ class JobProgressSparkTest {
         try (JobProgress progress = new JobProgress("quest summarize: ", "documents", "off",
                 new PrintStream(err, true, StandardCharsets.UTF_8))) {
             progress.start(spark.sparkContext());
-            new SummarizeJob().run(spark, TestModels.fake(dir, "input", corpus.toString(),
+            new SummarizeJob().run(spark, JobSettings.fake(dir, "input", corpus.toString(),
                     "output", dir.resolve("out").toString(), "max-tokens", "40"));
             spark.sparkContext().listenerBus().waitUntilEmpty();
             assertEquals(7, progress.rows());
@@ -42,7 +42,7 @@ class JobProgressSparkTest {
                 TestData.json("doc_id", "d2", "question", "What?")));
         try (JobProgress progress = new JobProgress("quest qa: ", "questions", "off", System.err)) {
             progress.start(spark.sparkContext());
-            new QaJob().run(spark, TestModels.fake(dir, "documents", docs.toString(), "questions", questions.toString(),
+            new QaJob().run(spark, JobSettings.fake(dir, "documents", docs.toString(), "questions", questions.toString(),
                     "output", dir.resolve("answers").toString()));
             spark.sparkContext().listenerBus().waitUntilEmpty();
             assertTrue(progress.current().startsWith("3/3 questions (100%), "), progress.current());
