@@ -27,7 +27,7 @@ import static org.apache.spark.sql.functions.when;
  * output row per question. The questions of a document go to one task, in question order, so the document is
  * prefilled once and the KV cache is truncated back to it after each answer.
  */
-public final class QaJob implements SparkJob {
+public final class QaJob extends GenerationJob {
     private static final String DOC_TEXT = "__quest_doc_text";
     private static final String DOC_COUNT = "__quest_doc_count";
     private static final String DOC_ERROR = "__quest_doc_error";
@@ -43,18 +43,13 @@ public final class QaJob implements SparkJob {
     }
 
     @Override
-    public JobReport run(SparkSession spark, QuestSettings s) {
-        String output = s.get("output");
+    Generated generate(SparkSession spark, QuestSettings s) {
         String idCol = s.get("id-col");
         String textCol = s.get("text-col");
         String docIdCol = s.get("doc-id-col");
         String questionCol = s.get("question-col");
         String questionIdCol = s.get("question-id-col");
         String answerCol = s.get("output-col", "answer");
-        boolean overwrite = s.getBoolean("overwrite");
-        Outputs.checkWritable(spark, output, overwrite);
-        long t0 = System.nanoTime();
-
         Dataset<Row> docs = Inputs.documents(spark, s.get("documents"), s.get("input-format"), idCol, textCol)
                 .groupBy(col(idCol).cast("string").as(DOC_KEY))
                 .agg(max(col(textCol)).as(DOC_TEXT), count(lit(1)).as(DOC_COUNT), max(col(Inputs.INPUT_ERROR)).as(DOC_ERROR))
@@ -69,7 +64,7 @@ public final class QaJob implements SparkJob {
 
         Dataset<Row> joined = questions.join(docs, col(docIdCol).cast("string").equalTo(col(DOC_KEY)), "left");
         Column order = hasQuestionId ? col(questionIdCol) : col(questionCol);
-        Dataset<Row> grouped = joined.repartition(SummarizeJob.partitions(spark, s), col(DOC_KEY))
+        Dataset<Row> grouped = joined.repartition(partitions(spark, s), col(DOC_KEY))
                 .sortWithinPartitions(col(DOC_KEY), order);
         QuestGenerator answerer = new QuestGenerator().applySettings(s).setTask(Tasks.ANSWER)
                 .setInputCol(DOC_TEXT).setQuestionCol(questionCol).setOutputCol(answerCol);
@@ -80,15 +75,21 @@ public final class QaJob implements SparkJob {
             ids.add(questionIdCol);
         }
         ids.add(questionCol);
-        Dataset<Row> rows = answers.select(SummarizeJob.columns(ids, answerCol)).sortWithinPartitions(col(docIdCol), order);
-        Outputs.write(rows, output, overwrite);
+        Dataset<Row> rows = answers.select(columns(ids, answerCol)).sortWithinPartitions(col(docIdCol), order);
+        return new Generated(rows, rowsIn);
+    }
 
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long[] counts = Outputs.rowsErrorsTokens(spark, output);
-        long documents = spark.read().parquet(output).filter(col(OutputColumns.STATUS).equalTo(RowResult.OK))
-                .select(docIdCol).distinct().count();
-        return new JobReport(name(), output, rowsIn, counts[0], counts[1], documents, counts[2], seconds,
-                Outputs.sample(spark, output, docIdCol, docIdCol, questionCol, OutputColumns.STATUS, answerCol), List.of());
+    @Override
+    long documents(SparkSession spark, QuestSettings s, String output, long rowsOut) {
+        return spark.read().parquet(output).filter(col(OutputColumns.STATUS).equalTo(RowResult.OK))
+                .select(s.get("doc-id-col")).distinct().count();
+    }
+
+    @Override
+    List<List<String>> sample(SparkSession spark, QuestSettings s, String output) {
+        String docIdCol = s.get("doc-id-col");
+        return Outputs.sample(spark, output, docIdCol, docIdCol, s.get("question-col"), OutputColumns.STATUS,
+                s.get("output-col", "answer"));
     }
 
     /**

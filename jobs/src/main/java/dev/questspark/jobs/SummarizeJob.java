@@ -4,15 +4,11 @@ import dev.questspark.jobs.cli.QuestCli;
 import dev.questspark.jobs.config.QuestSettings;
 import dev.questspark.jobs.io.Inputs;
 import dev.questspark.jobs.text.Tasks;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import java.util.ArrayList;
 import java.util.List;
-
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Documents to summaries: {@code bin/quest summarize --input PATH --output PATH}, or with spark-submit
@@ -20,7 +16,7 @@ import static org.apache.spark.sql.functions.col;
  * row: id, summary, status, error and the statistics columns. Documents longer than the context are summarized
  * chunk by chunk across the partitions ({@link SplitSummaries}).
  */
-public final class SummarizeJob implements SparkJob {
+public final class SummarizeJob extends GenerationJob {
     public static void main(String[] args) {
         QuestCli.main(QuestCli.prepend("summarize", args));
     }
@@ -31,49 +27,34 @@ public final class SummarizeJob implements SparkJob {
     }
 
     @Override
-    public JobReport run(SparkSession spark, QuestSettings s) {
-        String input = s.get("input");
-        String output = s.get("output");
+    Generated generate(SparkSession spark, QuestSettings s) {
         String idCol = s.get("id-col");
-        String textCol = s.get("text-col");
         String outputCol = s.get("output-col", "summary");
-        boolean overwrite = s.getBoolean("overwrite");
-        Outputs.checkWritable(spark, output, overwrite);
-        long t0 = System.nanoTime();
-
-        Dataset<Row> docs = Inputs.documents(spark, input, s.get("input-format"), idCol, textCol);
+        Dataset<Row> docs = Inputs.documents(spark, s.get("input"), s.get("input-format"), idCol, s.get("text-col"));
         long rowsIn = docs.count();
         JobProgress.expect(spark, rowsIn);
         QuestGenerator summarizer = new QuestGenerator().applySettings(s)
-                .setTask(Tasks.SUMMARIZE).setInputCol(textCol).setOutputCol(outputCol);
+                .setTask(Tasks.SUMMARIZE).setInputCol(s.get("text-col")).setOutputCol(outputCol);
         // A long document's chunks are spread over the partitions (SplitSummaries), not one task's work.
-        try (SplitSummaries summaries = SplitSummaries.run(summarizer, docs, partitions(spark, s))) {
+        SplitSummaries summaries = SplitSummaries.run(summarizer, docs, partitions(spark, s));
+        try {
             Dataset<Row> rows = Outputs.withInputErrors(summaries.rows(), Outputs.inputError())
-                    .select(columns(idCol, outputCol)).sortWithinPartitions(idCol);
-            Outputs.write(rows, output, overwrite);
+                    .select(columns(List.of(idCol), outputCol)).sortWithinPartitions(idCol);
+            return new Generated(rows, rowsIn, summaries::close);
+        } catch (RuntimeException e) {
+            summaries.close();
+            throw e;
         }
-
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long[] counts = Outputs.rowsErrorsTokens(spark, output);
-        return new JobReport(name(), output, rowsIn, counts[0], counts[1], counts[0], counts[2], seconds,
-                Outputs.sample(spark, output, idCol, idCol, OutputColumns.STATUS, outputCol), List.of());
     }
 
-    static int partitions(SparkSession spark, QuestSettings s) {
-        int p = s.getInt("partitions");
-        return p > 0 ? p : spark.sparkContext().defaultParallelism();
+    @Override
+    long documents(SparkSession spark, QuestSettings s, String output, long rowsOut) {
+        return rowsOut;
     }
 
-    /** The id columns, the generated text, then the statistics. */
-    static Column[] columns(List<String> ids, String outputCol) {
-        List<Column> cols = new ArrayList<>();
-        ids.forEach(c -> cols.add(col(c)));
-        cols.add(col(outputCol));
-        OutputColumns.statisticsNames().forEach(c -> cols.add(col(c)));
-        return cols.toArray(new Column[0]);
-    }
-
-    private static Column[] columns(String idCol, String outputCol) {
-        return columns(List.of(idCol), outputCol);
+    @Override
+    List<List<String>> sample(SparkSession spark, QuestSettings s, String output) {
+        String idCol = s.get("id-col");
+        return Outputs.sample(spark, output, idCol, idCol, OutputColumns.STATUS, s.get("output-col", "summary"));
     }
 }
