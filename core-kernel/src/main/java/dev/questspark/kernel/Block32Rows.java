@@ -5,7 +5,8 @@ package dev.questspark.kernel;
  * then its quants: Q4_0, Q4_1, Q5_0, Q8_0, with Q8 activations as ggml's vec_dot_*_q8_* take them. Value j of a
  * block is quant(j) * d (+ m). The block and token loops they share are here: dequantizing, and for many tokens
  * unpacking the row once into integer quants and scales; each format says where its quants are
- * ({@link #unpack}) and keeps its own dot for few tokens, which reads the quants in place.
+ * ({@link #unpack}) and keeps its own dot of a block ({@link #blockDot}), used for few tokens, which reads the
+ * quants in place.
  */
 abstract class Block32Rows extends WeightRows {
     private final int blockBytes;
@@ -24,8 +25,11 @@ abstract class Block32Rows extends WeightRows {
     /** Writes the 32 quants of the block starting at byte blk to q[o .. o + 32), as integers (offsets applied). */
     abstract void unpack(byte[] row, int blk, int[] q, int o);
 
-    /** The dot for fewer than {@link #UNPACK_MIN_TOKENS} tokens, reading the quants in place. */
-    abstract void dotPacked(byte[] row, int cols, QuantizedActivations a, int n, float[] out, int outIndex, int ldo);
+    /**
+     * This format's own integer dot of the block starting at byte blk with the 32 activation quants q[qi ..], read
+     * in place: the dot for fewer than {@link #UNPACK_MIN_TOKENS} tokens.
+     */
+    abstract int blockDot(byte[] row, int blk, byte[] q, int qi);
 
     @Override
     final void dequantize(byte[] row, int cols, float[] out, int off) {
@@ -71,6 +75,21 @@ abstract class Block32Rows extends WeightRows {
             for (int b = 0; b < nb; b++) {
                 int isum = dot32(wq, b * 32, a.wide, t * cols + b * 32);
                 sum += withMin ? isum * (wd[b] * a.d[t * nb + b]) + wm[b] * a.s[t * nb + b] : isum * (wd[b] * a.d[t * nb + b]);
+            }
+            out[t * ldo + outIndex] = sum;
+        }
+    }
+
+    /** Few tokens: the blocks are read in place ({@link #blockDot}) instead of unpacking the row first. */
+    private void dotPacked(byte[] row, int cols, QuantizedActivations a, int n, float[] out, int outIndex, int ldo) {
+        int nb = cols / 32;
+        for (int t = 0; t < n; t++) {
+            float sum = 0f;
+            for (int b = 0; b < nb; b++) {
+                int blk = b * blockBytes;
+                int isum = blockDot(row, blk, a.q, t * cols + b * 32);
+                sum += withMin ? isum * (f16(row, blk) * a.d[t * nb + b]) + f16(row, blk + 2) * a.s[t * nb + b]
+                        : isum * (f16(row, blk) * a.d[t * nb + b]);
             }
             out[t * ldo + outIndex] = sum;
         }

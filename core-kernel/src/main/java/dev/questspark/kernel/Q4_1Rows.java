@@ -18,24 +18,14 @@ final class Q4_1Rows extends Block32Rows {
         }
     }
 
-    /** Few tokens: read the nibbles in place instead of unpacking the row first. */
+    /** The block's integer dot, its quants read in place. */
     @Override
-    void dotPacked(byte[] row, int cols, QuantizedActivations a, int n, float[] out, int outIndex, int ldo) {
-        int nb = cols / 32;
-        byte[] q = a.q;
-        for (int t = 0; t < n; t++) {
-            float sum = 0f;
-            for (int b = 0; b < nb; b++) {
-                int blk = b * 20;
-                int qi = t * cols + b * 32;
-                int isum = 0;
-                for (int j = 0; j < 16; j++) {
-                    int v = row[blk + 4 + j];
-                    isum += (v & 0x0f) * q[qi + j] + ((v >> 4) & 0x0f) * q[qi + j + 16];
-                }
-                sum += isum * (f16(row, blk) * a.d[t * nb + b]) + f16(row, blk + 2) * a.s[t * nb + b];
-            }
-            out[t * ldo + outIndex] = sum;
+    int blockDot(byte[] row, int blk, byte[] q, int qi) {
+        int isum = 0;
+        for (int j = 0; j < 16; j++) {
+            int v = row[blk + 4 + j];
+            isum += (v & 0x0f) * q[qi + j] + ((v >> 4) & 0x0f) * q[qi + j + 16];
         }
+        return isum;
     }
 }

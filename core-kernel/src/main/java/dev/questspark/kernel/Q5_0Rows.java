@@ -16,24 +16,14 @@ final class Q5_0Rows extends Block32Rows {
         }
     }
 
-    /** Few tokens: read the quants in place instead of unpacking the row first. */
+    /** The block's integer dot, its quants read in place. */
     @Override
-    void dotPacked(byte[] row, int cols, QuantizedActivations a, int n, float[] out, int outIndex, int ldo) {
-        int nb = cols / 32;
-        byte[] q = a.q;
-        for (int t = 0; t < n; t++) {
-            float sum = 0f;
-            for (int b = 0; b < nb; b++) {
-                int blk = b * 22;
-                int qi = t * cols + b * 32;
-                int isum = 0;
-                for (int j = 0; j < 32; j++) {
-                    isum += value(row, blk, j) * q[qi + j];
-                }
-                sum += isum * (f16(row, blk) * a.d[t * nb + b]);
-            }
-            out[t * ldo + outIndex] = sum;
+    int blockDot(byte[] row, int blk, byte[] q, int qi) {
+        int isum = 0;
+        for (int j = 0; j < 32; j++) {
+            isum += value(row, blk, j) * q[qi + j];
         }
+        return isum;
     }
 
     /** Value j (0..31) of the block at blk, in [-16, 15]. */

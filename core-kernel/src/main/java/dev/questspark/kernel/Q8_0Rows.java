@@ -13,17 +13,9 @@ final class Q8_0Rows extends Block32Rows {
         }
     }
 
-    /** Few tokens: read the quants in place instead of copying the row first. */
+    /** The block's integer dot, its quants read in place. */
     @Override
-    void dotPacked(byte[] row, int cols, QuantizedActivations a, int n, float[] out, int outIndex, int ldo) {
-        int nb = cols / 32;
-        for (int t = 0; t < n; t++) {
-            float sum = 0f;
-            for (int b = 0; b < nb; b++) {
-                int isum = dot32(row, b * 34 + 2, a.q, t * cols + b * 32);
-                sum += isum * (f16(row, b * 34) * a.d[t * nb + b]);
-            }
-            out[t * ldo + outIndex] = sum;
-        }
+    int blockDot(byte[] row, int blk, byte[] q, int qi) {
+        return dot32(row, blk + 2, q, qi);
     }
 }
