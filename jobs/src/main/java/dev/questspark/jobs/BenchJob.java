@@ -5,6 +5,8 @@ import dev.questspark.jobs.bench.BenchCharts;
 import dev.questspark.jobs.bench.BenchRow;
 import dev.questspark.jobs.bench.BenchSummary;
 import dev.questspark.jobs.bench.SyntheticCorpus;
+import dev.questspark.jobs.bench.TaskTimeline;
+import dev.questspark.jobs.bench.TimelineChart;
 import dev.questspark.jobs.cli.QuestCli;
 import dev.questspark.jobs.config.QuestSettings;
 import dev.questspark.jobs.generate.RowResult;
@@ -32,20 +34,26 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 /**
  * Throughput: {@code bin/quest bench --output DIR}. Runs a corpus (synthetic documents of the given token lengths,
- * or --corpus PATH) in dense attention and in Quest at each budget, at each parallelism (partition count), and
- * writes DIR/rows (Parquet, one row per document and run), DIR/summary.md and the charts
- * DIR/latency_vs_context.png and DIR/speedup_vs_budget.png.
+ * the skewed corpus with --skewed, or --corpus PATH) in dense attention and in Quest at each budget, at each
+ * parallelism (partition count), and writes DIR/rows (Parquet, one row per document and run), DIR/summary.md (with
+ * the wall time of each run by executors) and the charts DIR/latency_vs_context.png, DIR/speedup_vs_budget.png and
+ * one per-task timeline per run, DIR/timeline_p&lt;parallelism&gt;_&lt;attention&gt;.png.
  */
 public final class BenchJob implements SparkJob {
     private static final Logger LOG = LoggerFactory.getLogger(BenchJob.class);
     /** Room left in the context for the summarize instruction around a synthetic document. */
     private static final int PROMPT_MARGIN = 64;
+    private static final int LONG_TOKENS = 200_000;
+    private static final int SHORT_DOCS = 20;
+    private static final StructType CORPUS = new StructType().add("id", DataTypes.StringType)
+            .add("context", DataTypes.IntegerType).add("text", DataTypes.StringType);
 
     public static void main(String[] args) {
         QuestCli.main(QuestCli.prepend("bench", args));
@@ -67,16 +75,21 @@ public final class BenchJob implements SparkJob {
         long documents = corpus.count();
         warmUp(spark, s);
         List<BenchRow> rows = new ArrayList<>();
+        List<Timeline> timelines = new ArrayList<>();
         for (int parallelism : parallelisms(spark, s)) {
             Dataset<Row> parts = BalancedPartitions.of(spark, corpus, "id", "text", parallelism).cache();
             parts.count();
             for (QuestConfig mode : modes(s)) {
-                rows.addAll(runOnce(parts, s, mode, parallelism));
+                try (TaskTimeline timeline = new TaskTimeline(spark.sparkContext())) {
+                    List<BenchRow> run = runOnce(parts, s, mode, parallelism);
+                    rows.addAll(run);
+                    timelines.add(new Timeline(parallelism, run.get(0).mode(), run.get(0).runSeconds(), timeline.tasks()));
+                }
             }
             parts.unpersist();
         }
         BenchSummary summary = new BenchSummary(rows);
-        writeResults(spark, output, overwrite, rows, summary);
+        writeResults(spark, output, overwrite, rows, summary, timelines);
 
         long errors = rows.stream().filter(r -> !"ok".equals(r.status())).count();
         long generated = rows.stream().mapToLong(BenchRow::generatedTokens).sum();
@@ -86,9 +99,19 @@ public final class BenchJob implements SparkJob {
         return new JobReport(name(), output, documents, rows.size(), errors, rows.size(), generated, seconds, List.of(), notes);
     }
 
-    /** Synthetic documents (id, context, text) or the documents of --corpus with context from their prompt length. */
+    /** The tasks of one run, for its timeline chart and its executor count. */
+    private record Timeline(int parallelism, String mode, double seconds, List<TaskTimeline.Task> tasks) {
+    }
+
+    /**
+     * Synthetic documents (id, context, text), the skewed synthetic corpus (--skewed), or the documents of
+     * --corpus PATH with context from their prompt length.
+     */
     private static Dataset<Row> corpus(SparkSession spark, QuestSettings s) {
         String path = s.get("corpus", "");
+        if (skewed(s)) {
+            return skewedCorpus(spark, s);
+        }
         if (!path.isBlank()) {
             return Inputs.documents(spark, path, s.get("input-format"), s.get("id-col"), s.get("text-col"))
                     .select(col(s.get("id-col")).cast("string").as("id"), lit(0).as("context"),
@@ -108,9 +131,27 @@ public final class BenchJob implements SparkJob {
         for (SyntheticCorpus.Document d : SyntheticCorpus.generate(model, lengths, s.getInt("docs-per-length"), s.getLong("seed"))) {
             docs.add(RowFactory.create(d.id(), d.length(), d.text()));
         }
-        StructType schema = new StructType().add("id", DataTypes.StringType).add("context", DataTypes.IntegerType)
-                .add("text", DataTypes.StringType);
-        return spark.createDataFrame(docs, schema);
+        return spark.createDataFrame(docs, CORPUS);
+    }
+
+    /** Whether the bench runs the skewed corpus, through the summarize job's split stages. */
+    private static boolean skewed(QuestSettings s) {
+        return s.get("skewed", null) != null && s.getBoolean("skewed");
+    }
+
+    /** One document of --long-tokens among --short-docs of the first --lengths, all of them by the model's tokenizer. */
+    private static Dataset<Row> skewedCorpus(SparkSession spark, QuestSettings s) {
+        DocumentModel model = driverModel(spark, s);
+        List<Row> docs = new ArrayList<>();
+        for (SyntheticCorpus.Document d : SyntheticCorpus.skewed(model, intOr(s, "long-tokens", LONG_TOKENS),
+                s.getIntList("lengths").get(0), intOr(s, "short-docs", SHORT_DOCS), s.getLong("seed"))) {
+            docs.add(RowFactory.create(d.id(), d.length(), d.text()));
+        }
+        return spark.createDataFrame(docs, CORPUS);
+    }
+
+    private static int intOr(QuestSettings s, String key, int fallback) {
+        return s.get(key, null) == null ? fallback : s.getInt(key);
     }
 
     /** The driver's copy of the model, to tokenize the synthetic corpus (in local mode, the executors' copy). */
@@ -131,19 +172,24 @@ public final class BenchJob implements SparkJob {
         for (int i = 0; i < slots; i++) {
             rows.add(RowFactory.create("warm-up-" + i, 0, "A short text to load the model."));
         }
-        StructType schema = new StructType().add("id", DataTypes.StringType).add("context", DataTypes.IntegerType)
-                .add("text", DataTypes.StringType);
-        Dataset<Row> warm = spark.createDataFrame(rows, schema).repartition(slots);
+        Dataset<Row> warm = spark.createDataFrame(rows, CORPUS).repartition(slots);
         generator(s, modes(s).get(0)).setMaxNewTokens(2).transform(warm).select(OutputColumns.STATUS).collectAsList();
     }
 
+    /**
+     * One run over the corpus: one task per document's map-reduce (QuestGenerator), or for the skewed corpus the
+     * summarize job's split stages, where a long document's chunks spread over the partitions.
+     */
     private static List<BenchRow> runOnce(Dataset<Row> parts, QuestSettings s, QuestConfig mode, int parallelism) {
         long t0 = System.nanoTime();
-        List<Row> out = generator(s, mode).transform(parts).select(col("id"), col("context"), col(OutputColumns.STATUS),
-                col(OutputColumns.ERROR), col(OutputColumns.PROMPT_TOKENS), col(OutputColumns.GENERATED_TOKENS),
-                col(OutputColumns.CHUNKS), col(OutputColumns.PREFILL_MS), col(OutputColumns.DECODE_MS),
-                col(OutputColumns.PAGES_SELECTED), col(OutputColumns.KV_BYTES_READ), col(OutputColumns.KV_BYTES_DENSE))
-                .collectAsList();
+        List<Row> out;
+        if (skewed(s)) {
+            try (SplitSummaries split = SplitSummaries.run(generator(s, mode).setOutputCol("summary"), parts, parallelism)) {
+                out = results(split.rows());
+            }
+        } else {
+            out = results(generator(s, mode).transform(parts));
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<BenchRow> rows = new ArrayList<>();
         for (Row r : out) {
@@ -155,6 +201,14 @@ public final class BenchJob implements SparkJob {
         LOG.info(String.format("bench %s at parallelism %d: %d documents in %.2f s", RowResult.reportedBudget(mode) != null ? "quest "
                 + mode.tokenBudget() : "dense", parallelism, rows.size(), seconds));
         return rows;
+    }
+
+    private static List<Row> results(Dataset<Row> generated) {
+        return generated.select(col("id"), col("context"), col(OutputColumns.STATUS),
+                col(OutputColumns.ERROR), col(OutputColumns.PROMPT_TOKENS), col(OutputColumns.GENERATED_TOKENS),
+                col(OutputColumns.CHUNKS), col(OutputColumns.PREFILL_MS), col(OutputColumns.DECODE_MS),
+                col(OutputColumns.PAGES_SELECTED), col(OutputColumns.KV_BYTES_READ), col(OutputColumns.KV_BYTES_DENSE))
+                .collectAsList();
     }
 
     private static QuestGenerator generator(QuestSettings s, QuestConfig mode) {
@@ -189,8 +243,22 @@ public final class BenchJob implements SparkJob {
         return p;
     }
 
+    /** Wall time of each run with the executors and task slots its tasks ran on, and the speedup over the first. */
+    static String wallTimes(List<Timeline> timelines) {
+        StringBuilder sb = new StringBuilder("| attention | parallelism | executors | tasks | wall seconds | speedup |\n"
+                + "|---|---|---|---|---|---|\n");
+        java.util.Map<String, Double> first = new java.util.HashMap<>();
+        for (Timeline t : timelines) {
+            double base = first.computeIfAbsent(t.mode(), m -> t.seconds());
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.2fx |%n", t.mode(), t.parallelism(),
+                    TaskTimeline.executors(t.tasks()), t.tasks().size(), t.seconds(), base / t.seconds()));
+        }
+        sb.append("\nPer-task timelines: timeline_p<parallelism>_<attention>.png (one bar per task, one lane per task slot).");
+        return sb.toString();
+    }
+
     private static void writeResults(SparkSession spark, String output, boolean overwrite, List<BenchRow> rows,
-                                     BenchSummary summary) {
+                                     BenchSummary summary, List<Timeline> timelines) {
         List<Row> data = rows.stream().map(BenchRow::toRow).toList();
         Outputs.write(spark.createDataFrame(data, BenchRow.SCHEMA).coalesce(1), output + "/rows", overwrite);
         int firstParallelism = summary.runs().isEmpty() ? 0 : summary.runs().get(0).parallelism();
@@ -198,7 +266,14 @@ public final class BenchJob implements SparkJob {
         try {
             FileSystem fs = new Path(output).getFileSystem(spark.sparkContext().hadoopConfiguration());
             try (OutputStream out = fs.create(new Path(output, "summary.md"), true)) {
-                out.write((summary.markdown() + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write((summary.markdown() + "\n\n" + wallTimes(timelines) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            for (Timeline t : timelines) {
+                String name = "timeline_p" + t.parallelism() + "_" + t.mode().replace(' ', '_') + ".png";
+                try (OutputStream out = fs.create(new Path(output, name), true)) {
+                    TimelineChart.draw(String.format(Locale.ROOT, "Tasks of the %s run at parallelism %d: %.1f s",
+                            t.mode(), t.parallelism(), t.seconds()), t.tasks(), out);
+                }
             }
             try (OutputStream out = fs.create(new Path(output, "latency_vs_context.png"), true)) {
                 BenchCharts.latencyVsContext(oneParallelism, out);

@@ -47,4 +47,21 @@ class BenchJobTest {
         assertNotNull(ImageIO.read(out.resolve("latency_vs_context.png").toFile()));
         assertNotNull(ImageIO.read(out.resolve("speedup_vs_budget.png").toFile()));
     }
+
+    @Test
+    void skewedCorpusSpreadsTheLongDocumentAndDrawsTheTaskTimelines(SparkSession spark) throws IOException {
+        Path out = dir.resolve("skewed");
+        JobReport report = new BenchJob().run(spark, TestModels.fake(dir, "output", out.toString(), "skewed", "true",
+                "long-tokens", "4000", "short-docs", "3", "lengths", "200", "budgets", "", "parallelism", "1,2"));
+        assertEquals(4, report.rowsIn(), "one long document among three short ones");
+        assertEquals(4 * 2, report.rowsOut(), "documents x parallelism 1 and 2");
+        assertEquals(0, report.rowsError());
+        Row longest = spark.read().parquet(out.resolve("rows").toString()).filter("context = 4000 and parallelism = 2").first();
+        assertTrue(longest.<Integer>getAs("chunks") >= 8, "the long document was cut into chunks: " + longest);
+
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("| executors |") && summary.contains("| dense | 2 | 1 |"), summary);
+        assertNotNull(ImageIO.read(out.resolve("timeline_p1_dense.png").toFile()));
+        assertNotNull(ImageIO.read(out.resolve("timeline_p2_dense.png").toFile()));
+    }
 }

@@ -41,6 +41,17 @@ public final class SyntheticCorpus {
         return docs;
     }
 
+    /**
+     * A skewed corpus: one document of longTokens tokens among shortDocs documents of shortTokens, the shape on
+     * which a job lasts as long as its largest document unless that document's chunks spread over the cluster.
+     */
+    public static List<Document> skewed(DocumentModel model, int longTokens, int shortTokens, int shortDocs, long seed) {
+        List<Document> docs = new ArrayList<>(generate(model, List.of(shortTokens), shortDocs, seed));
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + longTokens * 131L);
+        docs.add(new Document(String.format("skewed-long-%06d", longTokens), longTokens, text(model, longTokens, random)));
+        return docs;
+    }
+
     private static String text(DocumentModel model, int length, SplittableRandom random) {
         StringBuilder sb = new StringBuilder();
         int[] tokens = new int[0];

@@ -99,6 +99,10 @@ final class Flags {
         List<Flag> f = new ArrayList<>();
         f.add(Flag.value("output", "PATH", Flag.REQUIRED, "output folder: rows (Parquet), summary.md, PNG charts"));
         f.add(Flag.value("corpus", "PATH", "synthetic", "documents to run instead of the synthetic corpus"));
+        f.add(Flag.toggle("skewed", "run a skewed synthetic corpus instead: one document of --long-tokens among"
+                + " --short-docs of the first --lengths, summarized with the long document's chunks spread over the partitions"));
+        f.add(Flag.value("long-tokens", "N", "200000", "tokens of the long document of --skewed"));
+        f.add(Flag.value("short-docs", "N", "20", "short documents of --skewed"));
         f.add(Flag.setting("lengths", "N,N,...", "token lengths of the synthetic documents"));
         f.add(Flag.setting("docs-per-length", "N", "synthetic documents per length"));
         f.add(Flag.setting("budgets", "N,N,...", "Quest token budgets compared with dense attention"));
