@@ -51,7 +51,7 @@ class BenchJobTest {
     @Test
     void skewedCorpusSpreadsTheLongDocumentAndDrawsTheTaskTimelines(SparkSession spark) throws IOException {
         Path out = dir.resolve("skewed");
-        JobReport report = new BenchJob().run(spark, TestModels.fake(dir, "output", out.toString(), "skewed", "true",
+        JobReport report = new BenchJob().run(spark, JobSettings.fake(dir, "output", out.toString(), "skewed", "true",
                 "long-tokens", "4000", "short-docs", "3", "lengths", "200", "budgets", "", "parallelism", "1,2"));
         assertEquals(4, report.rowsIn(), "one long document among three short ones");
         assertEquals(4 * 2, report.rowsOut(), "documents x parallelism 1 and 2");
