@@ -3,10 +3,15 @@ package dev.questspark.jobs.cli;
 import dev.questspark.eval.EvalMain;
 import dev.questspark.eval.EvalPlan;
 import dev.questspark.eval.EvalResults;
+import dev.questspark.jobs.config.QuestHome;
 import dev.questspark.jobs.config.QuestSettings;
+import dev.questspark.jobs.eval.quality.QualityEval;
+import dev.questspark.jobs.eval.quality.QualityReport;
+import dev.questspark.jobs.eval.quality.QualityVariant;
 import dev.questspark.jobs.eval.EvalParquet;
 import dev.questspark.jobs.model.ModelLocation;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +25,11 @@ import java.util.stream.Collectors;
  */
 final class EvalCommand implements Command {
     /** Flags passed on to {@link EvalMain} under the same names. */
-    private static final List<String> PASSED = List.of("docs", "text", "corpus", "llamacpp", "sections", "lengths", "depths", "trials",
+    private static final List<String> PASSED = List.of("docs", "text", "corpus", "llamacpp", "lengths", "depths", "trials",
             "budgets", "page-sizes", "speed-contexts", "speed-threads");
+    /** The section run here rather than by {@link EvalMain}: output quality of the jobs' own row code. */
+    static final String QUALITY = "quality";
+    private static final String ALL_SECTIONS = "passkey,perplexity,agreement,speed,llamacpp," + QUALITY;
     /** The full grid, whose lists the grid flags default to (shown in --help). */
     private static final EvalPlan FULL = EvalPlan.full(null, null, null, null);
 
@@ -53,7 +61,7 @@ final class EvalCommand implements Command {
                 Flag.value("text", "PATH", "/usr/share/common-licenses/GPL-3", "long text for perplexity"),
                 Flag.value("corpus", "DIR", "data/sample-corpus", "text documents for the agreement prompts"),
                 Flag.value("llamacpp", "DIR", "bench/llamacpp", "the llama.cpp benchmark script (skipped without Node.js)"),
-                Flag.value("sections", "LIST", "passkey,perplexity,agreement,speed,llamacpp", "sections to run"),
+                Flag.value("sections", "LIST", ALL_SECTIONS, "sections to run (quality alone rewrites only its section)"),
                 Flag.value("lengths", "N,N,...", join(FULL.passkeyLengths()), "passkey prompt lengths"),
                 Flag.value("depths", "D,D,...", join(FULL.passkeyDepths()), "passkey depths (fractions of the filler)"),
                 Flag.value("trials", "N", Integer.toString(FULL.passkeyTrials()), "passkey trials per (length, depth)"),
@@ -61,6 +69,12 @@ final class EvalCommand implements Command {
                 Flag.value("page-sizes", "N,N,...", join(FULL.pageSizes()), "Quest page sizes of the passkey grid"),
                 Flag.value("speed-contexts", "N,N,...", join(FULL.speedContexts()), "contexts of the speed table"),
                 Flag.value("speed-threads", "N,N,...", join(FULL.speedThreads()), "thread counts of the speed table"),
+                Flag.value("quality-sets", "DIR", "data/quality", "QA and summary sets of the quality section"),
+                Flag.value("quality-label", "NAME", "current", "name of this quality run's rows (kept beside earlier runs)"),
+                Flag.value("quality-qa", "SETTINGS", QualityEval.DEFAULT_QA,
+                        "settings of the QA set: name=key:value,...;name2=... over the job defaults (none: skip)"),
+                Flag.value("quality-summaries", "SETTINGS", QualityEval.DEFAULT_SUMMARY,
+                        "settings of the summary set, the same form (defaults: the job defaults; none: skip)"),
                 Flags.CONF);
     }
 
@@ -81,22 +95,57 @@ final class EvalCommand implements Command {
                 args.add(f.get(name));
             }
         }
+        List<String> sections = new ArrayList<>(List.of((f.has("sections") ? f.get("sections") : ALL_SECTIONS).split(",")));
+        boolean quality = sections.remove(QUALITY);
+        if (!sections.isEmpty()) {
+            args.add("--sections");
+            args.add(String.join(",", sections));
+        }
         EvalMain.Options options;
         try {
             options = EvalMain.parse(args.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        if (!sections.isEmpty()) {
+            runCore(options, f, s, out);
+        }
+        if (quality) {
+            QualityEval q;
+            try {
+                q = new QualityEval(Path.of(f.has("quality-sets") ? f.get("quality-sets") : QuestHome.get().resolve("data/quality").toString()),
+                        f.has("quality-label") ? f.get("quality-label") : "current", variants(f, "quality-qa", QualityEval.DEFAULT_QA),
+                        variants(f, "quality-summaries", QualityEval.DEFAULT_SUMMARY));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            int threads = s.getInt("threads") > 0 ? s.getInt("threads") : Runtime.getRuntime().availableProcessors();
+            q.run(s, threads, QuestHome.get(), options.docs(), "bin/quest eval" + given(f)).forEach(out::println);
+        }
+        return 0;
+    }
+
+    /** The accuracy and speed sections; the quality section of an existing report is carried over unchanged. */
+    private static void runCore(EvalMain.Options options, ParsedFlags f, QuestSettings s, PrintStream out) throws Exception {
+        Path report = options.docs().resolve("RESULTS.md");
+        String qualityBlock = Files.isRegularFile(report) ? QualityReport.block(Files.readString(report)) : null;
         EvalResults results = EvalMain.execute(options, "bin/quest eval" + given(f));
+        if (qualityBlock != null) {
+            Files.writeString(report, Files.readString(report).stripTrailing() + "\n\n" + qualityBlock + "\n");
+        }
         out.printf(Locale.ROOT, "eval: %d passkey answers, %d perplexity rows, %d agreement rows, %d speed rows; report in %s%n",
                 results.passkey().size(), results.perplexity().size(), results.agreement().size(), results.speed().size(),
-                options.docs().resolve("RESULTS.md").toAbsolutePath());
+                report.toAbsolutePath());
         results.notes().forEach(out::println);
         if (f.has("output")) {
             Path parquet = EvalParquet.write(options.docs().resolve("results"), f.get("output"), s.get("master"), f.conf());
             out.println("eval: Parquet tables in " + parquet);
         }
-        return 0;
+    }
+
+    private static List<QualityVariant> variants(ParsedFlags f, String flag, String fallback) {
+        String spec = f.has(flag) ? f.get(flag) : fallback;
+        return spec.strip().equals("none") ? List.of() : QualityVariant.parse(spec);
     }
 
     private static String join(List<?> values) {
