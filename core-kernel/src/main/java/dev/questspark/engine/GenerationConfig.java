@@ -4,13 +4,13 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * How to pick tokens: temperature 0 is greedy (argmax, lowest id on ties); otherwise logits are divided by the
- * temperature, cut to the top-k (0 = all) and the top-p nucleus, and sampled with a generator seeded by seed.
- * Generation stops at maxTokens, at an end-of-generation token, or when the text ends with a stop string.
- * {@link dev.questspark.settings.Settings#generation()} makes it from the settings table.
+ * How to pick tokens: first the {@link Penalties} adjust the logits; then temperature 0 is greedy (argmax, lowest id
+ * on ties); otherwise logits are divided by the temperature, cut to the top-k (0 = all) and the top-p nucleus, and
+ * sampled with a generator seeded by seed. Generation stops at maxTokens, at an end-of-generation token, or when the
+ * text ends with a stop string. {@link dev.questspark.settings.Settings#generation()} makes it from the settings table.
  */
-public record GenerationConfig(int maxTokens, float temperature, int topK, float topP, long seed, List<String> stopStrings)
-        implements Serializable {
+public record GenerationConfig(int maxTokens, float temperature, int topK, float topP, long seed, List<String> stopStrings,
+                               Penalties penalties) implements Serializable {
     public GenerationConfig {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
@@ -25,6 +25,17 @@ public record GenerationConfig(int maxTokens, float temperature, int topK, float
             throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
         }
         stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
+        penalties = penalties == null ? Penalties.NONE : penalties;
+    }
+
+    /** Without repetition controls. */
+    public GenerationConfig(int maxTokens, float temperature, int topK, float topP, long seed, List<String> stopStrings) {
+        this(maxTokens, temperature, topK, topP, seed, stopStrings, Penalties.NONE);
+    }
+
+    /** The same config with other penalties. */
+    public GenerationConfig withPenalties(Penalties p) {
+        return new GenerationConfig(maxTokens, temperature, topK, topP, seed, stopStrings, p);
     }
 
     public static GenerationConfig greedy(int maxTokens) {
@@ -33,7 +44,7 @@ public record GenerationConfig(int maxTokens, float temperature, int topK, float
 
     /** The same settings with another seed (each model call of a row gets its own, derived from the row). */
     public GenerationConfig withSeed(long newSeed) {
-        return new GenerationConfig(maxTokens, temperature, topK, topP, newSeed, stopStrings);
+        return new GenerationConfig(maxTokens, temperature, topK, topP, newSeed, stopStrings, penalties);
     }
 
     public boolean isGreedy() {

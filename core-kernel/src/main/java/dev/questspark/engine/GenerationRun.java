@@ -71,6 +71,7 @@ final class GenerationRun {
             return -1;
         }
         out[count++] = next;
+        sampler.accept(next);
         int before = text.length();
         text.append(stream.push(next));
         if (fromBos && text.length() > 0) {

@@ -10,6 +10,7 @@ import static dev.questspark.settings.Setting.choice;
 import static dev.questspark.settings.Setting.oneOf;
 
 import dev.questspark.engine.GenerationConfig;
+import dev.questspark.engine.Penalties;
 import dev.questspark.quest.QuestConfig;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -76,6 +77,20 @@ public final class Settings implements Serializable {
     public static final Setting<Float> TOP_P = add(real(SAMPLING, "top-p", 0.95f, "P",
             "nucleus sampling probability mass", v -> v > 0 && v <= 1 ? null : "must be in (0, 1]"));
     public static final Setting<Long> SEED = add(longInt(SAMPLING, "seed", 42L, "S", "sampling seed", any()));
+    public static final Setting<Float> REPEAT_PENALTY = add(real(SAMPLING, "repeat-penalty", 1f, "P",
+            "llama.cpp's repeat penalty: logits of tokens among the last repeat-last-n generated are divided by P when"
+                    + " positive, multiplied when negative (1: off)", v -> v > 0 && Float.isFinite(v) ? null : "must be positive"));
+    public static final Setting<Integer> REPEAT_LAST_N = add(integer(SAMPLING, "repeat-last-n", 64, "N",
+            "generated tokens the repeat, frequency and presence penalties look back on (0: off, -1: all)", atLeast(-1)));
+    public static final Setting<Float> FREQUENCY_PENALTY = add(real(SAMPLING, "frequency-penalty", 0f, "F",
+            "subtract F x (occurrences among the last repeat-last-n generated tokens) from a token's logit (0: off)",
+            v -> Float.isFinite(v) ? null : "must be a finite number"));
+    public static final Setting<Float> PRESENCE_PENALTY = add(real(SAMPLING, "presence-penalty", 0f, "P",
+            "subtract P from the logit of a token among the last repeat-last-n generated (0: off)",
+            v -> Float.isFinite(v) ? null : "must be a finite number"));
+    public static final Setting<Integer> NO_REPEAT_NGRAM_SIZE = add(integer(SAMPLING, "no-repeat-ngram-size", 0, "N",
+            "forbid any token that would repeat an N-gram of the generated text (Hugging Face's no_repeat_ngram_size; 0: off)",
+            atLeast(0)));
 
     public static final Setting<String> ATTENTION_MODE = add(text(ATTENTION, "attention", "dense", "MODE",
             "decode attention: dense or quest", "dense", "quest"));
@@ -212,7 +227,14 @@ public final class Settings implements Serializable {
 
     /** How the engine picks tokens, with no stop strings. */
     public GenerationConfig generation() {
-        return new GenerationConfig(get(MAX_TOKENS), get(TEMPERATURE), get(TOP_K), get(TOP_P), get(SEED), List.of());
+        return new GenerationConfig(get(MAX_TOKENS), get(TEMPERATURE), get(TOP_K), get(TOP_P), get(SEED), List.of(),
+                penalties());
+    }
+
+    /** The repetition controls (all off by default). */
+    public Penalties penalties() {
+        return new Penalties(get(REPEAT_PENALTY), get(REPEAT_LAST_N), get(FREQUENCY_PENALTY), get(PRESENCE_PENALTY),
+                get(NO_REPEAT_NGRAM_SIZE));
     }
 
     /** Dense attention, or Quest's page selection. */

@@ -1,6 +1,5 @@
 package dev.questspark.jobs.eval.quality;
 
-import dev.questspark.jobs.QuestGenerator;
 import dev.questspark.jobs.config.QuestSettings;
 import dev.questspark.jobs.eval.quality.QualitySets.QaItem;
 import dev.questspark.jobs.eval.quality.QualitySets.SummaryItem;
@@ -76,7 +75,8 @@ public final class QualityRun {
 
     private GeneratorSettings settings(QualityVariant v, String task) {
         QuestSettings s = base.with(v.overrides());
-        return new QuestGenerator().applySettings(s).setTask(task).settings(threads);
+        return new GeneratorSettings(s.get("model"), s.get("model-loader", SharedModels.ENGINE_LOADER), task, s.settings(), threads,
+                null);
     }
 
     private static Supplier<DocumentModel> model(GeneratorSettings gs) {
