@@ -47,6 +47,11 @@ public record GenerationConfig(int maxTokens, float temperature, int topK, float
         return new GenerationConfig(maxTokens, temperature, topK, topP, newSeed, stopStrings, penalties);
     }
 
+    /** The same settings generating at most n tokens. */
+    public GenerationConfig withMaxTokens(int n) {
+        return new GenerationConfig(n, temperature, topK, topP, seed, stopStrings, penalties);
+    }
+
     public boolean isGreedy() {
         return temperature == 0f;
     }

@@ -118,8 +118,14 @@ public final class Settings implements Serializable {
             "tokens shared by consecutive chunks of a long document", atLeast(0)));
     public static final Setting<Integer> BATCH_SIZE = add(integer(DOCUMENTS, "batch-size", 1, "N",
             "sequences a task decodes together, its rows and chunks continuously batched (1: one at a time)", atLeast(1)));
+    public static final Setting<Integer> SUMMARY_CHUNK_TOKENS = add(integer(DOCUMENTS, "summary-chunk-tokens", 0, "N",
+            "longest text summarized in one call; a longer one is summarized in chunks, then the chunk summaries"
+                    + " (0: as much as the context holds)", v -> v == 0 || v >= 64 ? null : "must be 0 or at least 64"));
     public static final Setting<Integer> QA_CHUNK_TOKENS = add(integer(QA, "qa-chunk-tokens", 256, "N",
             "chunk size when choosing the parts of a long document by BM25", atLeast(16)));
+    public static final Setting<Integer> QA_CONTEXT_TOKENS = add(integer(QA, "qa-context-tokens", 0, "N",
+            "most document tokens a question is answered from: a longer document gives its best BM25 chunks"
+                    + " (0: as many as the context holds)", atLeast(0)));
 
     // ---- The record. ----
 

@@ -26,6 +26,7 @@ public final class OutputColumns {
     public static final String PAGES_SELECTED = "pages_selected";
     public static final String KV_BYTES_READ = "kv_bytes_read";
     public static final String KV_BYTES_DENSE = "kv_bytes_dense";
+    public static final String NOTE = "note";
 
     /** Columns that measure time; every other output column is deterministic under greedy decoding. */
     public static final List<String> TIMING = List.of(PREFILL_MS, DECODE_MS);
@@ -52,6 +53,7 @@ public final class OutputColumns {
         f.add(field(PAGES_SELECTED, DataTypes.LongType, false));
         f.add(field(KV_BYTES_READ, DataTypes.LongType, false));
         f.add(field(KV_BYTES_DENSE, DataTypes.LongType, false));
+        f.add(field(NOTE, DataTypes.StringType, true));
         return f;
     }
 
@@ -64,7 +66,7 @@ public final class OutputColumns {
     static Object[] values(RowResult r) {
         return new Object[]{r.text(), r.status(), r.error(), r.promptTokens(), r.cachedTokens(), r.generatedTokens(),
                 r.chunks(), r.chunksTotal(), r.modelCalls(), r.prefillMs(), r.decodeMs(), r.finishReason(), r.attention(),
-                r.tokenBudget(), r.pagesSelected(), r.kvBytesRead(), r.kvBytesDense()};
+                r.tokenBudget(), r.pagesSelected(), r.kvBytesRead(), r.kvBytesDense(), r.note()};
     }
 
     private static StructField field(String name, DataType type, boolean nullable) {

@@ -22,8 +22,14 @@ class RowGeneratorTest {
     private static final DocumentModel MODEL = new FakeModelLoader().load(Path.of("fake"), 1);
 
     private static RowGenerator generator(String task, int contextTokens) {
-        Settings settings = Settings.of(Map.of("chat", "off", "max-tokens", "16", "context-tokens", contextTokens,
-                "chunk-overlap", "16", "qa-chunk-tokens", "64"));
+        return generator(task, Map.of("context-tokens", contextTokens));
+    }
+
+    private static RowGenerator generator(String task, Map<String, Object> overrides) {
+        Map<String, Object> values = new java.util.HashMap<>(Map.of("chat", "off", "max-tokens", "16", "chunk-overlap", "16",
+                "qa-chunk-tokens", "64"));
+        values.putAll(overrides);
+        Settings settings = Settings.of(values);
         GeneratorSettings s = new GeneratorSettings("fake", FakeModelLoader.class.getName(), task, settings, 1, null);
         return new RowGenerator(s, () -> MODEL);
     }
@@ -74,5 +80,36 @@ class RowGeneratorTest {
         assertEquals("error", r.status());
         assertTrue(r.error().startsWith("the context of 80 tokens leaves"), r.error());
         assertFalse(r.error().isBlank());
+    }
+
+    @Test
+    void aSummaryIsAtMostHalfItsTextAndAChunkedOneSaysSo() {
+        String shortText = "A cat sat.";
+        RowResult tiny = generator("summarize", Map.of("context-tokens", 512, "max-tokens", "64")).process(shortText, true, null);
+        assertEquals("ok", tiny.status(), tiny.error());
+        assertTrue(tiny.generatedTokens() <= shortText.length() / 2, tiny.generatedTokens() + " tokens for " + shortText);
+        assertEquals(null, tiny.note(), "a document used whole has no note");
+
+        String doc = TestData.longText(20);
+        RowResult chunked = generator("summarize", Map.of("context-tokens", 512, "summary-chunk-tokens", 128)).process(doc, true, null);
+        assertEquals("ok", chunked.status(), chunked.error());
+        assertTrue(chunked.chunks() > 1, "chunks " + chunked.chunks());
+        assertTrue(chunked.note().startsWith("document of " + doc.length() + " tokens summarized in " + chunked.chunks()
+                + " chunks of at most 128 tokens"), chunked.note());
+    }
+
+    @Test
+    void aQuestionIsAnsweredFromAtMostQaContextTokensOfTheDocument() {
+        String doc = TestData.longText(4);
+        RowResult whole = generator("Context: {text}\n" + FakeModelLoader.ECHO + " {question}", Map.of("context-tokens", 512))
+                .process(doc, true, "What was the lighthouse keeper named?");
+        assertEquals(1, whole.chunks(), "the document fits: used whole");
+        assertEquals(null, whole.note());
+        RowResult limited = generator("Context: {text}\n" + FakeModelLoader.ECHO + " {question}",
+                Map.of("context-tokens", 512, "qa-context-tokens", 128)).process(doc, true, "What was the lighthouse keeper named?");
+        assertEquals("ok", limited.status(), limited.error());
+        assertTrue(limited.text().contains("lighthouse keeper was named Ada"), limited.text());
+        assertTrue(limited.chunks() < limited.chunksTotal(), limited.chunks() + " of " + limited.chunksTotal());
+        assertTrue(limited.note().contains("ranked by BM25") && limited.note().contains("at most 128 document tokens"), limited.note());
     }
 }

@@ -10,23 +10,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Answers a question about a document: the whole document when it fits the context; otherwise the chunks that
- * BM25 ranks most relevant to the question, as many as fit, in document order (adjacent chunks joined without
- * repeating their overlap, gaps marked).
+ * Answers a question about a document: the whole document when it fits the context tokens (qa-context-tokens, at
+ * most what the model's context leaves); otherwise the chunks that BM25 ranks most relevant to the question, as many
+ * as fit, in document order (adjacent chunks joined without repeating their overlap, gaps marked). A small model
+ * answers far better from a few relevant chunks than from a whole long document.
  */
 final class Answerer {
     private static final String GAP = "\n[...]\n";
 
     private final PromptContext ctx;
     private final int chunkTokens;
+    private final int contextTokens;
 
-    Answerer(PromptContext ctx, int chunkTokens) {
+    /** contextTokens: the most document tokens given to the model (0: as many as the context holds). */
+    Answerer(PromptContext ctx, int chunkTokens, int contextTokens) {
         this.ctx = ctx;
         this.chunkTokens = chunkTokens;
+        this.contextTokens = contextTokens;
     }
 
     String answer(PromptTemplate template, int[] document, String question, long seed, RowUsage usage) {
-        int room = ctx.room(template, question);
+        int fits = ctx.room(template, question);
+        int room = contextTokens > 0 ? Math.min(fits, contextTokens) : fits;
         if (document.length <= room) {
             usage.chunks = 1;
             usage.chunksTotal = 1;
@@ -40,6 +45,8 @@ final class Answerer {
         List<Span> chosen = choose(document, spans, question, room, gap.length);
         usage.chunks = chosen.size();
         usage.chunksTotal = spans.size();
+        usage.note = "document of " + document.length + " tokens: answered from " + chosen.size() + " of " + spans.size()
+                + " chunks of " + size + " tokens ranked by BM25 against the question (at most " + room + " document tokens)";
         return ctx.generate(template, assemble(document, chosen, gap), question, seed, usage);
     }
 

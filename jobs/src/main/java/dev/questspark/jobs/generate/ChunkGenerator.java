@@ -67,7 +67,10 @@ public final class ChunkGenerator implements AutoCloseable {
         }
         context();
         try {
-            String text = ctx.generate(summarizer.template(w.level()), w.tokens(), null, w.rowSeed(), w.call(), false, usage);
+            String text = summarizer.call(summarizer.template(w.level()), w.tokens(), w.rowSeed(), w.call(), usage);
+            if (w.level() > 0 && w.last()) {
+                usage.note = Summarizer.note(0, w.chunks(), 0, w.level());
+            }
             return RowResult.ok(text, usage, settings.attention());
         } catch (RuntimeException e) {
             ctx.decoder.reset();
@@ -115,7 +118,7 @@ public final class ChunkGenerator implements AutoCloseable {
         if (ctx == null) {
             DocumentModel model = modelSource.get();
             ctx = PromptContext.open(settings, model, batchSource == null ? null : batchSource.apply(model));
-            summarizer = new Summarizer(ctx);
+            summarizer = new Summarizer(ctx, settings.summaryChunkTokens());
         }
     }
 

@@ -65,4 +65,14 @@ public record GeneratorSettings(String modelLocation, String loaderClass, String
     public int qaChunkTokens() {
         return settings.get(Settings.QA_CHUNK_TOKENS);
     }
+
+    /** The most document tokens a question is answered from (0: as many as fit the context). */
+    public int qaContextTokens() {
+        return settings.get(Settings.QA_CONTEXT_TOKENS);
+    }
+
+    /** The longest text summarized in one call; longer ones are summarized chunk by chunk (0: the context's room). */
+    public int summaryChunkTokens() {
+        return settings.get(Settings.SUMMARY_CHUNK_TOKENS);
+    }
 }

@@ -93,11 +93,18 @@ final class PromptContext {
      * call i gets the seed a one-at-a-time loop would give it. Texts in order.
      */
     List<String> generateAll(PromptTemplate template, List<int[]> documents, long seed, RowUsage usage) {
+        return generateAll(template, documents, seed, usage, length -> sampling.maxTokens());
+    }
+
+    /** As {@link #generateAll(PromptTemplate, List, long, RowUsage)}, each call writing at most maxTokens(its text's length). */
+    List<String> generateAll(PromptTemplate template, List<int[]> documents, long seed, RowUsage usage,
+                             java.util.function.IntUnaryOperator maxTokens) {
         List<Segments> prompts = new ArrayList<>(documents.size());
         List<GenerationConfig> samplings = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             prompts.add(template.build(model, frame, documents.get(i), null));
-            samplings.add(sampling.withSeed(Seeds.forCall(seed, usage.calls + i)));
+            int limit = Math.min(maxTokens.applyAsInt(documents.get(i).length), sampling.maxTokens());
+            samplings.add(sampling.withSeed(Seeds.forCall(seed, usage.calls + i)).withMaxTokens(limit));
         }
         List<String> out = new ArrayList<>(documents.size());
         for (Generation g : decoder.runAll(prompts, samplings, usage)) {
@@ -121,8 +128,15 @@ final class PromptContext {
      */
     String generate(PromptTemplate template, int[] document, String question, long seed, int call,
                     boolean wholeDocument, RowUsage usage) {
+        return generate(template, document, question, seed, call, wholeDocument, sampling.maxTokens(), usage);
+    }
+
+    /** One model call generating at most maxTokens (fewer than the setting, e.g. to keep a summary shorter than its text). */
+    String generate(PromptTemplate template, int[] document, String question, long seed, int call,
+                    boolean wholeDocument, int maxTokens, RowUsage usage) {
         Generation g = decoder.run(template.build(model, frame, document, question),
-                sampling.withSeed(Seeds.forCall(seed, call)), wholeDocument, usage);
+                sampling.withSeed(Seeds.forCall(seed, call)).withMaxTokens(Math.min(maxTokens, sampling.maxTokens())),
+                wholeDocument, usage);
         return g.text();
     }
 }

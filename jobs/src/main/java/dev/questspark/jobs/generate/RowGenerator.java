@@ -2,6 +2,7 @@ package dev.questspark.jobs.generate;
 
 import dev.questspark.jobs.model.BatchGenerator;
 import dev.questspark.jobs.model.DocumentModel;
+import dev.questspark.jobs.text.Answers;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
 import dev.questspark.jobs.text.TextChecks;
@@ -76,7 +77,7 @@ public final class RowGenerator implements AutoCloseable {
             case Tasks.SUMMARIZE:
                 return summarizer.summarize(document, seed, usage);
             case Tasks.ANSWER:
-                return answerer.answer(Tasks.answer(c.chat), document, question, seed, usage);
+                return Answers.forQuestion(question, answerer.answer(Tasks.answer(c.chat), document, question, seed, usage));
             default:
                 if (template.hasQuestion()) {
                     return answerer.answer(template, document, question, seed, usage);
@@ -97,8 +98,8 @@ public final class RowGenerator implements AutoCloseable {
         if (ctx == null) {
             DocumentModel model = modelSource.get();
             ctx = PromptContext.open(settings, model, batchSource == null ? null : batchSource.apply(model));
-            summarizer = new Summarizer(ctx);
-            answerer = new Answerer(ctx, settings.qaChunkTokens());
+            summarizer = new Summarizer(ctx, settings.summaryChunkTokens());
+            answerer = new Answerer(ctx, settings.qaChunkTokens(), settings.qaContextTokens());
         }
         return ctx;
     }

@@ -7,7 +7,7 @@ import dev.questspark.quest.QuestConfig;
 public record RowResult(String text, String status, String error, int promptTokens, int cachedTokens,
                         int generatedTokens, int chunks, int chunksTotal, int modelCalls, double prefillMs,
                         double decodeMs, String finishReason, String attention, Integer tokenBudget,
-                        long pagesSelected, long kvBytesRead, long kvBytesDense) {
+                        long pagesSelected, long kvBytesRead, long kvBytesDense, String note) {
     public static final String OK = "ok";
     public static final String ERROR = "error";
 
@@ -23,7 +23,7 @@ public record RowResult(String text, String status, String error, int promptToke
         AttentionCounters c = u.attention;
         return new RowResult(text, status, error, u.promptTokens, u.cachedTokens, u.generatedTokens, u.chunks,
                 u.chunksTotal, u.calls, u.prefillNanos / 1e6, u.decodeNanos / 1e6, u.finishReason,
-                a.attention().configName(), reportedBudget(a), c.pagesSelected(), c.kvBytesRead(), c.kvBytesDense());
+                a.attention().configName(), reportedBudget(a), c.pagesSelected(), c.kvBytesRead(), c.kvBytesDense(), u.note);
     }
 
     /** The budget as reported in output rows: null for dense attention, which has none. */

@@ -14,6 +14,8 @@ final class RowUsage {
     long prefillNanos;
     long decodeNanos;
     String finishReason;
+    /** How the document was cut or chunked for this row, for the output's note column; null when it was used whole. */
+    String note;
     AttentionCounters attention = AttentionCounters.ZERO;
 
     void addCall(int prompt, Generation g, AttentionCounters delta) {

@@ -1,6 +1,7 @@
 package dev.questspark.jobs.generate;
 
 import dev.questspark.jobs.text.PromptTemplate;
+import dev.questspark.jobs.text.Sentences;
 import dev.questspark.jobs.text.Tasks;
 import dev.questspark.jobs.text.TokenChunks;
 import dev.questspark.jobs.text.TokenChunks.Span;
@@ -11,9 +12,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Summaries of documents of any length: a document that fits the context is summarized in one call; a longer one
- * is cut into overlapping token chunks, each chunk is summarized (map), and the joined chunk summaries are
- * summarized again (reduce), recursively until they fit. {@link #level} and {@link #join} are the rule; this
+ * Summaries of documents of any length: a document that fits one call (the context's room, at most
+ * summary-chunk-tokens) is summarized in one call; a longer one is cut into overlapping token chunks, each chunk is
+ * summarized (map), and the joined chunk summaries are summarized again (reduce), recursively until they fit. Every
+ * call writes at most half as many tokens as the text it summarizes, so a summary is never longer than its source,
+ * and a summary cut by that limit ends at its last complete sentence. {@link #level} and {@link #join} are the rule; this
  * class runs it in one task, {@link ChunkGenerator} runs the same steps spread over Spark stages.
  */
 final class Summarizer {
@@ -37,28 +40,38 @@ final class Summarizer {
     }
 
     private final PromptContext ctx;
+    private final int chunkTokens;
 
-    Summarizer(PromptContext ctx) {
+    /** chunkTokens: the longest text summarized in one call (0: as much as the context holds). */
+    Summarizer(PromptContext ctx, int chunkTokens) {
         this.ctx = ctx;
+        this.chunkTokens = chunkTokens;
     }
 
     String summarize(int[] document, long seed, RowUsage usage) {
         int[] text = document;
+        int chunkLength = 0;
         for (int level = 0; level < MAX_LEVELS; level++) {
             Level step = level(level, text.length);
             if (level == 0) {
                 usage.chunks = step.calls();
                 usage.chunksTotal = step.calls();
+                chunkLength = step.fits() ? text.length : step.spans().stream().mapToInt(Span::length).max().orElse(0);
             }
             if (step.fits()) {
-                return ctx.generate(step.template(), text, null, seed, usage);
+                if (level > 0) {
+                    usage.note = note(document.length, usage.chunks, chunkLength, level);
+                }
+                return call(step.template(), text, seed, usage.calls, usage);
             }
             List<int[]> chunks = new ArrayList<>(step.spans().size());
             for (Span s : step.spans()) {
                 chunks.add(Arrays.copyOfRange(text, s.start(), s.end()));
             }
             // one call per chunk, issued together: with batch-size above 1 they decode in the same batch
-            text = join(ctx.generateAll(step.template(), chunks, seed, usage), text.length);
+            List<String> summaries = ctx.generateAll(step.template(), chunks, seed, usage, Summarizer::limit).stream()
+                    .map(t -> Sentences.trimToLastComplete(t.strip())).toList();
+            text = join(summaries, text.length);
         }
         throw tooManyLevels();
     }
@@ -66,11 +79,29 @@ final class Summarizer {
     /** How level {@code level} treats a text of textLength tokens. */
     Level level(int level, int textLength) {
         PromptTemplate template = template(level);
-        int room = ctx.room(template, null);
+        int fits = ctx.room(template, null);
+        int room = chunkTokens > 0 ? Math.min(fits, chunkTokens) : fits;
         if (textLength <= room) {
             return new Level(level, template, null);
         }
         return new Level(level, template, TokenChunks.split(textLength, room, ctx.overlapFor(room)));
+    }
+
+    /** One model call on text, number {@code call} of its row: at most half its tokens, ending at a complete sentence. */
+    String call(PromptTemplate template, int[] text, long seed, int call, RowUsage usage) {
+        return Sentences.trimToLastComplete(ctx.generate(template, text, null, seed, call, false, limit(text.length), usage).strip());
+    }
+
+    /** The most tokens a summary of textLength tokens may have: half of them, so it is shorter than its text. */
+    static int limit(int textLength) {
+        return Math.max(1, textLength / 2);
+    }
+
+    /** The note of a chunked document's row (output column note); sizes of 0 are left out (not known where it is made). */
+    static String note(int documentTokens, int chunks, int chunkTokens, int levels) {
+        return (documentTokens > 0 ? "document of " + documentTokens + " tokens summarized" : "summarized") + " in " + chunks
+                + " chunks" + (chunkTokens > 0 ? " of at most " + chunkTokens + " tokens" : "")
+                + ", then the chunk summaries combined in " + levels + (levels == 1 ? " step" : " steps");
     }
 
     /** The prompt of a level: summarize the document at level 0, combine summaries above. */

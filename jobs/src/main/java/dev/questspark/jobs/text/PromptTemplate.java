@@ -51,7 +51,7 @@ public final class PromptTemplate {
         if (questionAt >= 0 && questionAt < textAt) {
             // The question comes first: nothing before the document is shared between questions.
             int[] tail = concat(frame.prefix(), encode(model, before.replace(QUESTION, q)), document,
-                    encode(model, after), frame.suffix());
+                    encode(model, after.replace(QUESTION, q)), frame.suffix());
             return new Segments(new int[0], tail);
         }
         int[] head = concat(frame.prefix(), encode(model, before), document);

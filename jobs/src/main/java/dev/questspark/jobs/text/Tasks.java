@@ -11,19 +11,26 @@ public final class Tasks {
     private Tasks() {
     }
 
+    /** The instruction follows the text: a small model keeps to an instruction it has just read. */
     public static PromptTemplate summarize(boolean chat) {
-        return new PromptTemplate("Summarize the following text in a few sentences.\n\n{text}" + (chat ? "" : "\n\nSummary:"));
+        return new PromptTemplate("{text}\n\nSummarize the text above in two or three sentences, in your own words."
+                + (chat ? "" : "\n\nSummary:"));
     }
 
     /** The reduce step of map-reduce summarization: a summary of the chunk summaries. */
     public static PromptTemplate combine(boolean chat) {
-        return new PromptTemplate("The following are summaries of consecutive parts of one text. Combine them into"
-                + " one summary of the whole text in a few sentences.\n\n{text}" + (chat ? "" : "\n\nSummary:"));
+        return new PromptTemplate("Summaries of consecutive parts of one document:\n\n{text}\n\nCombine them into one"
+                + " summary of the whole document in two or three sentences, in your own words." + (chat ? "" : "\n\nSummary:"));
     }
 
+    /**
+     * The question comes before the text as well as after it, so the model reads the text knowing what to look for
+     * (a small model's attention is causal: text tokens can attend to a question only if it came first); factual
+     * questions get a short answer copied from the text.
+     */
     public static PromptTemplate answer(boolean chat) {
-        return new PromptTemplate("Answer the question using only the text below.\n\nText:\n{text}\n\nQuestion: {question}"
-                + (chat ? "" : "\nAnswer:"));
+        return new PromptTemplate("Question: {question}\n\nText:\n{text}\n\nQuestion: {question}\nAnswer the question with a"
+                + " short phrase copied from the text." + (chat ? "" : "\nAnswer:"));
     }
 
     /** Whether task names a built-in task rather than a template. */
