@@ -99,6 +99,6 @@ class QuestGeneratorTest {
         assertEquals("Who barked?", rows.get(0).getAs("q"));
         assertEquals("text is null", rows.get(1).getAs(OutputColumns.ERROR));
         assertEquals("question is empty (whitespace only)", rows.get(2).getAs(OutputColumns.ERROR));
-        assertEquals("dense", rows.get(0).getAs(OutputColumns.ATTENTION));
+        assertEquals("quest", rows.get(0).getAs(OutputColumns.ATTENTION), "Quest by default");
     }
 }

@@ -47,7 +47,7 @@ class SummarizeJobTest {
             assertFalse(((String) r.getAs("summary")).isBlank(), id);
             assertTrue((int) r.getAs(OutputColumns.GENERATED_TOKENS) > 0, id);
             assertTrue((long) r.getAs(OutputColumns.KV_BYTES_DENSE) > 0, id);
-            assertEquals("dense", r.getAs(OutputColumns.ATTENTION));
+            assertEquals("quest", r.getAs(OutputColumns.ATTENTION), "Quest by default");
         }
         assertEquals(1, (int) rows.get("a.txt").getAs(OutputColumns.CHUNKS));
         Row longDoc = rows.get("long.txt");

@@ -18,7 +18,8 @@ class QuestSettingsTest {
     @Test
     void shippedDefaultsResolveTheModelUnderQuestHome() {
         QuestSettings d = QuestSettings.defaults();
-        assertEquals("dense", d.get("attention"));
+        assertEquals("quest", d.get("attention"), "Quest by default");
+        assertEquals(8, d.getInt("page-size"));
         assertEquals(1024, d.getInt("token-budget"));
         assertEquals(1, d.getInt("sink-pages"));
         assertEquals(0.0, d.getDouble("token-budget-fraction"), "a fixed budget by default");
@@ -68,9 +69,9 @@ class QuestSettingsTest {
         QuestSettings s = QuestSettings.of(Map.of());
         assertEquals(Settings.defaults(), s.settings());
         QuestSettings layered = QuestSettings.defaults().withSparkConf(Map.of("spark.quest.kv-memory-budget", "1g"))
-                .with(Map.of("page-size", "8"));
+                .with(Map.of("page-size", "16"));
         assertEquals(1L << 30, layered.settings().quest().kvMemoryBudget(), "spark.quest.kv-memory-budget is read");
-        assertEquals(8, layered.settings().quest().pageSize());
+        assertEquals(16, layered.settings().quest().pageSize());
         assertEquals("4g", QuestSettings.defaults().get("kv-memory-budget"), "--help shows the default");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> QuestSettings.defaults().with(Map.of("page-size", "12")).settings());
