@@ -132,6 +132,10 @@ public final class Settings implements Serializable {
     public static final Setting<Integer> QA_CONTEXT_TOKENS = add(integer(QA, "qa-context-tokens", 0, "N",
             "most document tokens a question is answered from: a longer document gives its best BM25 chunks"
                     + " (0: as many as the context holds)", atLeast(0)));
+    public static final Setting<String> QA_GROUNDING = add(text(QA, "qa-grounding", "on", "on|off",
+            "a short answer to a factual question that is not found in the document (or only repeats the question) is"
+                    + " replaced by the document's sentence BM25 ranks best, noted in the note column", "on", "off")
+            .parser(Settings::onOff));
 
     // ---- The record. ----
 

@@ -71,6 +71,11 @@ public record GeneratorSettings(String modelLocation, String loaderClass, String
         return settings.get(Settings.QA_CONTEXT_TOKENS);
     }
 
+    /** Whether a short answer not found in the document is replaced by the document's best sentence. */
+    public boolean qaGrounding() {
+        return settings.get(Settings.QA_GROUNDING).equals("on");
+    }
+
     /** The longest text summarized in one call; longer ones are summarized chunk by chunk (0: the context's room). */
     public int summaryChunkTokens() {
         return settings.get(Settings.SUMMARY_CHUNK_TOKENS);

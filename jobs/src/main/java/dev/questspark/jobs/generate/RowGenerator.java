@@ -3,6 +3,7 @@ package dev.questspark.jobs.generate;
 import dev.questspark.jobs.model.BatchGenerator;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.text.Answers;
+import dev.questspark.jobs.text.Grounding;
 import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
 import dev.questspark.jobs.text.TextChecks;
@@ -65,7 +66,13 @@ public final class RowGenerator implements AutoCloseable {
         try {
             long seed = Seeds.forRow(settings.sampling().seed(), text, question);
             int[] document = c.model.encode(text);
-            return RowResult.ok(run(c, document, question, seed, usage), usage, settings.attention());
+            String out = run(c, document, question, seed, usage);
+            if (Tasks.ANSWER.equals(settings.task()) && settings.qaGrounding() && Answers.isFactual(question)) {
+                Grounding.Answer a = Grounding.check(question, out, text);
+                out = a.text();
+                usage.note = a.note() == null ? usage.note : usage.note == null ? a.note() : usage.note + "; " + a.note();
+            }
+            return RowResult.ok(out, usage, settings.attention());
         } catch (RuntimeException e) {
             c.decoder.reset();
             return RowResult.error(describe(e), usage, settings.attention());

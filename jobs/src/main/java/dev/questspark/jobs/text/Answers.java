@@ -18,7 +18,7 @@ public final class Answers {
     private static final Set<String> GLUE = Set.of("a", "an", "the", "that", "which", "who", "this", "these", "of", "in",
             "to", "by", "for", "on", "it", "its", "called", "named", "answer", "question");
     /** Where a restatement ends and the answer begins. */
-    private static final Set<String> LINKS = Set.of("is", "are", "was", "were", "be", "means", "mean", "refers", "refer");
+    private static final Set<String> LINKS = Set.of("is", "are", "was", "were", "means", "mean", "refers", "refer");
 
     /** Questions that ask for a fact (a name, date, number, title) rather than an explanation. */
     private static final Pattern FACTUAL = Pattern.compile("^\\s*(what|who|whom|whose|when|which|where|how many|how much|how long"
@@ -29,7 +29,12 @@ public final class Answers {
 
     /** The reply to a factual question shortened by {@link #shorten}; any other reply as it is (stripped). */
     public static String forQuestion(String question, String reply) {
-        return FACTUAL.matcher(question).find() ? shorten(question, reply) : reply.strip();
+        return isFactual(question) ? shorten(question, reply) : reply.strip();
+    }
+
+    /** Whether the question asks for a fact (what, who, when, which, how many, ...) rather than an explanation. */
+    public static boolean isFactual(String question) {
+        return FACTUAL.matcher(question).find();
     }
 
     /** The answer without a leading restatement of the question (ending in is/are/was/means/refers to...). */
