@@ -88,8 +88,9 @@ public final class Settings implements Serializable {
     public static final Setting<Float> PRESENCE_PENALTY = add(real(SAMPLING, "presence-penalty", 0f, "P",
             "subtract P from the logit of a token among the last repeat-last-n generated (0: off)",
             v -> Float.isFinite(v) ? null : "must be a finite number"));
-    public static final Setting<Integer> NO_REPEAT_NGRAM_SIZE = add(integer(SAMPLING, "no-repeat-ngram-size", 0, "N",
-            "forbid any token that would repeat an N-gram of the generated text (Hugging Face's no_repeat_ngram_size; 0: off)",
+    public static final Setting<Integer> NO_REPEAT_NGRAM_SIZE = add(integer(SAMPLING, "no-repeat-ngram-size", 4, "N",
+            "forbid any token that would repeat an N-gram of the generated text (Hugging Face's no_repeat_ngram_size; 0: off;"
+                    + " 4 by default: summaries stopped looping with the fewest unsupported words in docs/RESULTS.md)",
             atLeast(0)));
 
     /**
@@ -124,12 +125,12 @@ public final class Settings implements Serializable {
             "tokens shared by consecutive chunks of a long document", atLeast(0)));
     public static final Setting<Integer> BATCH_SIZE = add(integer(DOCUMENTS, "batch-size", 1, "N",
             "sequences a task decodes together, its rows and chunks continuously batched (1: one at a time)", atLeast(1)));
-    public static final Setting<Integer> SUMMARY_CHUNK_TOKENS = add(integer(DOCUMENTS, "summary-chunk-tokens", 0, "N",
+    public static final Setting<Integer> SUMMARY_CHUNK_TOKENS = add(integer(DOCUMENTS, "summary-chunk-tokens", 1024, "N",
             "longest text summarized in one call; a longer one is summarized in chunks, then the chunk summaries"
                     + " (0: as much as the context holds)", v -> v == 0 || v >= 64 ? null : "must be 0 or at least 64"));
-    public static final Setting<Integer> QA_CHUNK_TOKENS = add(integer(QA, "qa-chunk-tokens", 256, "N",
+    public static final Setting<Integer> QA_CHUNK_TOKENS = add(integer(QA, "qa-chunk-tokens", 128, "N",
             "chunk size when choosing the parts of a long document by BM25", atLeast(16)));
-    public static final Setting<Integer> QA_CONTEXT_TOKENS = add(integer(QA, "qa-context-tokens", 0, "N",
+    public static final Setting<Integer> QA_CONTEXT_TOKENS = add(integer(QA, "qa-context-tokens", 512, "N",
             "most document tokens a question is answered from: a longer document gives its best BM25 chunks"
                     + " (0: as many as the context holds)", atLeast(0)));
     public static final Setting<String> QA_GROUNDING = add(text(QA, "qa-grounding", "on", "on|off",

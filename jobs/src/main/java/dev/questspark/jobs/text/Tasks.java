@@ -13,7 +13,8 @@ public final class Tasks {
 
     /** The instruction follows the text: a small model keeps to an instruction it has just read. */
     public static PromptTemplate summarize(boolean chat) {
-        return new PromptTemplate("{text}\n\nSummarize the text above in two or three sentences, in your own words."
+        return new PromptTemplate("{text}\n\nSummarize the text above in two or three sentences: what it is and its main points, in your own"
+                + " words."
                 + (chat ? "" : "\n\nSummary:"));
     }
 
