@@ -35,6 +35,13 @@ public record QualityEval(Path sets, String label, List<QualityVariant> qa, List
     /** Runs the sets, stores the rows, rewrites the section; returns lines for the console. */
     public List<String> run(QuestSettings settings, int threads, Path home, Path docs, String command) {
         List<String> notes = new ArrayList<>();
+        Path results = docs.resolve("results");
+        if (qa.isEmpty() && summary.isEmpty()) {
+            // Nothing to run: the section is written again from the stored runs.
+            QualityReport.splice(docs.resolve("RESULTS.md"), QualityStore.readAll(results));
+            notes.add("quality: section rewritten from the runs in " + results);
+            return notes;
+        }
         QualityRun runner = new QualityRun(settings, threads, label);
         List<QaRow> qaRows = new ArrayList<>();
         if (!qa.isEmpty()) {
@@ -63,7 +70,6 @@ public record QualityEval(Path sets, String label, List<QualityVariant> qa, List
         qa.forEach(v -> described.add("QA `" + v.name() + "` = " + v.describe()));
         summary.forEach(v -> described.add("summaries `" + v.name() + "` = " + v.describe()));
         String model = Path.of(settings.get("model")).getFileName().toString();
-        Path results = docs.resolve("results");
         QualityStore.write(results, new QualityStore.Run(label, command, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 model, described, qaRows, summaryRows));
         QualityReport.splice(docs.resolve("RESULTS.md"), QualityStore.readAll(results));

@@ -74,10 +74,55 @@ public final class QualityReport {
             md.append("Run `").append(r.label()).append("` (").append(r.date()).append(", ").append(r.model()).append("): `")
                     .append(r.command()).append("`; settings: ").append(String.join("; ", r.settings())).append(".\n\n");
         }
+        checks(md, runs);
         qaTable(md, runs);
         summaryTable(md, runs);
         samples(md, runs);
         return md.append(END).toString();
+    }
+
+    /**
+     * The targets of the quality issue, on the first run (the baseline) and the last: QA accuracy at least double on
+     * the same set, summaries with under 5% repeated 4-grams and none copying more than {@value #COPY_LIMIT} tokens.
+     */
+    private static void checks(StringBuilder md, List<Run> runs) {
+        if (runs.size() < 2) {
+            return;
+        }
+        Run first = runs.get(0);
+        Run last = runs.get(runs.size() - 1);
+        md.append("### Checks (run `").append(first.label()).append("` against run `").append(last.label()).append("`)\n\n");
+        List<QaRow> before = firstSetting(first.qa(), QaRow::setting);
+        List<QaRow> after = firstSetting(last.qa(), QaRow::setting);
+        if (!before.isEmpty() && !after.isEmpty()) {
+            long b = before.stream().filter(QaRow::contains).count();
+            long a = after.stream().filter(QaRow::contains).count();
+            long be = before.stream().filter(QaRow::exact).count();
+            long ae = after.stream().filter(QaRow::exact).count();
+            md.append(String.format(Locale.ROOT, "- QA accuracy (containment), setting `%s` against `%s`: %d/%d -> %d/%d (%s; target at"
+                    + " least 2x: %s); exact match %d -> %d.%n", after.get(0).setting(), before.get(0).setting(), b, before.size(), a,
+                    after.size(), b == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", (double) a / b), a >= 2 * b ? "met" : "not met", be, ae));
+        }
+        List<SummaryRow> sums = firstSetting(last.summaries(), SummaryRow::setting);
+        if (!sums.isEmpty()) {
+            double repeated = sums.stream().mapToDouble(s -> s.metrics().repeated4gramShare()).average().orElse(0);
+            long copies = sums.stream().filter(s -> s.metrics().longestCopy() > COPY_LIMIT).count();
+            long longer = sums.stream().filter(s -> s.metrics().summaryTokens() >= s.metrics().sourceTokens()).count();
+            md.append(String.format(Locale.ROOT, "- Summaries, setting `%s`: repeated 4-grams %s on average (target under 5%%: %s);"
+                    + " %d of %d copy more than %d tokens of their source (target none: %s); %d longer than their source.%n",
+                    sums.get(0).setting(), pct(repeated), repeated < 0.05 ? "met" : "not met", copies, sums.size(), COPY_LIMIT,
+                    copies == 0 ? "met" : "not met", longer));
+        }
+        md.append('\n');
+    }
+
+    /** The rows of the first setting that appears in rows. */
+    private static <T> List<T> firstSetting(List<T> rows, java.util.function.Function<T, String> setting) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        String first = setting.apply(rows.get(0));
+        return rows.stream().filter(r -> setting.apply(r).equals(first)).toList();
     }
 
     private static void qaTable(StringBuilder md, List<Run> runs) {
