@@ -160,7 +160,7 @@ class QuestConfigTest {
         assertTrue(e.getMessage().contains("page-size"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("attention", "sparse")));
         assertTrue(e.getMessage().contains("dense or quest"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("token-budget", "16")));
+        e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("token-budget", "8")));
         assertTrue(e.getMessage().contains("token-budget"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of("dense-layers", "two")));
         assertTrue(e.getMessage().contains("dense-layers"), e.getMessage());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.engine.GenerationConfig;
+import dev.questspark.engine.Penalties;
 import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
 import java.io.ByteArrayInputStream;
@@ -111,10 +112,11 @@ class SettingsTest {
         assertEquals(q, s.quest());
         assertEquals(s, Settings.defaults().withQuest(q));
         assertTrue(s.questAttention());
-        assertEquals(QuestConfig.dense(), Settings.defaults().quest(), "the defaults are the engine's");
+        assertEquals(QuestConfig.quest().withPageSize(Settings.JOB_PAGE_SIZE), Settings.defaults().quest(),
+                "the job defaults: the engine's Quest with pages of 8");
         GenerationConfig g = Settings.of(Map.of("max-tokens", "12", "temperature", "0.5", "top-k", "3", "top-p", "0.9",
                 "seed", "9")).generation();
-        assertEquals(new GenerationConfig(12, 0.5f, 3, 0.9f, 9L, List.of()), g);
+        assertEquals(new GenerationConfig(12, 0.5f, 3, 0.9f, 9L, List.of(), new Penalties(1f, 64, 0f, 0f, 4)), g);
         assertTrue(Settings.defaults().generation().isGreedy());
     }
 
