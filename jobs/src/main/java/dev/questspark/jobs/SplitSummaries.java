@@ -141,7 +141,8 @@ final class SplitSummaries implements AutoCloseable {
                         max(OutputColumns.TOKEN_BUDGET).as(OutputColumns.TOKEN_BUDGET),
                         sum(OutputColumns.PAGES_SELECTED).as(OutputColumns.PAGES_SELECTED),
                         sum(OutputColumns.KV_BYTES_READ).as(OutputColumns.KV_BYTES_READ),
-                        sum(OutputColumns.KV_BYTES_DENSE).as(OutputColumns.KV_BYTES_DENSE))
+                        sum(OutputColumns.KV_BYTES_DENSE).as(OutputColumns.KV_BYTES_DENSE),
+                        max(OutputColumns.NOTE).as(OutputColumns.NOTE))
                 .withColumn(OutputColumns.STATUS, when(col(OutputColumns.ERROR).isNull(), lit(RowResult.OK))
                         .otherwise(lit(RowResult.ERROR)))
                 .withColumn(TEXT, when(col(OutputColumns.ERROR).isNull(), col(TEXT)));

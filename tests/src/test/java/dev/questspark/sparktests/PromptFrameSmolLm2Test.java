@@ -41,8 +41,8 @@ class PromptFrameSmolLm2Test {
         int[] assembled = new int[s.length()];
         System.arraycopy(s.document(), 0, assembled, 0, s.document().length);
         System.arraycopy(s.tail(), 0, assembled, s.document().length, s.tail().length);
-        int[] whole = m.encodePrompt("Answer the question using only the text below.\n\nText:\n" + doc
-                + "\n\nQuestion: What colour was the kite?", true);
+        int[] whole = m.encodePrompt("Text:\n" + doc + "\n\nQuestion: What colour was the kite?\nAnswer the question with a"
+                + " short phrase copied from the text above.", true);
         assertArrayEquals(whole, assembled);
     }
 }

@@ -25,13 +25,13 @@ public final class Tasks {
     }
 
     /**
-     * The question comes before the text as well as after it, so the model reads the text knowing what to look for
-     * (a small model's attention is causal: text tokens can attend to a question only if it came first); factual
-     * questions get a short answer copied from the text.
+     * Factual questions get a short answer copied from the text. The question comes after the text, so the prompt
+     * starts with the same document tokens for every question about it (one prefill, or one KV snapshot, serves them
+     * all); asking it before the text as well did not answer better in docs/RESULTS.md.
      */
     public static PromptTemplate answer(boolean chat) {
-        return new PromptTemplate("Question: {question}\n\nText:\n{text}\n\nQuestion: {question}\nAnswer the question with a"
-                + " short phrase copied from the text." + (chat ? "" : "\nAnswer:"));
+        return new PromptTemplate("Text:\n{text}\n\nQuestion: {question}\nAnswer the question with a short phrase copied from"
+                + " the text above." + (chat ? "" : "\nAnswer:"));
     }
 
     /** Whether task names a built-in task rather than a template. */

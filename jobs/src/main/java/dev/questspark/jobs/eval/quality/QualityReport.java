@@ -90,30 +90,43 @@ public final class QualityReport {
             return;
         }
         Run first = runs.get(0);
-        Run last = runs.get(runs.size() - 1);
-        md.append("### Checks (run `").append(first.label()).append("` against run `").append(last.label()).append("`)\n\n");
+        Run lastQa = latest(runs, r -> !r.qa().isEmpty());
+        Run lastSummaries = latest(runs, r -> !r.summaries().isEmpty());
+        md.append("### Checks (run `").append(first.label()).append("` against the latest runs with QA and summary rows)\n\n");
         List<QaRow> before = firstSetting(first.qa(), QaRow::setting);
-        List<QaRow> after = firstSetting(last.qa(), QaRow::setting);
+        List<QaRow> after = lastQa == null ? List.of() : firstSetting(lastQa.qa(), QaRow::setting);
         if (!before.isEmpty() && !after.isEmpty()) {
             long b = before.stream().filter(QaRow::contains).count();
             long a = after.stream().filter(QaRow::contains).count();
             long be = before.stream().filter(QaRow::exact).count();
             long ae = after.stream().filter(QaRow::exact).count();
-            md.append(String.format(Locale.ROOT, "- QA accuracy (containment), setting `%s` against `%s`: %d/%d -> %d/%d (%s; target at"
-                    + " least 2x: %s); exact match %d -> %d.%n", after.get(0).setting(), before.get(0).setting(), b, before.size(), a,
+            md.append(String.format(Locale.ROOT, "- QA accuracy (containment), run `%s` setting `%s` against `%s`: %d/%d -> %d/%d (%s;"
+                    + " target at least 2x: %s); exact match %d -> %d.%n", lastQa.label(), after.get(0).setting(), before.get(0).setting(),
+                    b, before.size(), a,
                     after.size(), b == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", (double) a / b), a >= 2 * b ? "met" : "not met", be, ae));
         }
-        List<SummaryRow> sums = firstSetting(last.summaries(), SummaryRow::setting);
+        List<SummaryRow> sums = lastSummaries == null ? List.of() : firstSetting(lastSummaries.summaries(), SummaryRow::setting);
         if (!sums.isEmpty()) {
             double repeated = sums.stream().mapToDouble(s -> s.metrics().repeated4gramShare()).average().orElse(0);
             long copies = sums.stream().filter(s -> s.metrics().longestCopy() > COPY_LIMIT).count();
             long longer = sums.stream().filter(s -> s.metrics().summaryTokens() >= s.metrics().sourceTokens()).count();
-            md.append(String.format(Locale.ROOT, "- Summaries, setting `%s`: repeated 4-grams %s on average (target under 5%%: %s);"
+            md.append(String.format(Locale.ROOT, "- Summaries, run `" + lastSummaries.label() + "` setting `%s`: repeated 4-grams %s on average (target under 5%%: %s);"
                     + " %d of %d copy more than %d tokens of their source (target none: %s); %d longer than their source.%n",
                     sums.get(0).setting(), pct(repeated), repeated < 0.05 ? "met" : "not met", copies, sums.size(), COPY_LIMIT,
                     copies == 0 ? "met" : "not met", longer));
         }
         md.append('\n');
+    }
+
+    /** The latest run that has the rows wanted, or null. */
+    private static Run latest(List<Run> runs, java.util.function.Predicate<Run> has) {
+        Run found = null;
+        for (Run r : runs) {
+            if (has.test(r)) {
+                found = r;
+            }
+        }
+        return found;
     }
 
     /** The rows of the first setting that appears in rows. */
@@ -167,13 +180,13 @@ public final class QualityReport {
         md.append('\n');
     }
 
-    /** The latest run's summaries under its first setting, so a reader can judge them. */
+    /** The summaries of the latest run that has some, under its first setting, so a reader can judge them. */
     private static void samples(StringBuilder md, List<Run> runs) {
         if (runs.isEmpty()) {
             return;
         }
-        Run last = runs.get(runs.size() - 1);
-        if (last.summaries().isEmpty()) {
+        Run last = latest(runs, r -> !r.summaries().isEmpty());
+        if (last == null) {
             return;
         }
         String setting = last.summaries().get(0).setting();
