@@ -60,7 +60,7 @@ final class Summarizer {
             }
             if (step.fits()) {
                 if (level > 0) {
-                    usage.note = note(document.length, usage.chunks, chunkLength, level);
+                    usage.note = note(0, usage.chunks, 0, level); // as the split stages write it, which do not know the sizes
                 }
                 return call(step.template(), text, seed, usage.calls, usage);
             }
