@@ -50,13 +50,11 @@ final class Summarizer {
 
     String summarize(int[] document, long seed, RowUsage usage) {
         int[] text = document;
-        int chunkLength = 0;
         for (int level = 0; level < MAX_LEVELS; level++) {
             Level step = level(level, text.length);
             if (level == 0) {
                 usage.chunks = step.calls();
                 usage.chunksTotal = step.calls();
-                chunkLength = step.fits() ? text.length : step.spans().stream().mapToInt(Span::length).max().orElse(0);
             }
             if (step.fits()) {
                 if (level > 0) {
