@@ -59,6 +59,28 @@ final class KvSnapshotReader {
         });
     }
 
+    /**
+     * Loads the snapshot into empty, a session of engine on an empty paged cache (for example one reserved in a batch's
+     * memory budget), with the same checks as {@link #restore}; on an exception the session may hold part of it.
+     */
+    static void restoreInto(Engine engine, DecoderSession empty, Path file, int[] expectedTokens) {
+        PagedKvCache cache = PageMetadataExporter.pagedCache(empty);
+        read(file, (reader, header) -> {
+            header.checkCompatible(engine.info(), cache.config().quest().pageSize(), file);
+            if (header.tokenCount() > cache.config().capacity()) {
+                throw new KvSnapshotException(KvSnapshotException.Reason.CONTEXT_TOO_SMALL, file, "it holds " + header.tokenCount()
+                        + " tokens but the session's context is " + cache.config().capacity() + " tokens; restore with a larger context");
+            }
+            if (expectedTokens != null && expectedTokens.length != header.tokenCount()) {
+                throw otherDocument(file, header.tokenCount(), expectedTokens.length);
+            }
+            SnapshotBatches batches = new SnapshotBatches(reader, header, file);
+            batches.checkLayout();
+            load(batches, header, file, cache, expectedTokens, empty);
+            return null;
+        });
+    }
+
     private interface Body<T> {
         T read(ArrowFileReader reader, KvSnapshotHeader header);
     }

@@ -73,6 +73,26 @@ public final class KvSnapshotStore {
     }
 
     /**
+     * Loads the snapshot of documentId into empty (a session of engine on an empty paged cache, such as a batch
+     * decoder's shared document) when there is a usable one: true then; false when there is none or it is refused
+     * (logged), in which case the caller discards the session and prefills.
+     */
+    public boolean restoreInto(Engine engine, DecoderSession empty, String documentId, int[] documentTokens) {
+        int pageSize = PageMetadataExporter.pagedCache(empty).config().quest().pageSize();
+        Path file = pathFor(engine.info(), documentId, pageSize);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            KvSnapshotReader.restoreInto(engine, empty, file, documentTokens);
+            return true;
+        } catch (KvSnapshotException e) {
+            LOG.warn("Ignoring the KV snapshot of document '{}' ({}): {}", documentId, e.reason(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * Saves session's context (the prefilled document, before any question) as the snapshot of documentId,
      * atomically replacing an earlier one; returns the file.
      */

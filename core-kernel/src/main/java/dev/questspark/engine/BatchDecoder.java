@@ -155,10 +155,18 @@ public final class BatchDecoder implements AutoCloseable {
      * request that needs it. Close it when no more requests will use it.
      */
     public SharedDocument document(int[] tokens) {
+        return document(tokens, null);
+    }
+
+    /**
+     * {@link #document(int[])} whose KV cache is restored from store when it holds the document, and saved to it
+     * after a prefill otherwise (store nullable).
+     */
+    public SharedDocument document(int[] tokens, DocumentStore store) {
         if (tokens.length > maxContext) {
             throw new ContextOverflowException(0, tokens.length, maxContext);
         }
-        SharedDocument doc = new SharedDocument(this, tokens);
+        SharedDocument doc = new SharedDocument(this, tokens, store);
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("the batch decoder is closed");
@@ -401,17 +409,51 @@ public final class BatchDecoder implements AutoCloseable {
 
     private void prefill(SharedDocument doc) {
         long t0 = System.nanoTime();
-        PagedKvCacheConfig kv = cacheConfig(maxContext);
-        DecoderSession s = new DecoderSession(model, tokenizer, pool -> claim(kv, pool, doc.length()), prefillState, parallel, false);
-        try {
-            s.prefill(doc.tokens());
-            doc.logits = s.logits().clone();
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
+        DecoderSession s = doc.store() == null ? null : restored(doc);
+        if (s == null) {
+            s = documentSession(doc);
+            try {
+                s.prefill(doc.tokens());
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            if (doc.store() != null) {
+                save(doc, s);
+            }
         }
+        doc.logits = s.logits().clone();
         doc.prefilled = s;
         addStats(0, doc.length(), System.nanoTime() - t0, 0, 0, 0, 0);
+    }
+
+    /** An empty session for a document, its cache reserved in the batch's budget. */
+    private DecoderSession documentSession(SharedDocument doc) {
+        PagedKvCacheConfig kv = cacheConfig(maxContext);
+        return new DecoderSession(model, tokenizer, pool -> claim(kv, pool, doc.length()), prefillState, parallel, false);
+    }
+
+    /** The document restored from its store, or null when the store has no usable copy (then it is prefilled). */
+    private DecoderSession restored(SharedDocument doc) {
+        DecoderSession s = documentSession(doc);
+        try {
+            if (doc.store().restore(doc.tokens(), s)) {
+                return s;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("restoring a shared document of {} tokens failed, prefilling it: {}", doc.length(), e.toString());
+        }
+        s.close();
+        return null;
+    }
+
+    /** A document that cannot be stored costs only a later prefill, so the batch goes on. */
+    private void save(SharedDocument doc, DecoderSession s) {
+        try {
+            doc.store().save(doc.tokens(), s);
+        } catch (RuntimeException e) {
+            LOG.warn("saving a shared document of {} tokens failed: {}", doc.length(), e.toString());
+        }
     }
 
     /** A cache of up to kv.capacity() tokens with storage for tokens of them reserved in the batch's budget now. */

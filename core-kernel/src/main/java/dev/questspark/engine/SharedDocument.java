@@ -11,6 +11,7 @@ package dev.questspark.engine;
 public final class SharedDocument implements AutoCloseable {
     private final BatchDecoder owner;
     private final int[] tokens;
+    private final DocumentStore store; // nullable: always prefilled
     // guarded by the owner's lock
     int uses;        // requests submitted and not finished
     boolean closed;
@@ -18,12 +19,13 @@ public final class SharedDocument implements AutoCloseable {
     DecoderSession prefilled; // the document's own session, null until first needed and after it is freed
     float[] logits;           // (vocab) next-token logits after the document
 
-    SharedDocument(BatchDecoder owner, int[] tokens) {
+    SharedDocument(BatchDecoder owner, int[] tokens, DocumentStore store) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("a shared document needs at least one token");
         }
         this.owner = owner;
         this.tokens = tokens.clone();
+        this.store = store;
     }
 
     /** Tokens of the document. */
@@ -33,6 +35,10 @@ public final class SharedDocument implements AutoCloseable {
 
     int[] tokens() {
         return tokens;
+    }
+
+    DocumentStore store() {
+        return store;
     }
 
     BatchDecoder owner() {

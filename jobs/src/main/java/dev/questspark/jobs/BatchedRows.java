@@ -4,8 +4,10 @@ import dev.questspark.jobs.generate.GeneratorSettings;
 import dev.questspark.jobs.generate.RowGenerator;
 import dev.questspark.jobs.generate.RowResult;
 import dev.questspark.jobs.model.BatchGenerator;
+import dev.questspark.jobs.model.DecoderSnapshots;
 import dev.questspark.jobs.model.DocumentModel;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +62,6 @@ final class BatchedRows<G extends AutoCloseable> implements AutoCloseable {
         return 2 * settings.batchSize();
     }
 
-    /** Generates a row; textEncoding and questionEncoding are what is wrong with their raw bytes, or null. */
     /** Runs work with this row thread's generator. */
     Future<RowResult> submit(Function<G, RowResult> work) {
         return threads.submit(() -> work.apply(generator.get()));
@@ -87,7 +88,10 @@ final class BatchedRows<G extends AutoCloseable> implements AutoCloseable {
 
     private synchronized BatchGenerator batch(DocumentModel model) {
         if (batch == null) {
-            batch = model.newBatchGenerator(settings.attention(), RowGenerator.capacity(settings, model), settings.batchSize());
+            DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE
+                    : model.snapshots(Path.of(settings.kvCache()));
+            batch = model.newBatchGenerator(settings.attention(), RowGenerator.capacity(settings, model), settings.batchSize(),
+                    snapshots);
         }
         return batch;
     }

@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * KV snapshot round trip through {@code qa --kv-cache DIR} on the real stories260K with Quest attention (so page
  * metadata restored from a snapshot takes part in page selection): the first run prefills and saves the documents
  * that fit the context; the second restores them and gives the same answers; a damaged snapshot is a miss, so the
- * third run prefills again, still gives the same answers and writes the file anew.
+ * third run prefills again, still gives the same answers and writes the file anew. At batch-size 4 the questions of
+ * a document continue one shared document in the batch, which is restored from, or saved to, the same snapshot
+ * files (byte for byte) with the same answers as at batch-size 1.
  */
 @ExtendWith(SharedSpark.class)
 class KvCacheQaJobTest {
@@ -40,15 +42,8 @@ class KvCacheQaJobTest {
 
     @Test
     void snapshotsAreSavedRestoredAndReplacedWhenDamaged(SparkSession spark) throws IOException {
-        Path docs = TestData.lines(dir.resolve("docs.jsonl"), List.of(
-                TestData.json("id", "d1", "text", TestData.STORY_A),
-                TestData.json("id", "d2", "text", TestData.STORY_B),
-                TestData.json("id", "long", "text", TestData.longText(40))));
-        Path questions = TestData.lines(dir.resolve("questions.jsonl"), List.of(
-                TestData.json("question_id", "q1", "doc_id", "d1", "question", "What flew?"),
-                TestData.json("question_id", "q2", "doc_id", "d1", "question", "Who laughed?"),
-                TestData.json("question_id", "q3", "doc_id", "d2", "question", "What opened?"),
-                TestData.json("question_id", "q4", "doc_id", "long", "question", "Who painted the lamp?")));
+        Path docs = documents();
+        Path questions = questions();
         Path cache = dir.resolve("kv");
         int d1 = documentSegment(TestData.STORY_A);
         int d2 = documentSegment(TestData.STORY_B);
@@ -81,10 +76,65 @@ class KvCacheQaJobTest {
         }
     }
 
+    @Test
+    void batchedQuestionsShareSnapshotsWithBatchSizeOne(SparkSession spark) throws IOException {
+        Path docs = documents();
+        Path questions = questions();
+        int d1 = documentSegment(TestData.STORY_A);
+        int d2 = documentSegment(TestData.STORY_B);
+        Path alone = dir.resolve("kv-alone");
+        Path batched = dir.resolve("kv-batched");
+        Dataset<Row> one = answer(spark, docs, questions, alone, "one", "1");
+
+        Dataset<Row> first = answer(spark, docs, questions, batched, "b-first", "4");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(one), withoutCacheColumns(first));
+        List<Path> files = snapshots(batched);
+        assertEquals(snapshots(alone).stream().map(Path::getFileName).toList(), files.stream().map(Path::getFileName).toList(),
+                "the batch saves the snapshots batch-size 1 saves");
+        Map<Path, byte[]> saved = new HashMap<>();
+        for (Path f : files) {
+            saved.put(f, Files.readAllBytes(f));
+            assertArrayEquals(Files.readAllBytes(alone.resolve(f.getFileName())), saved.get(f), "same bytes as batch-size 1's: " + f);
+        }
+
+        Dataset<Row> second = answer(spark, docs, questions, batched, "b-second", "4");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(one), withoutCacheColumns(second));
+        assertEquals(Map.of("q1", d1, "q2", d1, "q3", d2, "q4", 0), cachedTokens(second),
+                "second batched run: every whole document comes from its snapshot");
+
+        for (Path f : files) {
+            flipBytes(f);
+        }
+        Dataset<Row> third = answer(spark, docs, questions, batched, "b-third", "4");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(one), withoutCacheColumns(third));
+        for (Path f : files) {
+            assertArrayEquals(saved.get(f), Files.readAllBytes(f), "damaged snapshot rewritten by the batch: " + f);
+        }
+    }
+
+    private Path documents() {
+        return TestData.lines(dir.resolve("docs.jsonl"), List.of(
+                TestData.json("id", "d1", "text", TestData.STORY_A),
+                TestData.json("id", "d2", "text", TestData.STORY_B),
+                TestData.json("id", "long", "text", TestData.longText(40))));
+    }
+
+    private Path questions() {
+        return TestData.lines(dir.resolve("questions.jsonl"), List.of(
+                TestData.json("question_id", "q1", "doc_id", "d1", "question", "What flew?"),
+                TestData.json("question_id", "q2", "doc_id", "d1", "question", "Who laughed?"),
+                TestData.json("question_id", "q3", "doc_id", "d2", "question", "What opened?"),
+                TestData.json("question_id", "q4", "doc_id", "long", "question", "Who painted the lamp?")));
+    }
+
     private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, Path cache, String name) {
+        return answer(spark, docs, questions, cache, name, "1");
+    }
+
+    private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, Path cache, String name, String batchSize) {
         String output = dir.resolve(name).toString();
         new QaJob().run(spark, JobSettings.stories(QUEST).with(JobSettings.pairs("documents", docs.toString(),
-                "questions", questions.toString(), "output", output, "kv-cache", cache.toString())));
+                "questions", questions.toString(), "output", output, "kv-cache", cache.toString(), "batch-size", batchSize)));
         Dataset<Row> out = spark.read().parquet(output).orderBy("question_id");
         for (Row r : out.collectAsList()) {
             assertEquals("ok", r.getAs(OutputColumns.STATUS), r.getAs("question_id") + ": " + r.getAs(OutputColumns.ERROR));

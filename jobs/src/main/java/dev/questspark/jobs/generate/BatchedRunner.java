@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * One row thread's access to the task's {@link BatchGenerator}: each call joins the continuous batch and blocks until
- * its generation is done. KV snapshots are not read or written here: a document shared by calls in flight is
- * prefilled once for all of them instead.
+ * its generation is done. A document shared by calls in flight is prefilled once for all of them (or restored from
+ * its KV snapshot, when the batch has snapshots and the call allows one).
  */
 final class BatchedRunner implements PromptRunner {
     private final BatchGenerator batch;
@@ -31,12 +31,17 @@ final class BatchedRunner implements PromptRunner {
 
     @Override
     public Generation run(Segments prompt, GenerationConfig sampling, boolean snapshot, RowUsage usage) {
-        return runAll(List.of(prompt), List.of(sampling), usage).get(0);
+        return runAll(List.of(prompt), List.of(sampling), snapshot, usage).get(0);
     }
 
     /** Every call joins the batch at once; their results are taken, and counted in usage, in order. */
     @Override
     public List<Generation> runAll(List<Segments> prompts, List<GenerationConfig> samplings, RowUsage usage) {
+        return runAll(prompts, samplings, false, usage);
+    }
+
+    private List<Generation> runAll(List<Segments> prompts, List<GenerationConfig> samplings, boolean snapshot,
+                                    RowUsage usage) {
         List<CompletableFuture<BatchGenerator.Call>> calls = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
             Segments prompt = prompts.get(i);
@@ -45,7 +50,7 @@ final class BatchedRunner implements PromptRunner {
                 calls.add(CompletableFuture.failedFuture(new IllegalStateException("prompt of " + prompt.length()
                         + " tokens plus " + sampling.maxTokens() + " new tokens exceeds the context of " + capacity + " tokens")));
             } else {
-                calls.add(batch.submit(prompt.document(), prompt.tail(), sampling));
+                calls.add(batch.submit(prompt.document(), prompt.tail(), sampling, snapshot));
             }
         }
         List<Generation> out = new ArrayList<>(calls.size());

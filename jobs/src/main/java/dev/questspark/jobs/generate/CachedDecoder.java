@@ -11,12 +11,7 @@ import dev.questspark.quest.QuestConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -81,7 +76,7 @@ final class CachedDecoder implements PromptRunner {
      */
     private AttentionCounters startDocument(int[] document, boolean stored, RowUsage usage) {
         cachedDocument = null;
-        String key = stored ? snapshotKey(document) : null;
+        String key = stored ? DecoderSnapshots.key(document) : null;
         if (stored) {
             long t0 = System.nanoTime();
             Optional<Decoder> restored = snapshots.find(attention, capacity, key, document);
@@ -113,20 +108,6 @@ final class CachedDecoder implements PromptRunner {
             snapshots.save(decoder, key);
         } catch (RuntimeException e) {
             LOG.warn("KV snapshot {} not saved: {}", key, e.getMessage());
-        }
-    }
-
-    /**
-     * The snapshot name of a document segment: SHA-256 of its tokens. It is the exact prefix the prompts share
-     * (prompt frame, template text, document), so different templates or chat settings never overwrite each other.
-     */
-    static String snapshotKey(int[] document) {
-        ByteBuffer b = ByteBuffer.allocate(document.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asIntBuffer().put(document);
-        try {
-            return "tokens-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

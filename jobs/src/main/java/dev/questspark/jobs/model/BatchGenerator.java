@@ -25,7 +25,16 @@ public interface BatchGenerator extends AutoCloseable {
     }
 
     /** Queues a call without waiting (the chunks of one document go in together); completes as generate returns. */
-    CompletableFuture<Call> submit(int[] document, int[] tail, GenerationConfig sampling);
+    default CompletableFuture<Call> submit(int[] document, int[] tail, GenerationConfig sampling) {
+        return submit(document, tail, sampling, false);
+    }
+
+    /**
+     * {@link #submit(int[], int[], GenerationConfig)}; snapshot says the document segment is the same for every
+     * question about the document, so with KV snapshots configured it is restored from its snapshot, or saved to one
+     * after its prefill, as a lone decoder would.
+     */
+    CompletableFuture<Call> submit(int[] document, int[] tail, GenerationConfig sampling, boolean snapshot);
 
     @Override
     void close();

@@ -2,6 +2,11 @@ package dev.questspark.jobs.model;
 
 import dev.questspark.quest.QuestConfig;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -40,5 +45,19 @@ public interface DecoderSnapshots {
     /** Whether lookups can ever hit; false lets callers skip hashing documents. */
     default boolean enabled() {
         return true;
+    }
+
+    /**
+     * The snapshot name of a document segment: SHA-256 of its tokens. It is the exact prefix the prompts share
+     * (prompt frame, template text, document), so different templates or chat settings never overwrite each other.
+     */
+    static String key(int[] document) {
+        ByteBuffer b = ByteBuffer.allocate(document.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(document);
+        try {
+            return "tokens-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

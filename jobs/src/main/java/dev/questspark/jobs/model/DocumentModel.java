@@ -42,6 +42,15 @@ public interface DocumentModel {
      * (its rows then run one at a time).
      */
     default BatchGenerator newBatchGenerator(QuestConfig attention, int maxContextTokens, int batchSize) {
+        return newBatchGenerator(attention, maxContextTokens, batchSize, DecoderSnapshots.NONE);
+    }
+
+    /**
+     * {@link #newBatchGenerator(QuestConfig, int, int)} whose shared documents come from, and go to, snapshots (made
+     * by {@link #snapshots(Path)}) when a call allows it.
+     */
+    default BatchGenerator newBatchGenerator(QuestConfig attention, int maxContextTokens, int batchSize,
+                                             DecoderSnapshots snapshots) {
         return null;
     }
 

@@ -2,6 +2,8 @@ package dev.questspark.jobs.model;
 
 import dev.questspark.engine.BatchDecoder;
 import dev.questspark.engine.BatchRequest;
+import dev.questspark.engine.DecoderSession;
+import dev.questspark.engine.DocumentStore;
 import dev.questspark.engine.GenerationConfig;
 import dev.questspark.engine.GenerationResult;
 import dev.questspark.engine.SharedDocument;
@@ -16,17 +18,21 @@ import java.util.concurrent.CompletableFuture;
  * {@link BatchGenerator} over the engine's {@link BatchDecoder}. A document segment in use by several calls at once
  * (the questions of one document, the prompts of one template) is one {@link SharedDocument}: prefilled once, its KV
  * pages read in place by every call continuing it; it is closed, and its memory returned, when its last call ends.
+ * With KV snapshots, a document whose call allows one is restored from its snapshot instead of prefilled, or saved
+ * to one after its prefill, as {@code CachedDecoder} does at batch-size 1.
  */
 final class EngineBatchGenerator implements BatchGenerator {
     private final BatchDecoder decoder;
+    private final EngineSnapshots snapshots; // nullable: documents are always prefilled
     private final Map<Key, Use> documents = new HashMap<>(); // guarded by this
 
-    EngineBatchGenerator(BatchDecoder decoder) {
+    EngineBatchGenerator(BatchDecoder decoder, EngineSnapshots snapshots) {
         this.decoder = decoder;
+        this.snapshots = snapshots;
     }
 
     @Override
-    public CompletableFuture<Call> submit(int[] document, int[] tail, GenerationConfig sampling) {
+    public CompletableFuture<Call> submit(int[] document, int[] tail, GenerationConfig sampling, boolean snapshot) {
         Key key = document.length == 0 ? null : new Key(document);
         Use use = null;
         boolean reused = false;
@@ -35,7 +41,8 @@ final class EngineBatchGenerator implements BatchGenerator {
                 use = documents.get(key);
                 reused = use != null;
                 if (use == null) {
-                    use = new Use(decoder.document(document));
+                    use = new Use();
+                    use.doc = decoder.document(document, snapshot && snapshots != null ? use.store(snapshots) : null);
                     documents.put(key, use);
                 }
                 use.calls++;
@@ -43,7 +50,7 @@ final class EngineBatchGenerator implements BatchGenerator {
         }
         AttentionStats stats = new AttentionStats();
         Use u = use;
-        int cached = reused ? document.length : 0;
+        boolean shared = reused;
         CompletableFuture<GenerationResult> f;
         try {
             f = decoder.submit(new BatchRequest(use == null ? null : use.doc, tail, sampling, null, false, stats));
@@ -53,6 +60,7 @@ final class EngineBatchGenerator implements BatchGenerator {
         }
         return f.whenComplete((r, e) -> release(key, u)).thenApply(r -> {
             AttentionStats s = stats.snapshot();
+            int cached = shared || u != null && u.restored ? document.length : 0;
             return new Call(new Generation(r.text(), r.tokens(), r.decodeNanos(), r.finishReason()),
                     new AttentionCounters(s.pagesSelected(), s.tokensAttended(), s.kvBytesRead(), s.kvBytesDense()),
                     r.prefillNanos(), cached);
@@ -73,11 +81,24 @@ final class EngineBatchGenerator implements BatchGenerator {
     }
 
     private static final class Use {
-        final SharedDocument doc;
+        SharedDocument doc;
         int calls;
+        volatile boolean restored; // set on the decoder's thread before the document's first call completes
 
-        Use(SharedDocument doc) {
-            this.doc = doc;
+        /** snapshots, noting whether this document was restored from one (its tokens then count as cached). */
+        DocumentStore store(EngineSnapshots snapshots) {
+            return new DocumentStore() {
+                @Override
+                public boolean restore(int[] tokens, DecoderSession empty) {
+                    restored = snapshots.restore(tokens, empty);
+                    return restored;
+                }
+
+                @Override
+                public void save(int[] tokens, DecoderSession prefilled) {
+                    snapshots.save(tokens, prefilled);
+                }
+            };
         }
     }
 

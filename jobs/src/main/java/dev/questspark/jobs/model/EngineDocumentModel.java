@@ -66,8 +66,10 @@ final class EngineDocumentModel implements DocumentModel {
     }
 
     @Override
-    public BatchGenerator newBatchGenerator(QuestConfig attention, int maxContextTokens, int batchSize) {
-        return new EngineBatchGenerator(engine.newBatchDecoder(attention, maxContextTokens, batchSize));
+    public BatchGenerator newBatchGenerator(QuestConfig attention, int maxContextTokens, int batchSize,
+                                            DecoderSnapshots snapshots) {
+        return new EngineBatchGenerator(engine.newBatchDecoder(attention, maxContextTokens, batchSize),
+                snapshots instanceof EngineSnapshots store ? store : null);
     }
 
     @Override

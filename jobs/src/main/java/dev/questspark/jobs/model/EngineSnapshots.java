@@ -1,6 +1,8 @@
 package dev.questspark.jobs.model;
 
 import dev.questspark.arrow.KvSnapshotStore;
+import dev.questspark.engine.DecoderSession;
+import dev.questspark.engine.DocumentStore;
 import dev.questspark.engine.Engine;
 import dev.questspark.quest.QuestConfig;
 
@@ -8,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** {@link DecoderSnapshots} of engine sessions: Arrow IPC files of arrow-io's {@link KvSnapshotStore} in one directory. */
-final class EngineSnapshots implements DecoderSnapshots {
+final class EngineSnapshots implements DecoderSnapshots, DocumentStore {
     private final Engine engine;
     private final KvSnapshotStore store;
 
@@ -29,5 +31,17 @@ final class EngineSnapshots implements DecoderSnapshots {
                     + decoder.getClass().getName());
         }
         store.save(engine, d.session(), key);
+    }
+
+    /** A batch's shared document restored from the snapshot its tokens are stored under. */
+    @Override
+    public boolean restore(int[] tokens, DecoderSession empty) {
+        return store.restoreInto(engine, empty, DecoderSnapshots.key(tokens), tokens);
+    }
+
+    /** A batch's shared document saved under its tokens' key after its prefill. */
+    @Override
+    public void save(int[] tokens, DecoderSession prefilled) {
+        store.save(engine, prefilled, DecoderSnapshots.key(tokens));
     }
 }
