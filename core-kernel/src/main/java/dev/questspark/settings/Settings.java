@@ -138,6 +138,11 @@ public final class Settings implements Serializable {
                     + " replaced by the document's sentence BM25 ranks best, noted in the note column", "on", "off")
             .parser(Settings::onOff));
 
+    public static final Setting<String> ROUTER = add(text(QA, "router", "bm25", "bm25|quest",
+            "how the chunks of a long document are chosen for a question: bm25 ranks their words; quest prefills each"
+                    + " chunk and ranks it by Quest's page upper bound of the question's query vectors against its pages'"
+                    + " key bounds", "bm25", "quest"));
+
     // ---- The record. ----
 
     private static final Settings DEFAULTS = new Settings(Map.of());

@@ -13,7 +13,8 @@ import java.util.List;
  * Answers a question about a document: the whole document when it fits the context tokens (qa-context-tokens, at
  * most what the model's context leaves); otherwise the chunks that BM25 ranks most relevant to the question, as many
  * as fit, in document order (adjacent chunks joined without repeating their overlap, gaps marked). A small model
- * answers far better from a few relevant chunks than from a whole long document.
+ * answers far better from a few relevant chunks than from a whole long document. With router quest the chunks are
+ * ranked by Quest's page scores instead ({@link QuestRanking}).
  */
 final class Answerer {
     private static final String GAP = "\n[...]\n";
@@ -21,12 +22,17 @@ final class Answerer {
     private final PromptContext ctx;
     private final int chunkTokens;
     private final int contextTokens;
+    private final QuestRanking quest;
 
-    /** contextTokens: the most document tokens given to the model (0: as many as the context holds). */
-    Answerer(PromptContext ctx, int chunkTokens, int contextTokens) {
+    /**
+     * contextTokens: the most document tokens given to the model (0: as many as the context holds); quest: ranks the
+     * chunks by Quest page scores, or null to rank them by BM25.
+     */
+    Answerer(PromptContext ctx, int chunkTokens, int contextTokens, QuestRanking quest) {
         this.ctx = ctx;
         this.chunkTokens = chunkTokens;
         this.contextTokens = contextTokens;
+        this.quest = quest;
     }
 
     String answer(PromptTemplate template, int[] document, String question, long seed, RowUsage usage) {
@@ -42,20 +48,34 @@ final class Answerer {
         int size = Math.min(chunkTokens, room);
         List<Span> spans = TokenChunks.split(document.length, size, ctx.overlapFor(size));
         int[] gap = ctx.model.encode(GAP);
-        List<Span> chosen = choose(document, spans, question, room, gap.length);
+        int[] ranked;
+        String by;
+        if (quest != null) {
+            PromptTemplate.Segments frame = template.build(ctx.model, ctx.frame, new int[0], question);
+            ranked = quest.rank(frame.document(), document, spans, frame.tail(), usage);
+            by = "Quest page scores of the question's queries";
+        } else {
+            ranked = bm25(document, spans, question);
+            by = "BM25 against the question";
+        }
+        List<Span> chosen = choose(spans, ranked, room, gap.length);
         usage.chunks = chosen.size();
         usage.chunksTotal = spans.size();
         usage.note = "document of " + document.length + " tokens: answered from " + chosen.size() + " of " + spans.size()
-                + " chunks of " + size + " tokens ranked by BM25 against the question (at most " + room + " document tokens)";
+                + " chunks of " + size + " tokens ranked by " + by + " (at most " + room + " document tokens)";
         return ctx.generate(template, assemble(document, chosen, gap), question, seed, usage);
     }
 
-    private List<Span> choose(int[] document, List<Span> spans, String question, int room, int gapTokens) {
+    private int[] bm25(int[] document, List<Span> spans, String question) {
         List<String> texts = new ArrayList<>(spans.size());
         for (Span s : spans) {
             texts.add(ctx.model.decode(Arrays.copyOfRange(document, s.start(), s.end())));
         }
-        int[] ranked = Bm25.rank(Bm25.scoreTexts(texts, question));
+        return Bm25.rank(Bm25.scoreTexts(texts, question));
+    }
+
+    /** The best-ranked chunks that fit in room once assembled, in document order. */
+    private static List<Span> choose(List<Span> spans, int[] ranked, int room, int gapTokens) {
         boolean[] chosen = new boolean[spans.size()];
         for (int i : ranked) {
             chosen[i] = true;

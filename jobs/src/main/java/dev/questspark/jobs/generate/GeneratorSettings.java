@@ -80,4 +80,9 @@ public record GeneratorSettings(String modelLocation, String loaderClass, String
     public int summaryChunkTokens() {
         return settings.get(Settings.SUMMARY_CHUNK_TOKENS);
     }
+
+    /** How a long document's chunks are ranked for a question: bm25 or quest (page upper bounds). */
+    public String router() {
+        return settings.get(Settings.ROUTER);
+    }
 }

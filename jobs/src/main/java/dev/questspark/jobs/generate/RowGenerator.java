@@ -1,6 +1,8 @@
 package dev.questspark.jobs.generate;
 
 import dev.questspark.jobs.model.BatchGenerator;
+import dev.questspark.jobs.model.DecoderSnapshots;
+import dev.questspark.jobs.qa.ChunkPrefill;
 import dev.questspark.jobs.model.DocumentModel;
 import dev.questspark.jobs.text.Answers;
 import dev.questspark.jobs.text.Grounding;
@@ -8,6 +10,7 @@ import dev.questspark.jobs.text.PromptTemplate;
 import dev.questspark.jobs.text.Tasks;
 import dev.questspark.jobs.text.TextChecks;
 
+import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -106,9 +109,18 @@ public final class RowGenerator implements AutoCloseable {
             DocumentModel model = modelSource.get();
             ctx = PromptContext.open(settings, model, batchSource == null ? null : batchSource.apply(model));
             summarizer = new Summarizer(ctx, settings.summaryChunkTokens());
-            answerer = new Answerer(ctx, settings.qaChunkTokens(), settings.qaContextTokens());
+            answerer = new Answerer(ctx, settings.qaChunkTokens(), settings.qaContextTokens(), questRanking(model));
         }
         return ctx;
+    }
+
+    /** The quest router's ranking when the settings ask for it, with the chunk snapshots of kv-cache when set. */
+    private QuestRanking questRanking(DocumentModel model) {
+        if (!settings.router().equals("quest")) {
+            return null;
+        }
+        DecoderSnapshots snapshots = settings.kvCache() == null ? DecoderSnapshots.NONE : model.snapshots(Path.of(settings.kvCache()));
+        return new QuestRanking(ctx, new ChunkPrefill(model, settings.attention(), snapshots), settings.attention().denseLayers());
     }
 
     /** Context tokens of a task's decoders: the context-tokens setting within the model's, or the model's. */

@@ -24,6 +24,16 @@ public interface Decoder extends AutoCloseable {
     /** Forgets every token at or after length. */
     void truncate(int length);
 
+    /**
+     * The KV page metadata of the tokens in the cache (per layer and KV head, each page's key bounds) as an Arrow IPC
+     * stream of {@link dev.questspark.arrow.PageMetadataSchema}, rows named documentId.
+     *
+     * @throws UnsupportedOperationException when the decoder keeps no Quest pages
+     */
+    default byte[] pageMetadata(String documentId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no Quest page metadata; use router bm25");
+    }
+
     /** Attention counters since the decoder was made. */
     AttentionCounters counters();
 

@@ -1,5 +1,6 @@
 package dev.questspark.jobs.model;
 
+import dev.questspark.jobs.qa.QuestionQueries;
 import dev.questspark.quest.QuestConfig;
 
 import java.nio.file.Path;
@@ -60,5 +61,15 @@ public interface DocumentModel {
      */
     default DecoderSnapshots snapshots(Path directory) {
         return DecoderSnapshots.NONE;
+    }
+
+    /**
+     * The query vectors (after RoPE) of tokens placed at positions [position, position + tokens.length), the tokens
+     * attending only to each other: a question's queries as if it followed position tokens of text.
+     *
+     * @throws UnsupportedOperationException when the model cannot give them
+     */
+    default QuestionQueries questionQueries(int[] tokens, int position) {
+        throw new UnsupportedOperationException("model " + name() + " gives no query vectors; use router bm25");
     }
 }

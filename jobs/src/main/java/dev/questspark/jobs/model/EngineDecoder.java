@@ -1,10 +1,14 @@
 package dev.questspark.jobs.model;
 
+import dev.questspark.arrow.PageMetadataExporter;
 import dev.questspark.engine.DecoderSession;
 import dev.questspark.engine.GenerationConfig;
 import dev.questspark.engine.GenerationResult;
 import dev.questspark.model.AttentionStats;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
 /** {@link Decoder} over one engine session (one KV cache). */
@@ -39,6 +43,17 @@ final class EngineDecoder implements Decoder {
     @Override
     public void truncate(int length) {
         session.truncate(length);
+    }
+
+    @Override
+    public byte[] pageMetadata(String documentId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PageMetadataExporter.of(session, documentId, PageMetadataExporter.Batching.PER_LAYER).writeStream(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("page metadata of " + documentId + " not exported: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
     }
 
     @Override

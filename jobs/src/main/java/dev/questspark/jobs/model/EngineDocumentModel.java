@@ -1,6 +1,11 @@
 package dev.questspark.jobs.model;
 
 import dev.questspark.engine.Engine;
+import dev.questspark.jobs.qa.QueryCapture;
+import dev.questspark.jobs.qa.QuestionQueries;
+import dev.questspark.kernel.Parallel;
+import dev.questspark.model.ForwardState;
+import dev.questspark.model.LlamaModel;
 import dev.questspark.quest.QuestConfig;
 
 import java.nio.file.Path;
@@ -75,5 +80,16 @@ final class EngineDocumentModel implements DocumentModel {
     @Override
     public DecoderSnapshots snapshots(Path directory) {
         return new EngineSnapshots(engine, directory);
+    }
+
+    @Override
+    public QuestionQueries questionQueries(int[] tokens, int position) {
+        LlamaModel m = engine.model();
+        ForwardState state = new ForwardState(m.config(), Math.max(1, tokens.length));
+        QueryCapture capture = new QueryCapture(m.config(), position, tokens.length);
+        try (Parallel pool = new Parallel(engine.threads())) {
+            m.forward(capture, state, pool, tokens, 0, tokens.length, false);
+        }
+        return capture.queries();
     }
 }
