@@ -19,6 +19,7 @@ import dev.questspark.jobs.text.Tasks;
 import dev.questspark.quest.QuestConfig;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -41,10 +42,12 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * Throughput: {@code bin/quest bench --output DIR}. Runs a corpus (synthetic documents of the given token lengths,
- * the skewed corpus with --skewed, or --corpus PATH) in dense attention and in Quest at each budget, at each
- * parallelism (partition count), and writes DIR/rows (Parquet, one row per document and run), DIR/summary.md (with
- * the wall time of each run by executors) and the charts DIR/latency_vs_context.png, DIR/speedup_vs_budget.png and
- * one per-task timeline per run, DIR/timeline_p&lt;parallelism&gt;_&lt;attention&gt;.png.
+ * the skewed corpus with --skewed, or --corpus PATH) in dense attention (unless --quest-only) and in Quest at each
+ * budget, at each parallelism (partition count) and each of --batch-sizes, summarizing every document and, with
+ * --qa-questions N, also answering N questions per document (answers/s); and writes DIR/rows (Parquet, one row per
+ * document or answer and run), DIR/summary.md (with the wall time of each run by executors) and the charts
+ * DIR/latency_vs_context.png, DIR/speedup_vs_budget.png and one per-task timeline per run,
+ * DIR/timeline_p&lt;parallelism&gt;[_b&lt;batch size&gt;][_qa]_&lt;attention&gt;.png.
  */
 public final class BenchJob implements SparkJob {
     private static final Logger LOG = LoggerFactory.getLogger(BenchJob.class);
@@ -73,18 +76,35 @@ public final class BenchJob implements SparkJob {
 
         Dataset<Row> corpus = corpus(spark, s).cache();
         long documents = corpus.count();
+        List<Integer> batchSizes = batchSizes(s);
+        int questions = intOr(s, "qa-questions", 0);
+        if (questions > 0 && skewed(s)) {
+            throw new IllegalArgumentException("--qa-questions runs the qa task over the documents; the skewed corpus is"
+                    + " summarize only: drop one of --skewed and --qa-questions");
+        }
         warmUp(spark, s);
         List<BenchRow> rows = new ArrayList<>();
         List<Timeline> timelines = new ArrayList<>();
         for (int parallelism : parallelisms(spark, s)) {
             Dataset<Row> parts = BalancedPartitions.of(spark, corpus, "id", "text", parallelism).cache();
             parts.count();
+            Dataset<Row> asked = questions > 0 ? withQuestions(spark, parts, questions).cache() : null;
             for (QuestConfig mode : modes(s)) {
-                try (TaskTimeline timeline = new TaskTimeline(spark.sparkContext())) {
-                    List<BenchRow> run = runOnce(parts, s, mode, parallelism);
-                    rows.addAll(run);
-                    timelines.add(new Timeline(parallelism, run.get(0).mode(), run.get(0).runSeconds(), timeline.tasks()));
+                for (String task : questions > 0 ? List.of(Tasks.SUMMARIZE, Tasks.ANSWER) : List.of(Tasks.SUMMARIZE)) {
+                    // The batch sizes of a task and mode run one after another, so their ratios are side by side.
+                    for (int batchSize : batchSizes) {
+                        try (TaskTimeline timeline = new TaskTimeline(spark.sparkContext())) {
+                            Run run = new Run(parallelism, batchSize, task, mode);
+                            List<BenchRow> out = runOnce(Tasks.ANSWER.equals(task) ? asked : parts, s, run);
+                            rows.addAll(out);
+                            timelines.add(new Timeline(run.label(batchSizes.size() > 1), out.get(0).mode(), parallelism,
+                                    out.get(0).runSeconds(), timeline.tasks()));
+                        }
+                    }
                 }
+            }
+            if (asked != null) {
+                asked.unpersist();
             }
             parts.unpersist();
         }
@@ -99,8 +119,56 @@ public final class BenchJob implements SparkJob {
         return new JobReport(name(), output, documents, rows.size(), errors, rows.size(), generated, seconds, List.of(), notes);
     }
 
-    /** The tasks of one run, for its timeline chart and its executor count. */
-    private record Timeline(int parallelism, String mode, double seconds, List<TaskTimeline.Task> tasks) {
+    /** The tasks of one run, for its timeline chart and its executor count; label names its chart file. */
+    private record Timeline(String label, String mode, int parallelism, double seconds, List<TaskTimeline.Task> tasks) {
+    }
+
+    /** One run of the grid: the corpus at a parallelism and batch size, summarized or asked, in one attention mode. */
+    private record Run(int parallelism, int batchSize, String task, QuestConfig mode) {
+        String taskName() {
+            return Tasks.ANSWER.equals(task) ? "qa" : task;
+        }
+
+        /** p2_b8_qa_quest_1024: the timeline's file name part (the batch size when several ran). */
+        String label(boolean showBatch) {
+            String m = RowResult.reportedBudget(mode) != null ? "quest_" + mode.tokenBudget() : "dense";
+            return "p" + parallelism + (showBatch ? "_b" + batchSize : "") + (Tasks.ANSWER.equals(task) ? "_qa" : "") + "_" + m;
+        }
+    }
+
+    /**
+     * The documents each followed by n rows asking one of the synthetic questions (question_id, question), in the
+     * same partitions, so a document's questions are adjacent in one task as the qa job puts them.
+     */
+    private static Dataset<Row> withQuestions(SparkSession spark, Dataset<Row> parts, int n) {
+        List<String> questions = new ArrayList<>(SyntheticCorpus.questions(n));
+        StructType schema = parts.schema().add("question_id", DataTypes.StringType).add("question", DataTypes.StringType);
+        JavaRDD<Row> rows = parts.javaRDD().flatMap(doc -> {
+            List<Row> out = new ArrayList<>(questions.size());
+            for (int i = 0; i < questions.size(); i++) {
+                Object[] values = new Object[doc.length() + 2];
+                for (int c = 0; c < doc.length(); c++) {
+                    values[c] = doc.get(c);
+                }
+                values[doc.length()] = doc.getAs("id") + "#q" + i;
+                values[doc.length() + 1] = questions.get(i);
+                out.add(RowFactory.create(values));
+            }
+            return out.iterator();
+        });
+        return spark.createDataFrame(rows, schema);
+    }
+
+    /** --batch-sizes, or the batch-size setting alone. */
+    private static List<Integer> batchSizes(QuestSettings s) {
+        String list = s.get("batch-sizes", null);
+        List<Integer> out = list == null || list.isBlank() ? List.of(s.getInt("batch-size")) : s.getIntList("batch-sizes");
+        for (int b : out) {
+            if (b < 1) {
+                throw new IllegalArgumentException("--batch-sizes must be positive integers, got " + list);
+            }
+        }
+        return out;
     }
 
     /**
@@ -180,31 +248,35 @@ public final class BenchJob implements SparkJob {
      * One run over the corpus: one task per document's map-reduce (QuestGenerator), or for the skewed corpus the
      * summarize job's split stages, where a long document's chunks spread over the partitions.
      */
-    private static List<BenchRow> runOnce(Dataset<Row> parts, QuestSettings s, QuestConfig mode, int parallelism) {
+    private static List<BenchRow> runOnce(Dataset<Row> parts, QuestSettings s, Run run) {
+        QuestConfig mode = run.mode();
+        boolean qa = Tasks.ANSWER.equals(run.task());
         long t0 = System.nanoTime();
         List<Row> out;
         if (skewed(s)) {
-            try (SplitSummaries split = SplitSummaries.run(generator(s, mode).setOutputCol("summary"), parts, parallelism)) {
-                out = results(split.rows());
+            try (SplitSummaries split = SplitSummaries.run(generator(s, run).setOutputCol("summary"), parts, run.parallelism())) {
+                out = results(split.rows(), "id");
             }
         } else {
-            out = results(generator(s, mode).transform(parts));
+            out = results(generator(s, run).transform(parts), qa ? "question_id" : "id");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<BenchRow> rows = new ArrayList<>();
         for (Row r : out) {
             int context = r.getInt(1) > 0 ? r.getInt(1) : powerOfTwoAtLeast(r.getInt(4));
-            rows.add(new BenchRow(parallelism, mode.attention().configName(), RowResult.reportedBudget(mode), r.getString(0), context, r.getString(2),
-                    r.getString(3), r.getInt(4), r.getInt(5), r.getInt(6), r.getDouble(7), r.getDouble(8), r.getLong(9),
-                    r.getLong(10), r.getLong(11), seconds));
+            rows.add(new BenchRow(run.parallelism(), run.batchSize(), run.taskName(), mode.attention().configName(),
+                    RowResult.reportedBudget(mode), r.getString(0), context, r.getString(2), r.getString(3), r.getInt(4),
+                    r.getInt(5), r.getInt(6), r.getDouble(7), r.getDouble(8), r.getLong(9), r.getLong(10), r.getLong(11),
+                    seconds));
         }
-        LOG.info(String.format("bench %s at parallelism %d: %d documents in %.2f s", RowResult.reportedBudget(mode) != null ? "quest "
-                + mode.tokenBudget() : "dense", parallelism, rows.size(), seconds));
+        LOG.info(String.format("bench %s %s at parallelism %d, batch-size %d: %d %s in %.2f s", run.taskName(),
+                RowResult.reportedBudget(mode) != null ? "quest " + mode.tokenBudget() : "dense", run.parallelism(),
+                run.batchSize(), rows.size(), qa ? "answers" : "documents", seconds));
         return rows;
     }
 
-    private static List<Row> results(Dataset<Row> generated) {
-        return generated.select(col("id"), col("context"), col(OutputColumns.STATUS),
+    private static List<Row> results(Dataset<Row> generated, String idCol) {
+        return generated.select(col(idCol), col("context"), col(OutputColumns.STATUS),
                 col(OutputColumns.ERROR), col(OutputColumns.PROMPT_TOKENS), col(OutputColumns.GENERATED_TOKENS),
                 col(OutputColumns.CHUNKS), col(OutputColumns.PREFILL_MS), col(OutputColumns.DECODE_MS),
                 col(OutputColumns.PAGES_SELECTED), col(OutputColumns.KV_BYTES_READ), col(OutputColumns.KV_BYTES_DENSE))
@@ -216,11 +288,18 @@ public final class BenchJob implements SparkJob {
                 .setInputCol("text");
     }
 
-    /** Dense, then Quest at each budget (the other attention settings as set). */
+    private static QuestGenerator generator(QuestSettings s, Run run) {
+        QuestGenerator g = generator(s, run.mode()).setBatchSize(run.batchSize()).setTask(run.task());
+        return Tasks.ANSWER.equals(run.task()) ? g.setQuestionCol("question") : g;
+    }
+
+    /** Dense (unless --quest-only), then Quest at each budget (the other attention settings as set). */
     private static List<QuestConfig> modes(QuestSettings s) {
         QuestConfig base = s.settings().quest();
         List<QuestConfig> modes = new ArrayList<>();
-        modes.add(base.withAttention(QuestConfig.Attention.DENSE));
+        if (s.get("quest-only", null) == null || !s.getBoolean("quest-only")) {
+            modes.add(base.withAttention(QuestConfig.Attention.DENSE));
+        }
         for (int budget : s.getIntList("budgets")) {
             modes.add(base.withAttention(QuestConfig.Attention.QUEST).withTokenBudget(budget));
         }
@@ -245,15 +324,16 @@ public final class BenchJob implements SparkJob {
 
     /** Wall time of each run with the executors and task slots its tasks ran on, and the speedup over the first. */
     static String wallTimes(List<Timeline> timelines) {
-        StringBuilder sb = new StringBuilder("| attention | parallelism | executors | tasks | wall seconds | speedup |\n"
-                + "|---|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| run | attention | parallelism | executors | tasks | wall seconds | speedup |\n"
+                + "|---|---|---|---|---|---|---|\n");
         java.util.Map<String, Double> first = new java.util.HashMap<>();
         for (Timeline t : timelines) {
-            double base = first.computeIfAbsent(t.mode(), m -> t.seconds());
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.2fx |%n", t.mode(), t.parallelism(),
+            // The speedup is over the first run of the same label without its parallelism: more partitions, same work.
+            double base = first.computeIfAbsent(t.label().replaceFirst("^p\\d+_", ""), m -> t.seconds());
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.2f | %.2fx |%n", t.label(), t.mode(), t.parallelism(),
                     TaskTimeline.executors(t.tasks()), t.tasks().size(), t.seconds(), base / t.seconds()));
         }
-        sb.append("\nPer-task timelines: timeline_p<parallelism>_<attention>.png (one bar per task, one lane per task slot).");
+        sb.append("\nPer-task timelines: timeline_<run>.png (one bar per task, one lane per task slot).");
         return sb.toString();
     }
 
@@ -261,18 +341,20 @@ public final class BenchJob implements SparkJob {
                                      BenchSummary summary, List<Timeline> timelines) {
         List<Row> data = rows.stream().map(BenchRow::toRow).toList();
         Outputs.write(spark.createDataFrame(data, BenchRow.SCHEMA).coalesce(1), output + "/rows", overwrite);
-        int firstParallelism = summary.runs().isEmpty() ? 0 : summary.runs().get(0).parallelism();
-        List<BenchSummary.Run> oneParallelism = summary.runs().stream().filter(r -> r.parallelism() == firstParallelism).toList();
+        // The latency charts take the summarize runs at the first parallelism and batch size.
+        BenchSummary.Run firstRun = summary.runs().isEmpty() ? null : summary.runs().get(0);
+        List<BenchSummary.Run> oneParallelism = summary.runs().stream().filter(r -> r.parallelism() == firstRun.parallelism()
+                && r.batchSize() == firstRun.batchSize() && r.task().equals(firstRun.task())).toList();
         try {
             FileSystem fs = new Path(output).getFileSystem(spark.sparkContext().hadoopConfiguration());
             try (OutputStream out = fs.create(new Path(output, "summary.md"), true)) {
                 out.write((summary.markdown() + "\n\n" + wallTimes(timelines) + "\n").getBytes(StandardCharsets.UTF_8));
             }
             for (Timeline t : timelines) {
-                String name = "timeline_p" + t.parallelism() + "_" + t.mode().replace(' ', '_') + ".png";
+                String name = "timeline_" + t.label() + ".png";
                 try (OutputStream out = fs.create(new Path(output, name), true)) {
-                    TimelineChart.draw(String.format(Locale.ROOT, "Tasks of the %s run at parallelism %d: %.1f s",
-                            t.mode(), t.parallelism(), t.seconds()), t.tasks(), out);
+                    TimelineChart.draw(String.format(Locale.ROOT, "Tasks of the %s run %s: %.1f s",
+                            t.mode(), t.label(), t.seconds()), t.tasks(), out);
                 }
             }
             try (OutputStream out = fs.create(new Path(output, "latency_vs_context.png"), true)) {

@@ -312,6 +312,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public QuestGenerator setContextTokens(int v) { return setSetting(Settings.CONTEXT_TOKENS, v); }
     public QuestGenerator setChunkOverlap(int v) { return setSetting(Settings.CHUNK_OVERLAP, v); }
     public QuestGenerator setQaChunkTokens(int v) { return setSetting(Settings.QA_CHUNK_TOKENS, v); }
+    /** Sequences a task decodes together (continuous batching of its rows; the output is the same at every size). */
+    public QuestGenerator setBatchSize(int v) { return setSetting(Settings.BATCH_SIZE, v); }
     /**
      * Directory of KV snapshots: with the answer task (or a template with {question} after {text}), a document
      * that fits the context is restored from its snapshot instead of prefilled, or prefilled and saved there.

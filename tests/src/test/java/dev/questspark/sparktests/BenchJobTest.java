@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** bench on the real stories260K in local[2]: dense and Quest runs at two parallelisms, rows, summary and charts. */
+/**
+ * bench on the real stories260K in local[2]: dense and Quest runs at two parallelisms, rows, summary and charts; a
+ * batch-size sweep of summarize and qa with documents/s and answers/s beside batch-size 1.
+ */
 @ExtendWith(SharedSpark.class)
 class BenchJobTest {
     @TempDir
@@ -46,6 +49,28 @@ class BenchJobTest {
         assertTrue(summary.contains("from 1 to 2 partitions"), summary);
         assertNotNull(ImageIO.read(out.resolve("latency_vs_context.png").toFile()));
         assertNotNull(ImageIO.read(out.resolve("speedup_vs_budget.png").toFile()));
+    }
+
+    @Test
+    void batchSizeSweepReportsDocumentsAndAnswersPerSecondWithTheSameOutputs(SparkSession spark) throws IOException {
+        Path out = dir.resolve("batch");
+        JobReport report = new BenchJob().run(spark, JobSettings.stories("output", out.toString(), "lengths", "96,200",
+                "docs-per-length", "2", "budgets", "64", "page-size", "16", "quest-only", "true", "batch-sizes", "1,3",
+                "qa-questions", "2", "parallelism", "1", "max-tokens", "8"));
+        assertEquals(4 * 2 + 4 * 2 * 2, report.rowsOut(), "(4 summaries + 8 answers) x batch sizes 1 and 3, Quest only");
+        assertEquals(0, report.rowsError());
+
+        Dataset<Row> rows = spark.read().parquet(out.resolve("rows").toString());
+        assertEquals(0, rows.filter("attention = 'dense'").count(), "--quest-only skips dense");
+        assertEquals(8, rows.filter("task = 'qa' and batch_size = 3").count());
+        Dataset<Row> one = rows.filter("batch_size = 1").select("task", "id", "status", "prompt_tokens", "generated_tokens", "chunks");
+        Dataset<Row> three = rows.filter("batch_size = 3").select("task", "id", "status", "prompt_tokens", "generated_tokens", "chunks");
+        assertEquals(0, one.except(three).count() + three.except(one).count(), "the same rows and token counts at both sizes");
+
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("documents/s at batch-size 3:") && summary.contains("answers/s at batch-size 3:"), summary);
+        assertTrue(summary.contains("| 1 | 3 | qa | quest 64 | 8 | 0 |"), summary);
+        assertNotNull(ImageIO.read(out.resolve("timeline_p1_b3_qa_quest_64.png").toFile()));
     }
 
     @Test

@@ -6,14 +6,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One document of one bench run (parallelism, attention, budget); context is the synthetic length, or for a
- * corpus the prompt length rounded up to a power of two.
+ * One document (summarize) or one question (qa) of one bench run (parallelism, batch size, task, attention, budget);
+ * context is the synthetic length, or for a corpus the prompt length rounded up to a power of two.
  */
-public record BenchRow(int parallelism, String attention, Integer tokenBudget, String id, int context, String status,
+public record BenchRow(int parallelism, int batchSize, String task, String attention, Integer tokenBudget, String id,
+                       int context, String status,
                        String error, int promptTokens, int generatedTokens, int chunks, double prefillMs, double decodeMs,
                        long pagesSelected, long kvBytesRead, long kvBytesDense, double runSeconds) {
     public static final StructType SCHEMA = new StructType()
             .add("parallelism", DataTypes.IntegerType, false)
+            .add("batch_size", DataTypes.IntegerType, false)
+            .add("task", DataTypes.StringType, false)
             .add("attention", DataTypes.StringType, false)
             .add("token_budget", DataTypes.IntegerType, true)
             .add("id", DataTypes.StringType, false)
@@ -41,7 +44,7 @@ public record BenchRow(int parallelism, String attention, Integer tokenBudget, S
     }
 
     public Row toRow() {
-        return RowFactory.create(parallelism, attention, tokenBudget, id, context, status, error, promptTokens,
+        return RowFactory.create(parallelism, batchSize, task, attention, tokenBudget, id, context, status, error, promptTokens,
                 generatedTokens, chunks, prefillMs, decodeMs, decodeMsPerToken(), pagesSelected, kvBytesRead, kvBytesDense,
                 runSeconds);
     }

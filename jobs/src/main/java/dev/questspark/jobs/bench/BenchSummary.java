@@ -8,13 +8,20 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The bench's summary: per run (parallelism, attention, budget) documents/s, generated tokens/s, the fraction of
- * dense KV bytes read, and the decode latency per token at each context length.
+ * The bench's summary: per run (parallelism, batch size, task, attention, budget) documents/s (summarize) or
+ * answers/s (qa), generated tokens/s, the fraction of dense KV bytes read, and the decode latency per token at each
+ * context length; then how rows/s scale with partitions and with the batch size.
  */
 public final class BenchSummary {
     /** The aggregate of one run. */
-    public record Run(int parallelism, String mode, Integer tokenBudget, int documents, int errors, double seconds,
-                      long generatedTokens, double kvReadFraction, Map<Integer, Double> msPerTokenByContext) {
+    public record Run(int parallelism, int batchSize, String task, String mode, Integer tokenBudget, int documents,
+                      int errors, double seconds, long generatedTokens, double kvReadFraction,
+                      Map<Integer, Double> msPerTokenByContext) {
+        /** What a row of this run is: a document (summarize) or an answer (qa). */
+        public String unit() {
+            return "qa".equals(task) ? "answers" : "documents";
+        }
+
         public double documentsPerSecond() {
             return seconds > 0 ? documents / seconds : 0;
         }
@@ -30,7 +37,8 @@ public final class BenchSummary {
     public BenchSummary(List<BenchRow> rows) {
         Map<String, List<BenchRow>> byRun = new LinkedHashMap<>();
         for (BenchRow r : rows) {
-            byRun.computeIfAbsent(r.parallelism() + "|" + r.mode(), k -> new ArrayList<>()).add(r);
+            byRun.computeIfAbsent(r.parallelism() + "|" + r.batchSize() + "|" + r.task() + "|" + r.mode(),
+                    k -> new ArrayList<>()).add(r);
             contexts.add(r.context());
         }
         runs = byRun.values().stream().map(BenchSummary::aggregate).toList();
@@ -56,7 +64,7 @@ public final class BenchSummary {
         }
         Map<Integer, Double> ms = new LinkedHashMap<>();
         perContext.forEach((c, acc) -> ms.put(c, acc[0] / acc[1]));
-        return new Run(first.parallelism(), first.mode(), first.tokenBudget(), rows.size(), errors, first.runSeconds(),
+        return new Run(first.parallelism(), first.batchSize(), first.task(), first.mode(), first.tokenBudget(), rows.size(), errors, first.runSeconds(),
                 generated, dense > 0 ? (double) read / dense : 1.0, ms);
     }
 
@@ -68,17 +76,21 @@ public final class BenchSummary {
         return new ArrayList<>(contexts);
     }
 
-    /** The summary as a Markdown table, with a scaling line per mode when several parallelisms ran. */
+    /**
+     * The summary as a Markdown table (rows: documents for summarize, answers for qa), with a scaling line per mode
+     * when several parallelisms ran and a line per batch size above the smallest.
+     */
     public String markdown() {
-        StringBuilder sb = new StringBuilder("| parallelism | attention | documents | errors | seconds | documents/s"
+        StringBuilder sb = new StringBuilder("| parallelism | batch size | task | attention | rows | errors | seconds | rows/s"
                 + " | generated tokens/s | KV read vs dense |");
         contexts.forEach(c -> sb.append(" ms/token @").append(c).append(" |"));
-        sb.append("\n|---|---|---|---|---|---|---|---|");
+        sb.append("\n|---|---|---|---|---|---|---|---|---|---|");
         contexts.forEach(c -> sb.append("---|"));
         sb.append('\n');
         for (Run r : runs) {
-            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.2f | %.3f | %.1f | %.3f |", r.parallelism(), r.mode(),
-                    r.documents(), r.errors(), r.seconds(), r.documentsPerSecond(), r.tokensPerSecond(), r.kvReadFraction()));
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %d | %d | %.2f | %.3f | %.1f | %.3f |", r.parallelism(),
+                    r.batchSize(), r.task(), r.mode(), r.documents(), r.errors(), r.seconds(), r.documentsPerSecond(),
+                    r.tokensPerSecond(), r.kvReadFraction()));
             for (int c : contexts) {
                 Double v = r.msPerTokenByContext().get(c);
                 sb.append(v == null ? " - |" : String.format(Locale.ROOT, " %.2f |", v));
@@ -86,20 +98,44 @@ public final class BenchSummary {
             sb.append('\n');
         }
         scaling().forEach(line -> sb.append('\n').append(line));
+        batchScaling().forEach(line -> sb.append('\n').append(line));
         return sb.toString();
+    }
+
+    /**
+     * "documents/s at batch-size 8: 1.92x batch-size 1 (summarize, quest 1024, parallelism 2)" for every run beside
+     * the run of the same task, mode and parallelism at the smallest batch size.
+     */
+    public List<String> batchScaling() {
+        List<String> lines = new ArrayList<>();
+        Map<String, List<Run>> byRun = new LinkedHashMap<>();
+        runs.forEach(r -> byRun.computeIfAbsent(r.task() + "|" + r.mode() + "|" + r.parallelism(), k -> new ArrayList<>()).add(r));
+        byRun.forEach((key, rs) -> {
+            Run base = rs.stream().min(java.util.Comparator.comparingInt(Run::batchSize)).orElseThrow();
+            for (Run r : rs) {
+                if (r != base && base.documentsPerSecond() > 0) {
+                    lines.add(String.format(Locale.ROOT, "%s/s at batch-size %d: %.2fx batch-size %d (%s, %s, parallelism %d)",
+                            r.unit(), r.batchSize(), r.documentsPerSecond() / base.documentsPerSecond(), base.batchSize(),
+                            r.task(), r.mode(), r.parallelism()));
+                }
+            }
+        });
+        return lines;
     }
 
     /** "documents/s scales 1.85x from 1 to 2 partitions (dense)" for every mode run at several parallelisms. */
     public List<String> scaling() {
         List<String> lines = new ArrayList<>();
         Map<String, List<Run>> byMode = new LinkedHashMap<>();
-        runs.forEach(r -> byMode.computeIfAbsent(r.mode(), k -> new ArrayList<>()).add(r));
-        byMode.forEach((mode, rs) -> {
+        runs.forEach(r -> byMode.computeIfAbsent(r.task() + "|" + r.batchSize() + "|" + r.mode(), k -> new ArrayList<>()).add(r));
+        byMode.forEach((key, rs) -> {
             Run base = rs.stream().min(java.util.Comparator.comparingInt(Run::parallelism)).orElseThrow();
             for (Run r : rs) {
                 if (r != base && base.documentsPerSecond() > 0) {
-                    lines.add(String.format(Locale.ROOT, "documents/s scales %.2fx from %d to %d partitions (%s)",
-                            r.documentsPerSecond() / base.documentsPerSecond(), base.parallelism(), r.parallelism(), mode));
+                    String what = r.mode() + (r.batchSize() > 1 ? ", batch-size " + r.batchSize() : "")
+                            + ("qa".equals(r.task()) ? ", qa" : "");
+                    lines.add(String.format(Locale.ROOT, "%s/s scales %.2fx from %d to %d partitions (%s)", r.unit(),
+                            r.documentsPerSecond() / base.documentsPerSecond(), base.parallelism(), r.parallelism(), what));
                 }
             }
         });

@@ -30,6 +30,17 @@ public final class SyntheticCorpus {
     private SyntheticCorpus() {
     }
 
+    /** n questions about the corpus's subjects (the bench's qa run asks every document the same ones). */
+    public static List<String> questions(int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String subject = SUBJECTS[i % SUBJECTS.length];
+            out.add("What did " + Character.toLowerCase(subject.charAt(0)) + subject.substring(1) + " do"
+                    + (i < SUBJECTS.length ? "?" : " (" + (i / SUBJECTS.length + 1) + ")?"));
+        }
+        return out;
+    }
+
     public static List<Document> generate(DocumentModel model, List<Integer> lengths, int perLength, long seed) {
         List<Document> docs = new ArrayList<>();
         for (int length : lengths) {

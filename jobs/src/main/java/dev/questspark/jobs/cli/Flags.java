@@ -107,6 +107,11 @@ final class Flags {
         f.add(Flag.setting("docs-per-length", "N", "synthetic documents per length"));
         f.add(Flag.setting("budgets", "N,N,...", "Quest token budgets compared with dense attention"));
         f.add(Flag.setting("parallelism", "N,N,...", "partition counts to run at, e.g. 1,2 (0: Spark's default)"));
+        f.add(Flag.value("batch-sizes", "N,N,...", "batch-size", "batch sizes to run every mode at, side by side"
+                + " (documents/s and answers/s against the smallest)"));
+        f.add(Flag.value("qa-questions", "N", "0", "also answer N questions per document (qa over each document's"
+                + " shared KV; answers/s)"));
+        f.add(Flag.toggle("quest-only", "skip the dense run: Quest at each of --budgets only"));
         f.addAll(documents());
         f.addAll(job());
         return f;
