@@ -39,10 +39,10 @@ class SplitSummarizeTest {
     /** Level-0 chunk counts of the documents, from one chunk (fits the context) to 40. */
     private static final int[] CHUNKS = {1, 2, 3, 5, 8, 13, 21, 40};
     /**
-     * Bytes (tokens of the fake model) a chunk adds beyond the overlap: 512 of context less the prompt (115), 16 new
+     * Bytes (tokens of the fake model) a chunk adds beyond the overlap: 512 of context less the prompt (90), 16 new
      * tokens and the overlap of 16; a text of n * STRIDE - 84 bytes is n chunks.
      */
-    private static final int STRIDE = 365;
+    private static final int STRIDE = 390;
 
     @TempDir
     Path dir;

@@ -11,17 +11,20 @@ public final class Tasks {
     private Tasks() {
     }
 
-    /** The instruction follows the text: a small model keeps to an instruction it has just read. */
+    /**
+     * The instruction follows the text: a small model keeps to an instruction it has just read. Asking what the text
+     * is about gets a description of its content from SmolLM2-135M; asking it to "summarize" got the text's first
+     * lines copied or meta-text about summaries on the sample corpus (docs/RESULTS.md, "Output quality").
+     */
     public static PromptTemplate summarize(boolean chat) {
-        return new PromptTemplate("{text}\n\nSummarize the text above in two or three sentences: what it is and its main points, in your own"
-                + " words."
+        return new PromptTemplate("{text}\n\nWhat is this text about? Answer in two or three sentences, in your own words."
                 + (chat ? "" : "\n\nSummary:"));
     }
 
-    /** The reduce step of map-reduce summarization: a summary of the chunk summaries. */
+    /** The reduce step of map-reduce summarization: a summary of the chunk summaries, asked the same way. */
     public static PromptTemplate combine(boolean chat) {
-        return new PromptTemplate("Summaries of consecutive parts of one document:\n\n{text}\n\nCombine them into one"
-                + " summary of the whole document in two or three sentences, in your own words." + (chat ? "" : "\n\nSummary:"));
+        return new PromptTemplate("Summaries of consecutive parts of one document:\n\n{text}\n\nWhat is the whole document"
+                + " about? Answer in two or three sentences, in your own words." + (chat ? "" : "\n\nSummary:"));
     }
 
     /**
