@@ -8,7 +8,6 @@ import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,14 +22,7 @@ class BatchDecoderSmolLm2Test {
 
     @BeforeAll
     static void load() {
-        engine = Engine.load(TestModels.smolLm2(), 2);
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
+        engine = TestModels.smolLm2Engine(2);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +34,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BatchDecoderTest {
     static final int CONTEXT = 512;
     static final QuestConfig QUEST = QuestConfig.quest().withPageSize(8).withTokenBudget(32);
-    private static final Map<Integer, Engine> ENGINES = new HashMap<>();
     private static final Map<String, GenerationResult> ALONE = new HashMap<>();
     private static List<BatchRequest> requests;
 
@@ -45,14 +43,8 @@ class BatchDecoderTest {
         requests = requests(e, 24, new Random(42));
     }
 
-    @AfterAll
-    static void close() {
-        ENGINES.values().forEach(Engine::close);
-        ENGINES.clear();
-    }
-
     static Engine engine(int threads) {
-        return ENGINES.computeIfAbsent(threads, t -> Engine.load(TestModels.stories(), t));
+        return TestModels.storiesEngine(threads);
     }
 
     /** Mixed prompts: BOS-only, story text, random token soups of up to 300 tokens; mixed limits and settings. */

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.questspark.model.ReferenceKvCache;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,17 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class PagedKvCacheTwinTest {
     private static final float TOLERANCE = 2e-2f;
-    private static Engine engine;
-
-    @BeforeAll
-    static void load() {
-        engine = Engine.load(TestModels.stories(), 1);
-    }
-
-    @AfterAll
-    static void close() {
-        engine.close();
-    }
+    private final Engine engine = TestModels.storiesEngine(1);
 
     @Test
     void pagedDenseAndQuestAtFullBudgetMatchTheReference() {

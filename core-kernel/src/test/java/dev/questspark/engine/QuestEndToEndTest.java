@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.questspark.model.AttentionStats;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +16,7 @@ class QuestEndToEndTest {
 
     @BeforeAll
     static void load() {
-        engine = Engine.load(TestModels.smolLm2(), 2);
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
+        engine = TestModels.smolLm2Engine(2);
     }
 
     @Test

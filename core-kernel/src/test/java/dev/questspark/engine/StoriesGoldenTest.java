@@ -6,29 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.model.ReferenceKvCache;
 import dev.questspark.testing.TestModels;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** stories260K (tiny, real, F32): the published llama2.c continuation from BOS, greedy. */
 class StoriesGoldenTest {
     private static final String EXPECTED =
             "Once upon a time, there was a little girl named Lily. She loved to play outside in the park.";
-    private static Engine engine;
-
-    @BeforeAll
-    static void load() {
-        Path model = TestModels.stories();
-        engine = Engine.load(model, 2);
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
+    private final Engine engine = TestModels.storiesEngine(2);
 
     @Test
     void greedyFromBosTellsTheKnownStory() {
@@ -106,7 +90,7 @@ class StoriesGoldenTest {
         assertEquals(a, b);
     }
 
-    private static float[] logitsAfterStory(int threads) {
+    private float[] logitsAfterStory(int threads) {
         try (DecoderSession s = engine.newSession(new ReferenceKvCache(engine.model().config(), 256), threads)) {
             s.prefill(engine.tokenizer().encode(EXPECTED, true, false));
             return s.logits().clone();

@@ -1,6 +1,5 @@
 package dev.questspark.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.questspark.engine.Engine;
@@ -8,10 +7,9 @@ import dev.questspark.kernel.Parallel;
 import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
+import dev.questspark.testing.BatchVsAlone;
 import dev.questspark.testing.TestModels;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,17 +18,7 @@ import org.junit.jupiter.api.Test;
  * (172) puts batch rows off vector boundaries, and rows sit at different positions with Quest selecting pages.
  */
 class ForwardBatchTest {
-    private static Engine engine;
-
-    @BeforeAll
-    static void load() {
-        engine = Engine.load(TestModels.stories(), 2);
-    }
-
-    @AfterAll
-    static void close() {
-        engine.close();
-    }
+    private final Engine engine = TestModels.storiesEngine(2);
 
     @Test
     void rowsMatchLoneForwardPassesBitForBit() {
@@ -41,44 +29,15 @@ class ForwardBatchTest {
         PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), 400, quest,
                 PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET);
         Random rnd = new Random(3);
-        int rows = 11;
+        int[][] prompts = new int[11][];
+        int[] next = new int[prompts.length];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = BatchVsAlone.randomTokens(rnd, 1 + rnd.nextInt(250), 1, vocab - 1);
+            next[i] = 1 + rnd.nextInt(vocab - 1);
+        }
         try (Parallel par = new Parallel(2)) {
-            KvCache[] batch = new KvCache[rows];
-            KvCache[] alone = new KvCache[rows];
-            ForwardState s = new ForwardState(c, 128);
-            int[] next = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                batch[i] = new PagedKvCache(kv, par);
-                alone[i] = new PagedKvCache(kv, par);
-                int[] prompt = new int[1 + rnd.nextInt(250)];
-                for (int t = 0; t < prompt.length; t++) {
-                    prompt[t] = 1 + rnd.nextInt(vocab - 1);
-                }
-                for (int off = 0; off < prompt.length; off += s.block()) {
-                    int n = Math.min(s.block(), prompt.length - off);
-                    model.forward(batch[i], s, par, prompt, off, n, false);
-                    model.forward(alone[i], s, par, prompt, off, n, false);
-                }
-                next[i] = 1 + rnd.nextInt(vocab - 1);
-            }
-            float[] logits = new float[rows * vocab];
-            BatchAttention attention = BatchAttention.perSequence(c);
-            for (int step = 0; step < 3; step++) {
-                model.forwardBatch(batch, next, rows, s, par, attention, logits);
-                for (int i = 0; i < rows; i++) {
-                    float[] one = model.forward(alone[i], s, par, next, i, 1, true);
-                    for (int v = 0; v < vocab; v++) {
-                        assertEquals(Float.floatToIntBits(one[v]), Float.floatToIntBits(logits[i * vocab + v]),
-                                "step " + step + " row " + i + " logit " + v);
-                    }
-                    assertEquals(alone[i].length(), batch[i].length());
-                    next[i] = 1 + (next[i] * 31 + step) % (vocab - 1);
-                }
-            }
-            for (int i = 0; i < rows; i++) {
-                batch[i].close();
-                alone[i].close();
-            }
+            BatchVsAlone.assertPromptsMatch(model, prompts, next, 3, new ForwardState(c, 128), par, () -> new PagedKvCache(kv, par),
+                    BatchAttention.perSequence(c), (step, token, logits) -> 1 + (token * 31 + step) % (vocab - 1), "stories260K");
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.questspark.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.questspark.engine.Engine;
 import dev.questspark.kernel.Parallel;
 import dev.questspark.quest.PagedKvCache;
 import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
+import dev.questspark.testing.BatchVsAlone;
 import dev.questspark.testing.TestModels;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -19,53 +17,24 @@ import org.junit.jupiter.api.Test;
 class Gemma3ForwardBatchTest {
     @Test
     void batchedRowsMatchLoneForwardPassesBitForBit() {
-        try (Engine engine = Engine.load(TestModels.gemma3(), 2); Parallel par = new Parallel(2)) {
-            LlamaModel model = engine.model();
-            LlamaConfig c = model.config();
-            BlockVariant v = model.variant();
-            int vocab = c.vocabSize();
-            PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), 600,
-                    QuestConfig.quest().withTokenBudget(64), PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET)
-                    .withSlidingWindow(v.slidingWindow(), v.slidingLayers());
-            Random rnd = new Random(9);
-            int[] lengths = {530, 37};
-            int rows = lengths.length;
-            KvCache[] batch = new KvCache[rows];
-            KvCache[] alone = new KvCache[rows];
-            ForwardState s = new ForwardState(c, 128);
-            int[] next = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                batch[i] = new PagedKvCache(kv, par);
-                alone[i] = new PagedKvCache(kv, par);
-                int[] prompt = new int[lengths[i]];
-                prompt[0] = 2; // BOS
-                for (int t = 1; t < prompt.length; t++) {
-                    prompt[t] = 300 + rnd.nextInt(200_000);
-                }
-                for (int off = 0; off < prompt.length; off += s.block()) {
-                    int n = Math.min(s.block(), prompt.length - off);
-                    model.forward(batch[i], s, par, prompt, off, n, false);
-                    model.forward(alone[i], s, par, prompt, off, n, false);
-                }
-                next[i] = 300 + rnd.nextInt(200_000);
-            }
-            float[] logits = new float[rows * vocab];
-            BatchAttention attention = BatchAttention.perSequence(c);
-            for (int step = 0; step < 2; step++) {
-                model.forwardBatch(batch, next, rows, s, par, attention, logits);
-                for (int i = 0; i < rows; i++) {
-                    float[] one = model.forward(alone[i], s, par, next, i, 1, true);
-                    for (int t = 0; t < vocab; t++) {
-                        assertEquals(Float.floatToIntBits(one[t]), Float.floatToIntBits(logits[i * vocab + t]),
-                                "step " + step + " row " + i + " logit " + t);
-                    }
-                    next[i] = 300 + (next[i] * 31 + step) % 200_000;
-                }
-            }
-            for (int i = 0; i < rows; i++) {
-                batch[i].close();
-                alone[i].close();
-            }
+        LlamaModel model = TestModels.gemma3Engine(2).model();
+        LlamaConfig c = model.config();
+        BlockVariant v = model.variant();
+        PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), 600,
+                QuestConfig.quest().withTokenBudget(64), PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET)
+                .withSlidingWindow(v.slidingWindow(), v.slidingLayers());
+        Random rnd = new Random(9);
+        int[] lengths = {530, 37};
+        int[][] prompts = new int[lengths.length][];
+        int[] next = new int[prompts.length];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = BatchVsAlone.randomTokens(rnd, lengths[i], 300, 200_000);
+            prompts[i][0] = 2; // BOS
+            next[i] = 300 + rnd.nextInt(200_000);
+        }
+        try (Parallel par = new Parallel(2)) {
+            BatchVsAlone.assertPromptsMatch(model, prompts, next, 2, new ForwardState(c, 128), par, () -> new PagedKvCache(kv, par),
+                    BatchAttention.perSequence(c), (step, token, logits) -> 300 + (token * 31 + step) % 200_000, "gemma3");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.questspark.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.questspark.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.opentest4j.AssertionFailedError;
@@ -10,6 +11,8 @@ import org.opentest4j.AssertionFailedError;
  * Locates the model files tests read. The tiny stories260K model is committed (core-kernel's test resources), so a
  * test needing it fails when it is missing; the default SmolLM2 model and Gemma 3 270M are downloaded by
  * bin/fetch-model (CI runs it first), so a test needing one is skipped, with how to get the file, when it is absent.
+ * The engines of these files are shared by every test class of one test JVM (loading them again per class cost
+ * seconds per class); a test must not close them or change what they hold.
  */
 public final class TestModels {
     public static final String STORIES = "stories260K.gguf";
@@ -42,6 +45,21 @@ public final class TestModels {
     public static Path gemma3() {
         return downloaded(GEMMA3, "run bin/fetch-model gemma3-270m to download it into models/, or pass "
                 + "-Dquest.models.dir=DIR");
+    }
+
+    /** The engine of {@link #stories()} on threads threads, loaded once per test JVM and shared (never closed). */
+    public static Engine storiesEngine(int threads) {
+        return Engine.shared(stories(), threads);
+    }
+
+    /** The engine of {@link #smolLm2()}, shared like {@link #storiesEngine}; the test is skipped without the file. */
+    public static Engine smolLm2Engine(int threads) {
+        return Engine.shared(smolLm2(), threads);
+    }
+
+    /** The engine of {@link #gemma3()}, shared like {@link #storiesEngine}; the test is skipped without the file. */
+    public static Engine gemma3Engine(int threads) {
+        return Engine.shared(gemma3(), threads);
     }
 
     private static Path downloaded(String name, String howToGet) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +34,7 @@ class AdaptiveBudgetConfigTest {
 
     @BeforeAll
     static void load() {
-        engine = Engine.load(TestModels.stories(), 1);
+        engine = TestModels.storiesEngine(1);
         List<Integer> all = new ArrayList<>();
         while (all.size() < PROMPT + STEPS) {
             for (int t : engine.encodePrompt(TEXT + "Then " + all.size() + " more birds came. ", false)) {
@@ -43,13 +42,6 @@ class AdaptiveBudgetConfigTest {
             }
         }
         tokens = all.stream().mapToInt(Integer::intValue).limit(PROMPT + STEPS).toArray();
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     private record Run(float[][] logits, AttentionUse use, long pagesSelected) {}

@@ -7,25 +7,11 @@ import dev.questspark.engine.Engine;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Output agreement with dense on stories260K: full agreement where Quest is dense, bounded metrics elsewhere. */
 class AgreementEvalTest {
-    private static Engine engine;
-
-    @BeforeAll
-    static void load() {
-        engine = Engine.load(TestModels.stories(), 1);
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
+    private final Engine engine = TestModels.storiesEngine(1);
 
     @Test
     void wideBudgetAgreesFullyAndSmallBudgetStaysWithinBounds() {

@@ -12,25 +12,11 @@ import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The passkey grid and the shared-prefill decoding it rests on, on stories260K. */
 class PasskeyEvalTest {
-    private static Engine engine;
-
-    @BeforeAll
-    static void load() {
-        engine = Engine.load(TestModels.stories(), 1);
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
+    private final Engine engine = TestModels.storiesEngine(1);
 
     @Test
     void sharedPrefillGreedyEqualsTheEnginesOwnGeneration() {

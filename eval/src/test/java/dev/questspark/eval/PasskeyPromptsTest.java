@@ -11,7 +11,6 @@ import dev.questspark.engine.Engine;
 import dev.questspark.testing.TestModels;
 import dev.questspark.tokenizer.Tokenizer;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,15 +21,8 @@ class PasskeyPromptsTest {
 
     @BeforeAll
     static void load() {
-        engine = Engine.load(TestModels.stories(), 1);
+        engine = TestModels.storiesEngine(1);
         tok = engine.tokenizer();
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     @Test
@@ -130,16 +122,15 @@ class PasskeyPromptsTest {
 
     @Test
     void smolLm2PromptsAreExactAndStateTheKeyWhereAsked() {
-        try (Engine smol = Engine.load(TestModels.smolLm2(), 1)) {
-            PasskeyPrompts prompts = new PasskeyPrompts(smol.tokenizer());
-            for (double depth : new double[] {0, 0.5, 1}) {
-                PasskeyPrompt p = prompts.build(2048, depth, "90210");
-                assertEquals(2048, p.tokens().length);
-                assertTrue(Math.abs(p.actualDepth() - depth) <= (double) p.unitTokens() / p.fillerTokens());
-                String needle = smol.tokenizer().decode(Arrays.copyOfRange(p.tokens(), p.needleStart(), p.needleStart() + p.needleTokens()));
-                assertEquals(" The pass key is 90210. Remember it. 90210 is the pass key.", needle);
-                assertTrue(smol.tokenizer().decode(p.tokens()).endsWith(" What is the pass key? The pass key is"));
-            }
+        Engine smol = TestModels.smolLm2Engine(1);
+        PasskeyPrompts prompts = new PasskeyPrompts(smol.tokenizer());
+        for (double depth : new double[] {0, 0.5, 1}) {
+            PasskeyPrompt p = prompts.build(2048, depth, "90210");
+            assertEquals(2048, p.tokens().length);
+            assertTrue(Math.abs(p.actualDepth() - depth) <= (double) p.unitTokens() / p.fillerTokens());
+            String needle = smol.tokenizer().decode(Arrays.copyOfRange(p.tokens(), p.needleStart(), p.needleStart() + p.needleTokens()));
+            assertEquals(" The pass key is 90210. Remember it. 90210 is the pass key.", needle);
+            assertTrue(smol.tokenizer().decode(p.tokens()).endsWith(" What is the pass key? The pass key is"));
         }
     }
 }

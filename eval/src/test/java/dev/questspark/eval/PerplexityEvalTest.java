@@ -10,7 +10,6 @@ import dev.questspark.engine.Engine;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,15 +23,8 @@ class PerplexityEvalTest {
 
     @BeforeAll
     static void load() {
-        engine = Engine.load(TestModels.stories(), 1);
+        engine = TestModels.storiesEngine(1);
         tokens = engine.encodePrompt(TEXT, false);
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     /** The plain way: a fresh session per prefix, prefilled in one block, scoring the next token from its logits. */
@@ -41,16 +33,7 @@ class PerplexityEvalTest {
         for (int i = 1; i < t.length; i++) {
             try (DecoderSession s = engine.newSession(QuestConfig.dense(), t.length)) {
                 s.prefill(Arrays.copyOf(t, i));
-                float[] logits = s.logits();
-                double max = Double.NEGATIVE_INFINITY;
-                for (float l : logits) {
-                    max = Math.max(max, l);
-                }
-                double z = 0;
-                for (float l : logits) {
-                    z += Math.exp(l - max);
-                }
-                sum += max + Math.log(z) - logits[t[i]];
+                sum += LogProbs.nll(s.logits(), t[i]); // LogProbs itself: EvalLogProbsTest
             }
         }
         return sum / (t.length - 1);
