@@ -20,6 +20,11 @@ typedef __m256 vf;
 #define V_SUB(a, b) _mm256_sub_ps(a, b)
 #define V_MAX(a, b) _mm256_max_ps(a, b)
 #define V_LOADH(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
+#define V_MIN(a, b) _mm256_min_ps(a, b)
+#define V_FNMA(a, b, c) _mm256_fnmadd_ps(a, b, c)
+#define V_ROUND(x) _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define V_POW2I(k) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23))
+#define V_KEEP_GE(v, x, lo) _mm256_and_ps(v, _mm256_cmp_ps(x, lo, _CMP_GE_OQ))
 
 static QK_TARGET inline float hsum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -37,26 +42,6 @@ static QK_TARGET inline float hmax8(__m256 v) {
 
 #define V_RADD(v) hsum8(v)
 #define V_RMAX(v) hmax8(v)
-
-/* exp for x <= 0, as in attention_avx512.c. */
-static QK_TARGET inline __m256 v_exp(__m256 x) {
-    const __m256 lo = _mm256_set1_ps(-87.33654f);
-    __m256 keep = _mm256_cmp_ps(x, lo, _CMP_GE_OQ);
-    x = _mm256_max_ps(_mm256_min_ps(x, _mm256_set1_ps(80.0f)), lo);
-    __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
-    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
-    y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
-    return _mm256_and_ps(_mm256_mul_ps(y, _mm256_castsi256_ps(e)), keep);
-}
 
 /* v[0..7] -> one vector whose lane i is the sum of v[i]'s 8 lanes. */
 static QK_TARGET inline __attribute__((always_inline)) __m256 vsum_lanes(const __m256 *v) {

@@ -19,29 +19,13 @@ typedef __m512 vf;
 #define V_SUB(a, b) _mm512_sub_ps(a, b)
 #define V_MAX(a, b) _mm512_max_ps(a, b)
 #define V_LOADH(p) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (p)))
+#define V_MIN(a, b) _mm512_min_ps(a, b)
+#define V_FNMA(a, b, c) _mm512_fnmadd_ps(a, b, c)
+#define V_ROUND(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define V_POW2I(k) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23))
+#define V_KEEP_GE(v, x, lo) _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_GE_OQ), v)
 #define V_RADD(v) _mm512_reduce_add_ps(v)
 #define V_RMAX(v) _mm512_reduce_max_ps(v)
-
-/* exp for x <= 0 (softmax weights): Cephes-style range reduction and degree-6 polynomial, about 2 ulp;
- * below -87.3 (including -inf) exactly 0. */
-static QK_TARGET inline __m512 v_exp(__m512 x) {
-    const __m512 lo = _mm512_set1_ps(-87.33654f);
-    __mmask16 under = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
-    x = _mm512_max_ps(_mm512_min_ps(x, _mm512_set1_ps(80.0f)), lo);
-    __m512 fx = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(0.693359375f), x);
-    x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(-2.12194440e-4f), x);
-    __m512 y = _mm512_set1_ps(1.9875691500e-4f);
-    y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.3981999507e-3f));
-    y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(8.3334519073e-3f));
-    y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(4.1665795894e-2f));
-    y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.6666665459e-1f));
-    y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(5.0000001201e-1f));
-    y = _mm512_fmadd_ps(y, _mm512_mul_ps(x, x), _mm512_add_ps(x, _mm512_set1_ps(1.0f)));
-    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(fx), _mm512_set1_epi32(127)), 23);
-    return _mm512_maskz_mul_ps((__mmask16) ~under, y, _mm512_castsi512_ps(e));
-}
 
 /* v[0..15] -> one vector whose lane i is the sum of v[i]'s 16 lanes (unpack/shuffle-and-add tree). */
 static QK_TARGET inline __attribute__((always_inline)) __m512 vsum_lanes(const __m512 *v) {

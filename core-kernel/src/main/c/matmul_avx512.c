@@ -136,45 +136,65 @@ static INLINE VNNI void repack(int kind, tile_t *tl, const uint8_t *w, size_t ro
     }
 }
 
+/* Pointers of T tokens from token t0, from block b0 on: quants, scales and sums (Q8_1 for Q4_1, else Q8_0). */
+typedef struct {
+    const uint8_t *q[TMAX];
+    const float *d[TMAX];
+    const float *s[TMAX];
+} tokens_t;
+
+static INLINE void token_pointers(int kind, tokens_t *tk, const uint8_t *act, size_t act_stride, int cols, int t0, int T,
+                                  int b0) {
+    for (int t = 0; t < T; t++) {
+        const uint8_t *tok = act + (size_t)(t0 + t) * act_stride;
+        tk->q[t] = tok + (size_t)b0 * 32;
+        tk->d[t] = (const float *)(tok + qk_act_d_offset(cols)) + b0;
+        tk->s[t] = (const float *)(tok + qk_act_s_offset(kind == K_Q4_1 ? QK_ACT_Q8_1 : QK_ACT_Q8_0, cols)) + b0;
+    }
+}
+
+/*
+ * Block b of T tokens against one block of 16 rows (quant groups q, row scales d, Q4_1 row minimums m): exact
+ * integer dots, from minus the activation sum times the quant offset for the offset formats (Q4_0, Q5_0, Q8_0),
+ * scaled and added to acc. Both paths (repacked chunks and direct tiles) use it, so they give identical results.
+ */
+static INLINE VNNI void block_accumulate(int kind, const tokens_t *tk, int b, int T, const __m512i q[8], __m512 d, __m512 m,
+                                         __m512 acc[TMAX]) {
+    __m512i isum[TMAX];
+    for (int t = 0; t < T; t++) {
+        if (kind == K_Q4_1) {
+            isum[t] = _mm512_setzero_si512();
+        } else {
+            int sum;
+            memcpy(&sum, tk->s[t] + b, 4);
+            isum[t] = _mm512_set1_epi32(-sum * quant_offset(kind));
+        }
+    }
+    for (int g = 0; g < 8; g++) {
+        const __m512i wq = _mm512_load_si512(&q[g]);
+        for (int t = 0; t < T; t++) {
+            int a4;
+            memcpy(&a4, tk->q[t] + b * 32 + 4 * g, 4);
+            isum[t] = _mm512_dpbusd_epi32(isum[t], wq, _mm512_set1_epi32(a4));
+        }
+    }
+    for (int t = 0; t < T; t++) {
+        __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(tk->d[t][b]));
+        acc[t] = _mm512_fmadd_ps(scaled, d, acc[t]);
+        if (kind == K_Q4_1) acc[t] = _mm512_fmadd_ps(m, _mm512_set1_ps(tk->s[t][b]), acc[t]);
+    }
+}
+
 /* Tokens [t0, t0 + T) against one repacked chunk; accumulates into out (or starts from zero when first). */
 static INLINE VNNI void chunk_tokens(int kind, const tile_t *tl, int kc, int b0, const uint8_t *act, size_t act_stride,
                                      int cols, int t0, int T, float *out, size_t ldo, __mmask16 mask, int first) {
-    const uint8_t *tq[TMAX];
-    const float *td[TMAX];
-    const float *ts[TMAX];
+    tokens_t tk;
     __m512 acc[TMAX];
+    token_pointers(kind, &tk, act, act_stride, cols, t0, T, b0);
     for (int t = 0; t < T; t++) {
-        const uint8_t *tok = act + (size_t)(t0 + t) * act_stride;
-        tq[t] = tok + (size_t)b0 * 32;
-        td[t] = (const float *)(tok + qk_act_d_offset(cols)) + b0;
-        ts[t] = (const float *)(tok + qk_act_s_offset(kind == K_Q4_1 ? QK_ACT_Q8_1 : QK_ACT_Q8_0, cols)) + b0;
         acc[t] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(mask, out + (size_t)(t0 + t) * ldo);
     }
-    for (int b = 0; b < kc; b++) {
-        __m512i isum[TMAX];
-        for (int t = 0; t < T; t++) {
-            if (kind == K_Q4_1) {
-                isum[t] = _mm512_setzero_si512();
-            } else {
-                int sum;
-                memcpy(&sum, ts[t] + b, 4);
-                isum[t] = _mm512_set1_epi32(-sum * quant_offset(kind));
-            }
-        }
-        for (int g = 0; g < 8; g++) {
-            const __m512i wq = _mm512_load_si512(&tl->q[b][g]);
-            for (int t = 0; t < T; t++) {
-                int a4;
-                memcpy(&a4, tq[t] + b * 32 + 4 * g, 4);
-                isum[t] = _mm512_dpbusd_epi32(isum[t], wq, _mm512_set1_epi32(a4));
-            }
-        }
-        for (int t = 0; t < T; t++) {
-            __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(td[t][b]));
-            acc[t] = _mm512_fmadd_ps(scaled, tl->d[b], acc[t]);
-            if (kind == K_Q4_1) acc[t] = _mm512_fmadd_ps(tl->m[b], _mm512_set1_ps(ts[t][b]), acc[t]);
-        }
-    }
+    for (int b = 0; b < kc; b++) block_accumulate(kind, &tk, b, T, tl->q[b], tl->d[b], tl->m[b], acc);
     for (int t = 0; t < T; t++) _mm512_mask_storeu_ps(out + (size_t)(t0 + t) * ldo, mask, acc[t]);
 }
 
@@ -191,17 +211,10 @@ static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes
                                     const uint8_t *pf, size_t pf_bytes) {
     const int nb = cols / 32, bsize = block_bytes(kind);
     const __mmask16 rows = (__mmask16)((1u << nrows) - 1);
-    const uint8_t *tq[TMAX];
-    const float *td[TMAX];
-    const float *ts[TMAX];
+    tokens_t tk;
     __m512 acc[TMAX];
-    for (int t = 0; t < T; t++) {
-        const uint8_t *tok = act + (size_t)t * act_stride;
-        tq[t] = tok;
-        td[t] = (const float *)(tok + qk_act_d_offset(cols));
-        ts[t] = (const float *)(tok + qk_act_s_offset(kind == K_Q4_1 ? QK_ACT_Q8_1 : QK_ACT_Q8_0, cols));
-        acc[t] = _mm512_setzero_ps();
-    }
+    token_pointers(kind, &tk, act, act_stride, cols, 0, T, 0);
+    for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
     size_t pf_lines = (pf_bytes + 63) / 64, pf_per_block = (pf_lines + nb - 1) / nb, pf_next = 0;
     const uint8_t *p[TILE];
     for (int b = 0; b < nb; b++) {
@@ -213,28 +226,7 @@ static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes
         unpack_block(kind, p, q);
         __m512i heads = gather_dwords(w, row_bytes, r, (size_t)b * bsize, rows);
         __m512 d = low_halves_to_f32(heads);
-        __m512i isum[TMAX];
-        for (int t = 0; t < T; t++) {
-            if (kind == K_Q4_1) {
-                isum[t] = _mm512_setzero_si512();
-            } else {
-                int sum;
-                memcpy(&sum, ts[t] + b, 4);
-                isum[t] = _mm512_set1_epi32(-sum * quant_offset(kind));
-            }
-        }
-        for (int g = 0; g < 8; g++) {
-            for (int t = 0; t < T; t++) {
-                int a4;
-                memcpy(&a4, tq[t] + b * 32 + 4 * g, 4);
-                isum[t] = _mm512_dpbusd_epi32(isum[t], q[g], _mm512_set1_epi32(a4));
-            }
-        }
-        for (int t = 0; t < T; t++) {
-            __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(td[t][b]));
-            acc[t] = _mm512_fmadd_ps(scaled, d, acc[t]);
-            if (kind == K_Q4_1) acc[t] = _mm512_fmadd_ps(high_halves_to_f32(heads), _mm512_set1_ps(ts[t][b]), acc[t]);
-        }
+        block_accumulate(kind, &tk, b, T, q, d, kind == K_Q4_1 ? high_halves_to_f32(heads) : d, acc);
     }
     for (int t = 0; t < T; t++) _mm512_mask_storeu_ps(out + (size_t)t * ldo, rows, acc[t]);
 }

@@ -134,34 +134,8 @@ static float quantize_block32(const float *x, int8_t *q, int *sum) {
     return d;
 }
 
-static void quantize_q8_0(const float *x, int n, int cols, uint8_t *dst, size_t stride) {
-    int nb = cols / 32;
-    for (int t = 0; t < n; t++) {
-        uint8_t *tok = dst + (size_t)t * stride;
-        float *d = (float *)(tok + qk_act_d_offset(cols));
-        int32_t *sums = (int32_t *)(tok + qk_act_s_offset(QK_ACT_Q8_0, cols));
-        for (int b = 0; b < nb; b++) {
-            int sum;
-            d[b] = fp16_round(quantize_block32(x + (size_t)t * cols + b * 32, (int8_t *)tok + b * 32, &sum));
-            sums[b] = sum;
-        }
-    }
-}
-
-static void quantize_q8_1(const float *x, int n, int cols, uint8_t *dst, size_t stride) {
-    int nb = cols / 32;
-    for (int t = 0; t < n; t++) {
-        uint8_t *tok = dst + (size_t)t * stride;
-        float *d = (float *)(tok + qk_act_d_offset(cols));
-        float *s = (float *)(tok + qk_act_s_offset(QK_ACT_Q8_1, cols));
-        for (int b = 0; b < nb; b++) {
-            int sum;
-            float db = quantize_block32(x + (size_t)t * cols + b * 32, (int8_t *)tok + b * 32, &sum);
-            d[b] = fp16_round(db);
-            s[b] = fp16_round(db * (float)sum);
-        }
-    }
-}
+#define QUANT_TARGET
+#include "quantize_q8.inc"
 
 /* ggml's quantize_row_q8_K: the scale comes from the signed value of largest magnitude. */
 static void quantize_q8_k(const float *x, int n, int cols, uint8_t *dst, size_t stride) {

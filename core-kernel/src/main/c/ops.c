@@ -31,67 +31,49 @@ static void swiglu_scalar(float *gate, const float *up, size_t n) {
     }
 }
 
+/* _mm256_<op> or _mm512_<op>, and the vector types, by width in bits. */
+#define VOP(bits, op) _mm##bits##_##op
+#define VF(bits) __m##bits
+#define VI(bits) __m##bits##i
+#define ROUND_256(x) _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define ROUND_512(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT)
+
 /*
- * exp(x) for x in [-87, 87]: x = k*ln2 + r with |r| <= ln2/2, exp(r) by a degree-6 Taylor polynomial
- * (relative error below 2e-7 on that interval), times 2^k built in the exponent bits.
+ * exp_<isa>(x) for x in [-87, 87]: x = k*ln2 + r with |r| <= ln2/2, exp(r) by a degree-6 Taylor polynomial
+ * (relative error below 2e-7 on that interval), times 2^k built in the exponent bits; swiglu_<isa> runs it over
+ * W lanes at a time and leaves the tail to swiglu_scalar. One body for both widths (BITS 256 or 512).
  */
-__attribute__((target("avx512f")))
-static inline __m512 exp_avx512(__m512 x) {
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(87.0f));
-    __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT);
-    __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693145751953125f), x);
-    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(1.428606765330187e-06f), r);
-    __m512 p = _mm512_set1_ps(1.0f / 720);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23);
-    return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
-}
-
-__attribute__((target("avx512f")))
-static void swiglu_avx512(float *gate, const float *up, size_t n) {
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 g = _mm512_loadu_ps(gate + i);
-        __m512 e = exp_avx512(_mm512_sub_ps(_mm512_setzero_ps(), g));
-        __m512 s = _mm512_div_ps(g, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
-        _mm512_storeu_ps(gate + i, _mm512_mul_ps(s, _mm512_loadu_ps(up + i)));
+#define SWIGLU_ISA(isa, tgt, BITS, W)                                                                          \
+    __attribute__((target(tgt))) static inline VF(BITS) exp_##isa(VF(BITS) x) {                               \
+        x = VOP(BITS, min_ps)(VOP(BITS, max_ps)(x, VOP(BITS, set1_ps)(-87.0f)), VOP(BITS, set1_ps)(87.0f));     \
+        VF(BITS) k = ROUND_##BITS(VOP(BITS, mul_ps)(x, VOP(BITS, set1_ps)(1.44269504088896341f)));            \
+        VF(BITS) r = VOP(BITS, fnmadd_ps)(k, VOP(BITS, set1_ps)(0.693145751953125f), x);                      \
+        r = VOP(BITS, fnmadd_ps)(k, VOP(BITS, set1_ps)(1.428606765330187e-06f), r);                           \
+        VF(BITS) p = VOP(BITS, set1_ps)(1.0f / 720);                                                          \
+        p = VOP(BITS, fmadd_ps)(p, r, VOP(BITS, set1_ps)(1.0f / 120));                                        \
+        p = VOP(BITS, fmadd_ps)(p, r, VOP(BITS, set1_ps)(1.0f / 24));                                         \
+        p = VOP(BITS, fmadd_ps)(p, r, VOP(BITS, set1_ps)(1.0f / 6));                                          \
+        p = VOP(BITS, fmadd_ps)(p, r, VOP(BITS, set1_ps)(0.5f));                                              \
+        p = VOP(BITS, fmadd_ps)(p, r, VOP(BITS, set1_ps)(1.0f));                                              \
+        p = VOP(BITS, fmadd_ps)(p, r, VOP(BITS, set1_ps)(1.0f));                                              \
+        VI(BITS) e = VOP(BITS, slli_epi32)(VOP(BITS, add_epi32)(VOP(BITS, cvtps_epi32)(k),                    \
+                                                                VOP(BITS, set1_epi32)(127)), 23);             \
+        return VOP(BITS, mul_ps)(p, VOP(BITS, castsi##BITS##_ps)(e));                                         \
+    }                                                                                                          \
+                                                                                                               \
+    __attribute__((target(tgt))) static void swiglu_##isa(float *gate, const float *up, size_t n) {           \
+        size_t i = 0;                                                                                          \
+        for (; i + W <= n; i += W) {                                                                           \
+            VF(BITS) g = VOP(BITS, loadu_ps)(gate + i);                                                        \
+            VF(BITS) e = exp_##isa(VOP(BITS, sub_ps)(VOP(BITS, setzero_ps)(), g));                             \
+            VF(BITS) s = VOP(BITS, div_ps)(g, VOP(BITS, add_ps)(VOP(BITS, set1_ps)(1.0f), e));                 \
+            VOP(BITS, storeu_ps)(gate + i, VOP(BITS, mul_ps)(s, VOP(BITS, loadu_ps)(up + i)));                 \
+        }                                                                                                      \
+        swiglu_scalar(gate + i, up + i, n - i);                                                                \
     }
-    swiglu_scalar(gate + i, up + i, n - i);
-}
 
-__attribute__((target("avx2,fma")))
-static inline __m256 exp_avx2(__m256 x) {
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(87.0f));
-    __m256 k = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693145751953125f), x);
-    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(1.428606765330187e-06f), r);
-    __m256 p = _mm256_set1_ps(1.0f / 720);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
-
-__attribute__((target("avx2,fma")))
-static void swiglu_avx2(float *gate, const float *up, size_t n) {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 g = _mm256_loadu_ps(gate + i);
-        __m256 e = exp_avx2(_mm256_sub_ps(_mm256_setzero_ps(), g));
-        __m256 s = _mm256_div_ps(g, _mm256_add_ps(_mm256_set1_ps(1.0f), e));
-        _mm256_storeu_ps(gate + i, _mm256_mul_ps(s, _mm256_loadu_ps(up + i)));
-    }
-    swiglu_scalar(gate + i, up + i, n - i);
-}
+SWIGLU_ISA(avx512, "avx512f", 512, 16)
+SWIGLU_ISA(avx2, "avx2,fma", 256, 8)
 
 void qk_swiglu(float *gate, const float *up, size_t n) {
     switch (ops_isa()) {
