@@ -70,10 +70,10 @@ abstract class BaseTokenizer implements Tokenizer {
     public int[] encode(String text, boolean addBos, boolean parseSpecial) {
         IntList out = new IntList(Math.max(16, text.length() / 3));
         if (addBos) {
-            if (specials.bos < 0) {
+            if (specials.bos() < 0) {
                 throw new TokenizerException("this model has no BOS token; encode with addBos = false");
             }
-            out.add(specials.bos);
+            out.add(specials.bos());
         }
         boolean afterSpecial = true;
         for (SpecialTokenSplitter.Fragment f : splitter.split(text, parseSpecial)) {
@@ -142,17 +142,17 @@ abstract class BaseTokenizer implements Tokenizer {
 
     @Override
     public int bos() {
-        return specials.bos;
+        return specials.bos();
     }
 
     @Override
     public int eos() {
-        return specials.eos;
+        return specials.eos();
     }
 
     @Override
     public int eot() {
-        return specials.eot;
+        return specials.eot();
     }
 
     @Override

@@ -31,12 +31,7 @@ final class Gpt2Split implements PreTokenizer {
 
     @Override
     public void split(int[] cps, int from, int to, IntList lengths) {
-        int pos = from;
-        while (pos < to) {
-            int end = next(cps, pos, to);
-            lengths.add(end - pos);
-            pos = end;
-        }
+        PreTokenizer.splitPieces(cps, from, to, lengths, Gpt2Split::next);
     }
 
     private static int next(int[] cps, int pos, int to) {

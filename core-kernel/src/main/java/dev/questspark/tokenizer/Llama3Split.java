@@ -14,12 +14,7 @@ final class Llama3Split implements PreTokenizer {
 
     @Override
     public void split(int[] cps, int from, int to, IntList lengths) {
-        int pos = from;
-        while (pos < to) {
-            int end = next(cps, pos, to);
-            lengths.add(end - pos);
-            pos = end;
-        }
+        PreTokenizer.splitPieces(cps, from, to, lengths, this::next);
     }
 
     private int next(int[] cps, int pos, int to) {

@@ -7,4 +7,19 @@ package dev.questspark.tokenizer;
 interface PreTokenizer {
     /** Splits the code points {@code cps[from, to)} and appends each piece's length (in code points), in order. */
     void split(int[] cps, int from, int to, IntList lengths);
+
+    /** Where the piece starting at pos ends (exclusive, after pos), within cps[pos, to). */
+    interface PieceEnd {
+        int end(int[] cps, int pos, int to);
+    }
+
+    /** Splits cps[from, to) into consecutive pieces, each ending where pieceEnd says, and appends their lengths. */
+    static void splitPieces(int[] cps, int from, int to, IntList lengths, PieceEnd pieceEnd) {
+        int pos = from;
+        while (pos < to) {
+            int end = pieceEnd.end(cps, pos, to);
+            lengths.add(end - pos);
+            pos = end;
+        }
+    }
 }

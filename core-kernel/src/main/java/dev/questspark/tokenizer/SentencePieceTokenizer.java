@@ -116,7 +116,7 @@ final class SentencePieceTokenizer extends BaseTokenizer {
         for (byte b : symbol.getBytes(StandardCharsets.UTF_8)) {
             int byteId = byteTokens[b & 0xFF];
             if (byteId < 0) {
-                byteId = specials.unk;
+                byteId = specials.unk();
             }
             if (byteId < 0) {
                 throw new TokenizerException(String.format("the vocabulary has no token for byte 0x%02X (no <0x%02X>"

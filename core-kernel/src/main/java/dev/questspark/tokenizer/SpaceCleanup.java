@@ -1,6 +1,7 @@
 package dev.questspark.tokenizer;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * The "clean up tokenization spaces" step llama.cpp applies to decoded text of some byte-level BPE models: no space
@@ -16,20 +17,7 @@ final class SpaceCleanup {
     }
 
     static byte[] punctuation(byte[] in) {
-        if (in.length == 0) {
-            return in;
-        }
-        byte[] out = new byte[in.length];
-        int n = 0;
-        out[n++] = in[0];
-        for (int i = 1; i < in.length; i++) {
-            byte x = in[i];
-            if (in[i - 1] == ' ' && (x == '?' || x == '!' || x == '.' || x == ',')) {
-                n--;
-            }
-            out[n++] = x;
-        }
-        return Arrays.copyOf(out, n);
+        return dropSpaceBefore(in, i -> in[i] == '?' || in[i] == '!' || in[i] == '.' || in[i] == ',');
     }
 
     static byte[] loneApostrophes(byte[] original) {
@@ -52,6 +40,11 @@ final class SpaceCleanup {
     }
 
     static byte[] contractions(byte[] in) {
+        return dropSpaceBefore(in, i -> in[i] == '\'' && i + 1 < in.length && attachesToWordBefore(in, i));
+    }
+
+    /** in without each space that stands right before a byte i where drop holds. */
+    private static byte[] dropSpaceBefore(byte[] in, IntPredicate drop) {
         if (in.length == 0) {
             return in;
         }
@@ -59,11 +52,10 @@ final class SpaceCleanup {
         int n = 0;
         out[n++] = in[0];
         for (int i = 1; i < in.length; i++) {
-            byte x = in[i];
-            if (in[i - 1] == ' ' && x == '\'' && i + 1 < in.length && attachesToWordBefore(in, i)) {
+            if (in[i - 1] == ' ' && drop.test(i)) {
                 n--;
             }
-            out[n++] = x;
+            out[n++] = in[i];
         }
         return Arrays.copyOf(out, n);
     }

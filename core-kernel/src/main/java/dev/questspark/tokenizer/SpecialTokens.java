@@ -1,6 +1,7 @@
 package dev.questspark.tokenizer;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * BOS/EOS/EOT/EOM/UNK ids and the set of tokens that end generation. Ids come from {@code tokenizer.ggml.*_token_id}
  * when present and inside the vocabulary; end-of-turn tokens that older conversions did not record are found by their
- * text, with the same lists llama.cpp uses, so that generation stops where llama.cpp's does.
+ * text, with the same lists llama.cpp uses, so that generation stops where llama.cpp's does. Ids are -1 where the
+ * vocabulary has no such token.
  */
-final class SpecialTokens {
+record SpecialTokens(int bos, int eos, int eot, int eom, int unk, Set<Integer> endOfGeneration) {
     private static final Logger LOG = LoggerFactory.getLogger(SpecialTokens.class);
 
     private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
@@ -39,20 +41,8 @@ final class SpecialTokens {
     private static final List<String> ALWAYS_RENDERED = List.of("<|channel|>", "<|message|>", "<|start|>",
             "<|constrain|>");
 
-    final int bos;
-    final int eos;
-    final int eot;
-    final int eom;
-    final int unk;
-    private final Set<Integer> endOfGeneration;
-
-    private SpecialTokens(int bos, int eos, int eot, int eom, int unk, Set<Integer> eog) {
-        this.bos = bos;
-        this.eos = eos;
-        this.eot = eot;
-        this.eom = eom;
-        this.unk = unk;
-        this.endOfGeneration = eog;
+    SpecialTokens {
+        endOfGeneration = Collections.unmodifiableSortedSet(new TreeSet<>(endOfGeneration));
     }
 
     boolean isEndOfGeneration(int id) {

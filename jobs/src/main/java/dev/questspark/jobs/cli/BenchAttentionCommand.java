@@ -9,29 +9,15 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code bin/quest bench-attention}: one decode attention call, dense vs Quest, beside a bandwidth probe (no Spark). */
-final class BenchAttentionCommand implements Command {
-    @Override
-    public String name() {
-        return "bench-attention";
+final class BenchAttentionCommand extends Command {
+    BenchAttentionCommand() {
+        super("bench-attention", "time one decode attention call, dense vs Quest, with a memory-bandwidth probe (no Spark)",
+                "bench-attention --shape smollm2-135m|llama2-7b --context N --token-budget B --page-size P [--sequences N]",
+                Flags.benchAttention());
     }
 
     @Override
-    public String summary() {
-        return "time one decode attention call, dense vs Quest, with a memory-bandwidth probe (no Spark)";
-    }
-
-    @Override
-    public String usage() {
-        return "bench-attention --shape smollm2-135m|llama2-7b --context N --token-budget B --page-size P [--sequences N]";
-    }
-
-    @Override
-    public List<Flag> flags() {
-        return Flags.benchAttention();
-    }
-
-    @Override
-    public int run(ParsedFlags flags, PrintStream out) {
+    int run(ParsedFlags flags, PrintStream out) {
         QuestSettings s = QuestSettings.defaults().with(flags.settings());
         String shape = flags.has("shape") ? flags.get("shape") : "smollm2-135m";
         int context = parse(flags.has("context") ? flags.get("context") : "32768", "context");

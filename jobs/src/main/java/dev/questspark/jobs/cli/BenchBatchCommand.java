@@ -27,29 +27,15 @@ import java.util.stream.Collectors;
  * {@code bin/quest bench-batch}: aggregate decode throughput of continuous batching per batch size and attention
  * setting, on documents of --context tokens (one shared document, or one per sequence), no Spark.
  */
-final class BenchBatchCommand implements Command {
-    @Override
-    public String name() {
-        return "bench-batch";
+final class BenchBatchCommand extends Command {
+    BenchBatchCommand() {
+        super("bench-batch", "aggregate decode tok/s of batched decoding per batch size, dense vs Quest (no Spark)",
+                "bench-batch --context N --batch-sizes 1,2,4,8,16 --attention dense,quest --shared-document true|false",
+                Flags.benchBatch());
     }
 
     @Override
-    public String summary() {
-        return "aggregate decode tok/s of batched decoding per batch size, dense vs Quest (no Spark)";
-    }
-
-    @Override
-    public String usage() {
-        return "bench-batch --context N --batch-sizes 1,2,4,8,16 --attention dense,quest --shared-document true|false";
-    }
-
-    @Override
-    public List<Flag> flags() {
-        return Flags.benchBatch();
-    }
-
-    @Override
-    public int run(ParsedFlags flags, PrintStream out) {
+    int run(ParsedFlags flags, PrintStream out) {
         Map<String, String> given = flags.settings();
         String attention = given.getOrDefault("attention", "dense,quest");
         given.remove("attention");

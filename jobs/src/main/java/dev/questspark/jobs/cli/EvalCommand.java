@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * into a report folder (RESULTS.md with charts; output/eval-report, or --docs docs for the project's report), and
  * with --output the same rows as Parquet through Spark.
  */
-final class EvalCommand implements Command {
+final class EvalCommand extends Command {
     /** Flags passed on to {@link EvalMain} under the same names. */
     private static final List<String> PASSED = List.of("docs", "text", "corpus", "llamacpp", "lengths", "depths", "trials",
             "budgets", "page-sizes", "speed-contexts", "speed-threads");
@@ -33,23 +33,12 @@ final class EvalCommand implements Command {
     /** The full grid, whose lists the grid flags default to (shown in --help). */
     private static final EvalPlan FULL = EvalPlan.full(null, null, null, null);
 
-    @Override
-    public String name() {
-        return "eval";
+    EvalCommand() {
+        super("eval", "accuracy and speed of Quest vs dense and llama.cpp: RESULTS.md, charts, Parquet", "eval [--quick]",
+                evalFlags());
     }
 
-    @Override
-    public String summary() {
-        return "accuracy and speed of Quest vs dense and llama.cpp: RESULTS.md, charts, Parquet";
-    }
-
-    @Override
-    public String usage() {
-        return "eval [--quick]";
-    }
-
-    @Override
-    public List<Flag> flags() {
+    private static List<Flag> evalFlags() {
         return List.of(
                 Flag.toggle("quick", "reduced grid that finishes in minutes (1K-2K contexts, 2 trials)"),
                 Flag.setting("model", "PATH", "GGUF model file (bin/fetch-model gets the default)"),
@@ -79,7 +68,7 @@ final class EvalCommand implements Command {
     }
 
     @Override
-    public int run(ParsedFlags f, PrintStream out) throws Exception {
+    int run(ParsedFlags f, PrintStream out) throws Exception {
         QuestSettings s = QuestSettings.defaults().with(f.settings());
         List<String> args = new ArrayList<>();
         if (f.on("quick")) {

@@ -16,29 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code bin/quest generate}: one prompt, no Spark; streams the text, then token counts and speeds. */
-final class GenerateCommand implements Command {
-    @Override
-    public String name() {
-        return "generate";
+final class GenerateCommand extends Command {
+    GenerateCommand() {
+        super("generate", "generate text from one prompt (no Spark)",
+                "generate --prompt TEXT [--chat]", Flags.generate());
     }
 
     @Override
-    public String summary() {
-        return "generate text from one prompt (no Spark)";
-    }
-
-    @Override
-    public String usage() {
-        return "generate --prompt TEXT [--chat]";
-    }
-
-    @Override
-    public List<Flag> flags() {
-        return Flags.generate();
-    }
-
-    @Override
-    public int run(ParsedFlags flags, PrintStream out) {
+    int run(ParsedFlags flags, PrintStream out) {
         String prompt = QuestCli.required(flags, "prompt", name());
         QuestSettings s = QuestSettings.defaults().with(flags.settings());
         Settings settings = s.settings();

@@ -18,13 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A bin/quest command that runs one of the Spark jobs. */
-final class JobCommand implements Command {
+final class JobCommand extends Command {
     /** System property: progress style, bar (a terminal), lines or off; bin/quest sets it from QUEST_PROGRESS. */
     static final String PROGRESS = "quest.progress";
-    private final String name;
-    private final String summary;
-    private final String usage;
-    private final List<Flag> flags;
     private final String jobClass;
     /** Flags that must be given, and of those the ones naming inputs that must exist. */
     private final List<String> required;
@@ -32,37 +28,15 @@ final class JobCommand implements Command {
 
     JobCommand(String name, String summary, String usage, List<Flag> flags, String jobClass, List<String> required,
                List<String> inputs) {
-        this.name = name;
-        this.summary = summary;
-        this.usage = usage;
-        this.flags = flags;
+        super(name, summary, usage, flags);
         this.jobClass = jobClass;
         this.required = required;
         this.inputs = inputs;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
-    }
-
-    @Override
-    public String usage() {
-        return usage;
-    }
-
-    @Override
-    public List<Flag> flags() {
-        return flags;
-    }
-
-    @Override
-    public int run(ParsedFlags f, PrintStream out) {
+    int run(ParsedFlags f, PrintStream out) {
+        String name = name();
         required.forEach(r -> QuestCli.required(f, r, name));
         for (String in : inputs) {
             String v = f.get(in);

@@ -75,7 +75,7 @@ public final class QuestCli {
                     null, 2, json, out, err);
         }
         try {
-            ParsedFlags flags = ParsedFlags.parse(name, command.flags(), Arrays.copyOfRange(args, 1, args.length));
+            ParsedFlags flags = ParsedFlags.parse(name, command.info().flags(), Arrays.copyOfRange(args, 1, args.length));
             if (flags.help()) {
                 out.print(help(command));
                 return 0;
@@ -147,7 +147,7 @@ public final class QuestCli {
 
     static String overview() {
         StringBuilder sb = new StringBuilder("usage: bin/quest <command> [flags]\n\ncommands:\n");
-        COMMANDS.values().forEach(c -> sb.append(String.format("  %-16s %s%n", c.name(), c.summary())));
+        COMMANDS.values().forEach(c -> sb.append(String.format("  %-16s %s%n", c.name(), c.info().summary())));
         sb.append("\nbin/quest <command> --help lists the command's flags and their defaults.\n")
                 .append("Defaults come from conf/quest-defaults.properties, then spark.quest.* Spark conf keys, then flags.\n");
         return sb.toString();
@@ -155,9 +155,9 @@ public final class QuestCli {
 
     static String help(Command c) {
         QuestSettings defaults = QuestSettings.defaults();
-        StringBuilder sb = new StringBuilder("usage: bin/quest ").append(c.usage()).append(" [flags]\n\n")
-                .append(c.summary()).append("\n\nflags:\n");
-        for (Flag f : c.flags()) {
+        StringBuilder sb = new StringBuilder("usage: bin/quest ").append(c.info().usage()).append(" [flags]\n\n")
+                .append(c.info().summary()).append("\n\nflags:\n");
+        for (Flag f : c.info().flags()) {
             String left = "--" + f.name() + (f.isSwitch() ? "" : " " + f.placeholder());
             String def = f.setting() ? defaults.get(f.name(), "") : f.fixedDefault();
             if (def == null || def.isEmpty()) {

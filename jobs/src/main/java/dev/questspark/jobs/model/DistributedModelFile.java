@@ -35,18 +35,21 @@ public final class DistributedModelFile {
     /** The local file for location, or an error naming the places looked at. */
     public static Path resolve(ModelLocation location, Configuration hadoopConf) {
         if (location.isLocal()) {
-            Path p = location.localPath();
-            if (Files.isRegularFile(p)) {
-                return p;
+            Path found = localOrShipped(location);
+            if (found != null) {
+                return found;
             }
-            Path shipped = shippedFile(location.fileName());
-            if (shipped != null) {
-                return shipped;
-            }
-            throw new IllegalArgumentException("model file not found: " + p + " (give a path every node can read,"
-                    + " ship the file with spark-submit --files, or use a Hadoop FileSystem URI such as hdfs://...)");
+            throw new IllegalArgumentException("model file not found: " + location.localPath()
+                    + " (give a path every node can read, ship the file with spark-submit --files, or use a Hadoop"
+                    + " FileSystem URI such as hdfs://...)");
         }
         return COPIES.computeIfAbsent(location.location(), l -> copyToLocal(location, hadoopConf));
+    }
+
+    /** The local path when it is a file, else the file of that name shipped with --files, else null. */
+    private static Path localOrShipped(ModelLocation location) {
+        Path p = location.localPath();
+        return Files.isRegularFile(p) ? p : shippedFile(location.fileName());
     }
 
     /**
@@ -59,13 +62,9 @@ public final class DistributedModelFile {
             checkRemote(location, hadoopConf);
             return resolve(location, hadoopConf);
         }
-        Path p = location.localPath();
-        if (Files.isRegularFile(p)) {
-            return p;
-        }
-        Path shipped = shippedFile(location.fileName());
-        if (shipped != null) {
-            return shipped;
+        Path found = localOrShipped(location);
+        if (found != null) {
+            return found;
         }
         if (location.location().equals(location.fileName())) {
             throw new IllegalArgumentException("model '" + location.location() + "' is a bare file name, but no file of"
@@ -73,7 +72,7 @@ public final class DistributedModelFile {
                     + " directory " + Path.of("").toAbsolutePath() + "; ship it with --files /path/to/"
                     + location.fileName() + ", or give a path every node can read or a Hadoop URI such as hdfs://...");
         }
-        throw new IllegalArgumentException("model file not found: " + p.toAbsolutePath()
+        throw new IllegalArgumentException("model file not found: " + location.localPath().toAbsolutePath()
                 + " (run bin/fetch-model for the default model, or pass --model PATH to a GGUF file)");
     }
 

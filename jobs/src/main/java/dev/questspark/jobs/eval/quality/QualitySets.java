@@ -37,18 +37,9 @@ public final class QualitySets {
     }
 
     public static Loaded<QaItem> qa(Path file, Path home) {
-        List<QaItem> items = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        for (JsonNode n : lines(file)) {
-            String source = field(n, "source", file);
-            String text = read(resolve(source, home));
-            if (text == null) {
-                missing.add(field(n, "id", file) + " (" + source + ")");
-                continue;
-            }
+        return load(file, home, (n, id, source, text) -> {
             List<String> answers = new ArrayList<>();
             n.path("answers").forEach(a -> answers.add(a.asText()));
-            String id = field(n, "id", file);
             if (answers.isEmpty()) {
                 throw new IllegalArgumentException(file + ": question " + id + " has no answers");
             }
@@ -59,21 +50,31 @@ public final class QualitySets {
                             + " is not a span of " + source + "; fix the set");
                 }
             }
-            items.add(new QaItem(id, source, field(n, "question", file), List.copyOf(answers), text));
-        }
-        return new Loaded<>(items, missing);
+            return new QaItem(id, source, field(n, "question", file), List.copyOf(answers), text);
+        });
     }
 
     public static Loaded<SummaryItem> summaries(Path file, Path home) {
-        List<SummaryItem> items = new ArrayList<>();
+        return load(file, home, (n, id, source, text) -> new SummaryItem(id, source, text));
+    }
+
+    /** Makes an item of one line of a set, given its id, its source's name and text. */
+    private interface ItemReader<T> {
+        T read(JsonNode line, String id, String source, String text);
+    }
+
+    /** Every line of file whose source text is found (under home), as items; the others as missing. */
+    private static <T> Loaded<T> load(Path file, Path home, ItemReader<T> reader) {
+        List<T> items = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (JsonNode n : lines(file)) {
+            String id = field(n, "id", file);
             String source = field(n, "source", file);
             String text = read(resolve(source, home));
             if (text == null) {
-                missing.add(field(n, "id", file) + " (" + source + ")");
+                missing.add(id + " (" + source + ")");
             } else {
-                items.add(new SummaryItem(field(n, "id", file), source, text));
+                items.add(reader.read(n, id, source, text));
             }
         }
         return new Loaded<>(items, missing);
