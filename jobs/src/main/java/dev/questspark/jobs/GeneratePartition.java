@@ -1,5 +1,6 @@
 package dev.questspark.jobs;
 
+import dev.questspark.jobs.generate.ChunkOrder;
 import dev.questspark.jobs.generate.GeneratorSettings;
 import dev.questspark.jobs.generate.RowGenerator;
 import dev.questspark.jobs.generate.RowResult;
@@ -38,8 +39,8 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
      * Where the columns the function reads are in the input rows. The check columns hold the raw bytes of a text
      * or question that is not valid UTF-8 (null otherwise); -1 when there is none.
      */
-    record Columns(int inputWidth, int textIndex, int questionIndex, int textCheckIndex, int questionCheckIndex)
-            implements java.io.Serializable {
+    record Columns(int inputWidth, int textIndex, int questionIndex, int textCheckIndex, int questionCheckIndex,
+                   int chunkOrderIndex) implements java.io.Serializable {
     }
 
     /** Named accumulators, shown in the Spark UI while a job runs on a cluster. */
@@ -80,7 +81,8 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
             RowGenerator generator = new RowGenerator(settings, this::model);
             rowsIn = input;
             process = in -> generator.process(text(in, columns.textIndex()), encoding(in, "text", columns.textCheckIndex()),
-                    text(in, columns.questionIndex()), encoding(in, "question", columns.questionCheckIndex()));
+                    text(in, columns.questionIndex()), encoding(in, "question", columns.questionCheckIndex()),
+                    chunkOrder(in, columns.chunkOrderIndex()));
             if (task != null) {
                 task.addTaskCompletionListener((TaskCompletionListener) ctx -> generator.close());
             }
@@ -169,7 +171,8 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
                 String textEncoding = encoding(in, "text", columns.textCheckIndex());
                 String question = text(in, columns.questionIndex());
                 String questionEncoding = encoding(in, "question", columns.questionCheckIndex());
-                results.add(batch.submit(g -> g.process(text, textEncoding, question, questionEncoding)));
+                ChunkOrder order = chunkOrder(in, columns.chunkOrderIndex());
+                results.add(batch.submit(g -> g.process(text, textEncoding, question, questionEncoding, order)));
             }
         }
     }
@@ -192,6 +195,15 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
 
     private static String text(Row row, int index) {
         return index < 0 || row.isNullAt(index) ? null : row.getString(index);
+    }
+
+    /** The chunk ranking of the split QA stages: a struct (chunk tokens, order), or null. */
+    private static ChunkOrder chunkOrder(Row row, int index) {
+        if (index < 0 || row.isNullAt(index)) {
+            return null;
+        }
+        Row r = row.getStruct(index);
+        return new ChunkOrder(r.getInt(0), r.<Integer>getList(1).stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** What is wrong with the raw bytes in the check column at index, or null when they are valid UTF-8. */

@@ -64,10 +64,18 @@ public final class QaJob extends GenerationJob {
 
         Dataset<Row> joined = questions.join(docs, col(docIdCol).cast("string").equalTo(col(DOC_KEY)), "left");
         Column order = hasQuestionId ? col(questionIdCol) : col(questionCol);
-        Dataset<Row> grouped = joined.repartition(partitions(spark, s), col(DOC_KEY))
-                .sortWithinPartitions(col(DOC_KEY), order);
         QuestGenerator answerer = new QuestGenerator().applySettings(s).setTask(Tasks.ANSWER)
                 .setInputCol(DOC_TEXT).setQuestionCol(questionCol).setOutputCol(answerCol);
+        // With the quest router, long documents' chunks are prefilled across the partitions and ranked for each
+        // question before the answer tasks (SplitQa); the answers are those one task would give.
+        SplitQa split = s.get("router", "bm25").equals("quest")
+                ? SplitQa.run(answerer, joined, DOC_KEY, DOC_TEXT, partitions(spark, s)) : null;
+        if (split != null) {
+            joined = split.rows();
+            answerer.setChunkOrderCol(SplitQa.ORDER);
+        }
+        Dataset<Row> grouped = joined.repartition(partitions(spark, s), col(DOC_KEY))
+                .sortWithinPartitions(col(DOC_KEY), order);
         Dataset<Row> answers = Outputs.withInputErrors(answerer.transform(grouped), problems(docIdCol));
 
         List<String> ids = new ArrayList<>(List.of(docIdCol));
@@ -76,7 +84,7 @@ public final class QaJob extends GenerationJob {
         }
         ids.add(questionCol);
         Dataset<Row> rows = answers.select(columns(ids, answerCol)).sortWithinPartitions(col(docIdCol), order);
-        return new Generated(rows, rowsIn);
+        return new Generated(rows, rowsIn, split == null ? () -> { } : split::close);
     }
 
     @Override

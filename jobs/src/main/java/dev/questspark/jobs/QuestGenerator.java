@@ -104,6 +104,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     private final Param<String> questionCol;
     private final Param<String> outputCol;
     private final Param<String> kvCache;
+    private final Param<String> chunkOrderCol;
     /** One param per row of the settings table, in table order. */
     private final Map<Setting<?>, Param<?>> settingParams = new LinkedHashMap<>();
 
@@ -123,6 +124,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         outputCol = new Param<>(this, "outputCol", "column of the generated text");
         kvCache = new Param<>(this, "kvCache", "directory of KV snapshots of prefilled documents for the answer task"
                 + " (local, or mounted at the same path on every executor); empty for none");
+        chunkOrderCol = new Param<>(this, "chunkOrderCol", "optional struct column (chunk tokens, order) ranking a long"
+                + " document's chunks for the row's question, from the split QA routing stages; empty for none");
         Settings.table().forEach(s -> settingParams.put(s, SettingParams.param(this, s)));
         setBuiltInDefaults(QuestSettings.defaults());
     }
@@ -158,6 +161,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         setDefault(questionCol, d.get("question-col", "question"));
         setDefault(outputCol, "generated");
         setDefault(kvCache, d.get("kv-cache", ""));
+        setDefault(chunkOrderCol, "");
         Settings defaults = d.settings();
         settingParams.forEach((s, p) -> setDefault(SettingParams.untyped(p), defaults.get(s)));
         // Threads follow spark.task.cpus unless set for this transformer (a defaults file's value is for bin/quest).
@@ -170,7 +174,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
      */
     @Override
     public Param<?>[] params() {
-        List<Param<?>> all = new ArrayList<>(List.of(modelPath, modelLoader, task, inputCol, questionCol, outputCol, kvCache));
+        List<Param<?>> all = new ArrayList<>(List.of(modelPath, modelLoader, task, inputCol, questionCol, outputCol, kvCache,
+                chunkOrderCol));
         all.addAll(settingParams.values());
         all.sort(java.util.Comparator.comparing(Param::name));
         return all.toArray(new Param<?>[0]);
@@ -320,6 +325,9 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
      * It must be local (local mode) or mounted at the same path on every executor; empty for none.
      */
     public QuestGenerator setKvCache(String v) { return put(kvCache, v == null ? "" : v.trim()); }
+    /** The struct column (chunk tokens, order) of chunk rankings made by the split QA stages; empty for none. */
+    public QuestGenerator setChunkOrderCol(String v) { return put(chunkOrderCol, v == null ? "" : v); }
+    public String getChunkOrderCol() { return $(chunkOrderCol); }
 
     private <T> QuestGenerator put(Param<T> p, T v) {
         set(p, v);
@@ -332,6 +340,10 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         requireString(schema, getInputCol(), "text");
         if (Tasks.needsQuestion(getTask())) {
             requireString(schema, getQuestionCol(), "question");
+        }
+        if (!getChunkOrderCol().isEmpty() && !names.contains(getChunkOrderCol())) {
+            throw new IllegalArgumentException("input has no chunk order column '" + getChunkOrderCol() + "' (columns: "
+                    + String.join(", ", schema.fieldNames()) + ")");
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
         fields.add(DataTypes.createStructField(getOutputCol(), DataTypes.StringType, true));
@@ -377,7 +389,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
         }
         List<String> names = Arrays.asList(in.schema().fieldNames());
         GeneratePartition.Columns columns = new GeneratePartition.Columns(width, names.indexOf(getInputCol()),
-                question ? names.indexOf(getQuestionCol()) : -1, width, question ? width + 1 : -1);
+                question ? names.indexOf(getQuestionCol()) : -1, width, question ? width + 1 : -1,
+                getChunkOrderCol().isEmpty() ? -1 : names.indexOf(getChunkOrderCol()));
         GeneratePartition.Counters counters = new GeneratePartition.Counters(sc.longAccumulator(JobProgress.ROWS),
                 sc.longAccumulator("quest error rows"), sc.longAccumulator(JobProgress.TOKENS));
         String failOnce = spark.conf().get(FailOnce.KEY, "");

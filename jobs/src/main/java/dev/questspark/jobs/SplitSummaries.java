@@ -109,7 +109,7 @@ final class SplitSummaries implements AutoCloseable {
         return p;
     }
 
-    private static ChunkStages.Model model(QuestGenerator generator, SparkContext sc) {
+    static ChunkStages.Model model(QuestGenerator generator, SparkContext sc) {
         ModelLocation location = new ModelLocation(generator.getModelPath());
         Configuration hadoop = sc.hadoopConfiguration();
         // The model is validated on the driver first: a file that cannot load fails here, before any task starts.

@@ -36,6 +36,11 @@ final class Answerer {
     }
 
     String answer(PromptTemplate template, int[] document, String question, long seed, RowUsage usage) {
+        return answer(template, document, question, seed, null, usage);
+    }
+
+    /** given: the chunks already ranked by the split QA stages (null, or for other chunks: ranked here). */
+    String answer(PromptTemplate template, int[] document, String question, long seed, ChunkOrder given, RowUsage usage) {
         int fits = ctx.room(template, question);
         int room = contextTokens > 0 ? Math.min(fits, contextTokens) : fits;
         if (document.length <= room) {
@@ -50,7 +55,10 @@ final class Answerer {
         int[] gap = ctx.model.encode(GAP);
         int[] ranked;
         String by;
-        if (quest != null) {
+        if (quest != null && given != null && given.ranks(spans.size(), size)) {
+            ranked = given.order();
+            by = "Quest page scores of the question's queries (chunk pages from the routing stage)";
+        } else if (quest != null) {
             PromptTemplate.Segments frame = template.build(ctx.model, ctx.frame, new int[0], question);
             ranked = quest.rank(frame.document(), document, spans, frame.tail(), usage);
             by = "Quest page scores of the question's queries";

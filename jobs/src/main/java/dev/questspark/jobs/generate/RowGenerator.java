@@ -57,6 +57,11 @@ public final class RowGenerator implements AutoCloseable {
      * and the question (invalid UTF-8 at a byte), or null when they are valid or not known.
      */
     public RowResult process(String text, String textEncoding, String question, String questionEncoding) {
+        return process(text, textEncoding, question, questionEncoding, null);
+    }
+
+    /** {@link #process(String, String, String, String)} with the document's chunks ranked by an earlier stage (or null). */
+    public RowResult process(String text, String textEncoding, String question, String questionEncoding, ChunkOrder order) {
         RowUsage usage = new RowUsage();
         String problem = textEncoding != null ? textEncoding : TextChecks.problem("text", text, null);
         if (problem == null && Tasks.needsQuestion(settings.task())) {
@@ -69,7 +74,7 @@ public final class RowGenerator implements AutoCloseable {
         try {
             long seed = Seeds.forRow(settings.sampling().seed(), text, question);
             int[] document = c.model.encode(text);
-            String out = run(c, document, question, seed, usage);
+            String out = run(c, document, question, seed, order, usage);
             if (Tasks.ANSWER.equals(settings.task()) && settings.qaGrounding() && Answers.isFactual(question)) {
                 Grounding.Answer a = Grounding.check(question, out, text);
                 out = a.text();
@@ -82,12 +87,12 @@ public final class RowGenerator implements AutoCloseable {
         }
     }
 
-    private String run(PromptContext c, int[] document, String question, long seed, RowUsage usage) {
+    private String run(PromptContext c, int[] document, String question, long seed, ChunkOrder order, RowUsage usage) {
         switch (settings.task()) {
             case Tasks.SUMMARIZE:
                 return summarizer.summarize(document, seed, usage);
             case Tasks.ANSWER:
-                return Answers.forQuestion(question, answerer.answer(Tasks.answer(c.chat), document, question, seed, usage));
+                return Answers.forQuestion(question, answerer.answer(Tasks.answer(c.chat), document, question, seed, order, usage));
             default:
                 if (template.hasQuestion()) {
                     return answerer.answer(template, document, question, seed, usage);

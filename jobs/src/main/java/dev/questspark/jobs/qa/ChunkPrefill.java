@@ -36,10 +36,21 @@ public final class ChunkPrefill {
 
     /** The page metadata (Arrow IPC stream) of head followed by document[span], its rows named "chunk START-END". */
     public byte[] pages(int[] head, int[] document, Span span) {
-        int[] prompt = new int[head.length + span.length()];
+        return pages(head, java.util.Arrays.copyOfRange(document, span.start(), span.end()), documentHash(document), span);
+    }
+
+    /**
+     * The page metadata of head followed by chunk, the tokens span of the document whose {@link #documentHash} is
+     * documentHash.
+     */
+    public byte[] pages(int[] head, int[] chunk, String documentHash, Span span) {
+        if (chunk.length != span.length()) {
+            throw new IllegalArgumentException("chunk of " + chunk.length + " tokens for a span of " + span.length());
+        }
+        int[] prompt = new int[head.length + chunk.length];
         System.arraycopy(head, 0, prompt, 0, head.length);
-        System.arraycopy(document, span.start(), prompt, head.length, span.length());
-        String key = snapshots.enabled() ? snapshotKey(document, span) : null;
+        System.arraycopy(chunk, 0, prompt, head.length, chunk.length);
+        String key = snapshots.enabled() ? "doc-" + documentHash + "-chunk-" + span.start() + "-" + span.end() : null;
         Optional<Decoder> restored = key == null ? Optional.empty() : snapshots.find(attention, prompt.length, key, prompt);
         try (Decoder d = restored.orElseGet(() -> model.newDecoder(attention, prompt.length))) {
             if (restored.isEmpty()) {
@@ -62,15 +73,15 @@ public final class ChunkPrefill {
     }
 
     /**
-     * The snapshot name of a chunk: the document (SHA-256 of all its tokens) and the chunk's token range. The stored
-     * tokens (prompt head included) are checked on every lookup, so another template or chat setting only misses.
+     * A document's part of its chunks' snapshot names (with the chunk's token range): SHA-256 of all its tokens. The
+     * stored tokens (prompt head included) are checked on every lookup, so another template or chat setting only
+     * misses.
      */
-    static String snapshotKey(int[] document, Span span) {
+    public static String documentHash(int[] document) {
         ByteBuffer b = ByteBuffer.allocate(document.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         b.asIntBuffer().put(document);
         try {
-            String doc = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
-            return "doc-" + doc + "-chunk-" + span.start() + "-" + span.end();
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
