@@ -15,17 +15,9 @@
 
 static int attn_level = -1;
 
-static int attn_isa(void) {
-    int forced = __atomic_load_n(&attn_level, __ATOMIC_ACQUIRE);
-    return forced >= 0 ? forced : qk_isa();
-}
+static int attn_isa(void) { return qk_isa_forced_or_best(&attn_level); }
 
-void qk_attn_set_isa(int isa) {
-    int best = qk_isa();
-    if (isa > best) isa = best; /* never select code the CPU cannot run */
-    if (isa < QK_ISA_SCALAR) isa = QK_ISA_SCALAR;
-    __atomic_store_n(&attn_level, isa, __ATOMIC_RELEASE);
-}
+void qk_attn_set_isa(int isa) { __atomic_store_n(&attn_level, qk_isa_clamp(isa), __ATOMIC_RELEASE); }
 
 /* ---- binary16 rows ---- */
 

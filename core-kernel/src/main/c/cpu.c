@@ -32,6 +32,17 @@ int qk_isa(void) {
     return isa;
 }
 
+int qk_isa_clamp(int isa) {
+    int best = qk_isa();
+    if (isa > best) isa = best;
+    return isa < QK_ISA_SCALAR ? QK_ISA_SCALAR : isa;
+}
+
+int qk_isa_forced_or_best(const int *forced) {
+    int level = __atomic_load_n(forced, __ATOMIC_ACQUIRE);
+    return level >= 0 ? level : qk_isa();
+}
+
 const char *qk_isa_name(int isa) {
     switch (isa) {
         case QK_ISA_AVX512: return "avx512";

@@ -42,12 +42,7 @@ const qk_matmul_ops *qk_matmul_active(void) {
     return ops;
 }
 
-void qk_matmul_set_isa(int isa) {
-    int best = qk_isa();
-    if (isa > best) isa = best; /* never select code the CPU cannot run */
-    if (isa < QK_ISA_SCALAR) isa = QK_ISA_SCALAR;
-    __atomic_store_n(&active_ops, ops_for(isa), __ATOMIC_RELEASE);
-}
+void qk_matmul_set_isa(int isa) { __atomic_store_n(&active_ops, ops_for(qk_isa_clamp(isa)), __ATOMIC_RELEASE); }
 
 /* ---- per-thread scratch ---- */
 

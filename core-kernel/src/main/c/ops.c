@@ -12,17 +12,9 @@
 
 static int ops_level = -1;
 
-static int ops_isa(void) {
-    int forced = __atomic_load_n(&ops_level, __ATOMIC_ACQUIRE);
-    return forced >= 0 ? forced : qk_isa();
-}
+static int ops_isa(void) { return qk_isa_forced_or_best(&ops_level); }
 
-void qk_ops_set_isa(int isa) {
-    int best = qk_isa();
-    if (isa > best) isa = best; /* never select code the CPU cannot run */
-    if (isa < QK_ISA_SCALAR) isa = QK_ISA_SCALAR;
-    __atomic_store_n(&ops_level, isa, __ATOMIC_RELEASE);
-}
+void qk_ops_set_isa(int isa) { __atomic_store_n(&ops_level, qk_isa_clamp(isa), __ATOMIC_RELEASE); }
 
 static void swiglu_scalar(float *gate, const float *up, size_t n) {
     for (size_t i = 0; i < n; i++) {

@@ -21,6 +21,10 @@ enum qk_isa { QK_ISA_SCALAR = 0, QK_ISA_AVX2 = 1, QK_ISA_AVX512 = 2 };
 /* The best ISA this CPU supports, or the one forced by the QUEST_KERNEL_ISA environment variable (scalar|avx2|avx512). */
 int qk_isa(void);
 const char *qk_isa_name(int isa);
+/* isa held between scalar and qk_isa(): the level a test may force (never code the CPU cannot run). */
+int qk_isa_clamp(int isa);
+/* The level a kernel family runs at: the one a test forced into *forced (>= 0), else qk_isa(). */
+int qk_isa_forced_or_best(const int *forced);
 
 /* ---- Quantized matrix products (matmul section) ---- */
 

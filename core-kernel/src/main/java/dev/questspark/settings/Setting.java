@@ -12,8 +12,15 @@ import java.util.function.Function;
  * settings (a token budget of at least two pages) live in the consumer's record ({@code QuestConfig}).
  *
  * @param <T> Integer, Long, Float, Double or String; the Spark ML param of the transformer has that type
+ * @param type the value class: Integer, Long, Float, Double or String
+ * @param placeholder what the value looks like in --help: N, MODE, BYTES, ...
+ * @param paramName the name of the transformer's Spark ML param: the camel-case name unless the table gives another
+ * @param check why a value is not valid ("must be ..."), or null when it is; null checks nothing
+ * @param parser reads a value from its text
+ * @param formatter writes a value as text that the parser reads back; null for String.valueOf
  */
-public final class Setting<T> {
+public record Setting<T>(String name, Group group, Class<T> type, T defaultValue, String placeholder, String help,
+        String paramName, Function<T, String> check, Function<String, T> parser, Function<T, String> formatter) {
     /** Which commands take a setting as a flag. */
     public enum Group {
         /** How the model runs (threads, context): generate and every job. */
@@ -28,30 +35,12 @@ public final class Setting<T> {
         QA
     }
 
-    private final String name;
-    private final Group group;
-    private final Class<T> type;
-    private final T defaultValue;
-    private final String placeholder;
-    private final String help;
-    private final String paramName;
-    private final Function<T, String> check;
-    private final Function<String, T> parser;
-    private final Function<T, String> formatter;
-
-    Setting(String name, Group group, Class<T> type, T defaultValue, String placeholder, String help, String paramName,
-            Function<T, String> check, Function<String, T> parser, Function<T, String> formatter) {
-        this.name = name;
-        this.group = group;
-        this.type = type;
-        this.placeholder = placeholder;
-        this.help = help;
-        this.paramName = paramName == null ? camelCase(name) : paramName;
-        this.check = check == null ? v -> null : check;
-        this.parser = parser;
-        this.formatter = formatter == null ? String::valueOf : formatter;
-        this.defaultValue = defaultValue;
-        String problem = this.check.apply(defaultValue);
+    /** Applies the defaults of null paramName, check and formatter; a default value that fails the check is a bug. */
+    public Setting {
+        paramName = paramName == null ? camelCase(name) : paramName;
+        check = check == null ? v -> null : check;
+        formatter = formatter == null ? String::valueOf : formatter;
+        String problem = check.apply(defaultValue);
         if (problem != null) {
             throw new IllegalStateException("default of setting " + name + " " + problem);
         }
@@ -65,37 +54,6 @@ public final class Setting<T> {
     /** This setting reading text with another parser. */
     Setting<T> parser(Function<String, T> newParser) {
         return new Setting<>(name, group, type, defaultValue, placeholder, help, paramName, check, newParser, formatter);
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public Group group() {
-        return group;
-    }
-
-    /** The value class: Integer, Long, Float, Double or String. */
-    public Class<T> type() {
-        return type;
-    }
-
-    public T defaultValue() {
-        return defaultValue;
-    }
-
-    /** What the value looks like in --help: N, MODE, BYTES, ... */
-    public String placeholder() {
-        return placeholder;
-    }
-
-    public String help() {
-        return help;
-    }
-
-    /** The name of the transformer's Spark ML param: the camel-case name unless the table gives another. */
-    public String paramName() {
-        return paramName;
     }
 
     /** Why v is not a valid value ("must be ..."), or null when it is. */

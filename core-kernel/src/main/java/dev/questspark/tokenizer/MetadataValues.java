@@ -9,14 +9,16 @@ final class MetadataValues {
     }
 
     static String string(Map<String, Object> md, String key) {
+        return typed(md, key, String.class, "a string");
+    }
+
+    /** The value of key as a type, null when absent; a value of another type is an error naming the key. */
+    private static <T> T typed(Map<String, Object> md, String key, Class<T> type, String what) {
         Object v = md.get(key);
-        if (v == null) {
-            return null;
+        if (v != null && !type.isInstance(v)) {
+            throw wrongType(key, what, v);
         }
-        if (!(v instanceof String)) {
-            throw wrongType(key, "a string", v);
-        }
-        return (String) v;
+        return type.cast(v);
     }
 
     static String requiredString(Map<String, Object> md, String key) {
@@ -29,35 +31,19 @@ final class MetadataValues {
 
     static Long integer(Map<String, Object> md, String key) {
         Object v = md.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Number) || v instanceof Double || v instanceof Float) {
+        if (v instanceof Double || v instanceof Float) {
             throw wrongType(key, "an integer", v);
         }
-        return ((Number) v).longValue();
+        Number n = typed(md, key, Number.class, "an integer");
+        return n == null ? null : n.longValue();
     }
 
     static Boolean bool(Map<String, Object> md, String key) {
-        Object v = md.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Boolean)) {
-            throw wrongType(key, "a bool", v);
-        }
-        return (Boolean) v;
+        return typed(md, key, Boolean.class, "a bool");
     }
 
     static List<?> list(Map<String, Object> md, String key) {
-        Object v = md.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof List)) {
-            throw wrongType(key, "an array", v);
-        }
-        return (List<?>) v;
+        return typed(md, key, List.class, "an array");
     }
 
     static String[] strings(Map<String, Object> md, String key) {

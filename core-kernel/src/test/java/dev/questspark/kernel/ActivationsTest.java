@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The native SwiGLU (polynomial exp) at every ISA level this CPU has against its libm-accurate Java twin: relative
  * error within 1e-6.
  */
+@ExtendWith(NativeIsa.Restore.class)
 class ActivationsTest {
-    @AfterEach
-    void restoreIsa() {
-        if (NativeLibrary.isLoaded()) {
-            NativeIsa.force(NativeIsa.best());
-        }
-    }
-
     @ParameterizedTest(name = "isa {0}")
     @MethodSource("dev.questspark.kernel.NativeIsa#levels")
     void nativeSwigluMatchesJavaTwin(int isa) {

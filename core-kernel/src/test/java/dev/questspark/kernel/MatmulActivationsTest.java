@@ -6,23 +6,17 @@ import dev.questspark.gguf.GgmlType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Activation conversion must be exact, not just close: the native conversion on every ISA and the Java twin's
  * both produce, bit for bit, the quants, scales and sums of {@link MatmulReference} (llama.cpp's x86
  * quantize_row_q8_0 / q8_1 / q8_K and its fp16 / bf16 rounding).
  */
+@ExtendWith(NativeIsa.Restore.class)
 class MatmulActivationsTest {
-    @AfterEach
-    void restoreIsa() {
-        if (NativeLibrary.isLoaded()) {
-            NativeMatmulKernel.setIsa(NativeMatmulKernel.bestIsa());
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_1", "Q4_K"})
     void nativeAndJavaMatchReferenceExactly(GgmlType type) {

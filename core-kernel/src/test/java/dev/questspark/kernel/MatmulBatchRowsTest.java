@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.questspark.gguf.GgmlType;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Batched decoding stacks B sequences' activation rows into one matmul. A row's result must not depend on how many
@@ -16,14 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of any token block) and rows not a multiple of any tile height; the native kernel is also checked against its Java
  * twin on those batches.
  */
+@ExtendWith(NativeIsa.Restore.class)
 class MatmulBatchRowsTest {
-    @AfterEach
-    void restoreIsa() {
-        if (NativeLibrary.isLoaded()) {
-            NativeMatmulKernel.setIsa(NativeMatmulKernel.bestIsa());
-        }
-    }
-
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("dev.questspark.kernel.MatmulKernelTest#typesAndImpls")
     void eachRowIsBitIdenticalForAnyBatchSizeAndIndex(GgmlType type, MatmulKernelTest.Impl impl) {

@@ -13,11 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every weight type on every implementation (Java twin; native forced to scalar C, AVX2 and AVX-512 VNNI)
@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the products' L1 magnitude), which covers float rounding of the per-block terms and their sum (at most
  * about blocks * 2^-24 of that magnitude for the sizes here) but not a wrong quant, scale or block.
  */
+@ExtendWith(NativeIsa.Restore.class)
 class MatmulKernelTest {
     static final double TOLERANCE = 1e-5;
 
@@ -61,13 +62,6 @@ class MatmulKernelTest {
     static List<Impl> available() {
         return IMPLS.stream().filter(i -> i.isa() < 0 || !NativeLibrary.isLoaded() || i.isa() <= NativeMatmulKernel.bestIsa())
                 .toList();
-    }
-
-    @AfterEach
-    void restoreIsa() {
-        if (NativeLibrary.isLoaded()) {
-            NativeMatmulKernel.setIsa(NativeMatmulKernel.bestIsa());
-        }
     }
 
     static Stream<Arguments> typesAndImpls() {

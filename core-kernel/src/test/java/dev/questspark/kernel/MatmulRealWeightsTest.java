@@ -8,22 +8,16 @@ import dev.questspark.testing.TestModels;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The kernels on real SmolLM2-135M tensors (real scales and minimums, the Q4_1 FFN and the tied Q8_0 embedding)
  * and on Gemma 3 270M's Q5_0, Q4_K, Q6_K and Q8_0 tensors against {@link MatmulReference}, with the tolerance of
  * {@link MatmulKernelTest}. Each is skipped without its model.
  */
+@ExtendWith(NativeIsa.Restore.class)
 class MatmulRealWeightsTest {
-    @AfterEach
-    void restoreIsa() {
-        if (NativeLibrary.isLoaded()) {
-            NativeMatmulKernel.setIsa(NativeMatmulKernel.bestIsa());
-        }
-    }
-
     @Test
     void realTensorsMatchReference() throws Exception {
         checkTensors(TestModels.smolLm2(), Integer.MAX_VALUE, "blk.0.ffn_up.weight", "blk.7.ffn_down.weight", "token_embd.weight");

@@ -3,6 +3,8 @@ package dev.questspark.kernel;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -48,5 +50,15 @@ public final class NativeIsa {
     /** Makes every native kernel in this process use isa (capped at the CPU's best). */
     public static void force(int isa) {
         NativeMatmulKernel.setIsa(isa);
+    }
+
+    /** {@code @ExtendWith(NativeIsa.Restore.class)}: the best level again after each test that forced another. */
+    public static final class Restore implements AfterEachCallback {
+        @Override
+        public void afterEach(ExtensionContext context) {
+            if (NativeLibrary.isLoaded()) {
+                force(best());
+            }
+        }
     }
 }
