@@ -128,6 +128,9 @@ public final class Settings implements Serializable {
     public static final Setting<Integer> SUMMARY_CHUNK_TOKENS = add(integer(DOCUMENTS, "summary-chunk-tokens", 1024, "N",
             "longest text summarized in one call; a longer one is summarized in chunks, then the chunk summaries"
                     + " (0: as much as the context holds)", v -> v == 0 || v >= 64 ? null : "must be 0 or at least 64"));
+    public static final Setting<Integer> SUMMARY_SENTENCES = add(integer(DOCUMENTS, "summary-sentences", 3, "N",
+            "most sentences a summary (and each chunk's summary) keeps: the prompt asks for two or three, and a small"
+                    + " model rambles past them (0: no limit)", atLeast(0)));
     public static final Setting<Integer> QA_CHUNK_TOKENS = add(integer(QA, "qa-chunk-tokens", 128, "N",
             "chunk size when choosing the parts of a long document by BM25", atLeast(16)));
     public static final Setting<Integer> QA_CONTEXT_TOKENS = add(integer(QA, "qa-context-tokens", 512, "N",

@@ -118,7 +118,7 @@ public final class ChunkGenerator implements AutoCloseable {
         if (ctx == null) {
             DocumentModel model = modelSource.get();
             ctx = PromptContext.open(settings, model, batchSource == null ? null : batchSource.apply(model));
-            summarizer = new Summarizer(ctx, settings.summaryChunkTokens());
+            summarizer = new Summarizer(ctx, settings.summaryChunkTokens(), settings.summarySentences());
         }
     }
 

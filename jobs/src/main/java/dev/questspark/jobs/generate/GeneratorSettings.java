@@ -81,6 +81,11 @@ public record GeneratorSettings(String modelLocation, String loaderClass, String
         return settings.get(Settings.SUMMARY_CHUNK_TOKENS);
     }
 
+    /** The most sentences a summary keeps (0: no limit). */
+    public int summarySentences() {
+        return settings.get(Settings.SUMMARY_SENTENCES);
+    }
+
     /** How a long document's chunks are ranked for a question: bm25 or quest (page upper bounds). */
     public String router() {
         return settings.get(Settings.ROUTER);

@@ -113,7 +113,7 @@ public final class RowGenerator implements AutoCloseable {
         if (ctx == null) {
             DocumentModel model = modelSource.get();
             ctx = PromptContext.open(settings, model, batchSource == null ? null : batchSource.apply(model));
-            summarizer = new Summarizer(ctx, settings.summaryChunkTokens());
+            summarizer = new Summarizer(ctx, settings.summaryChunkTokens(), settings.summarySentences());
             answerer = new Answerer(ctx, settings.qaChunkTokens(), settings.qaContextTokens(), questRanking(model));
         }
         return ctx;

@@ -41,11 +41,16 @@ final class Summarizer {
 
     private final PromptContext ctx;
     private final int chunkTokens;
+    private final int sentences;
 
-    /** chunkTokens: the longest text summarized in one call (0: as much as the context holds). */
-    Summarizer(PromptContext ctx, int chunkTokens) {
+    /**
+     * chunkTokens: the longest text summarized in one call (0: as much as the context holds); sentences: the most
+     * sentences each summary keeps (0: no limit).
+     */
+    Summarizer(PromptContext ctx, int chunkTokens, int sentences) {
         this.ctx = ctx;
         this.chunkTokens = chunkTokens;
+        this.sentences = sentences;
     }
 
     String summarize(int[] document, long seed, RowUsage usage) {
@@ -68,7 +73,7 @@ final class Summarizer {
             }
             // one call per chunk, issued together: with batch-size above 1 they decode in the same batch
             List<String> summaries = ctx.generateAll(step.template(), chunks, seed, usage, Summarizer::limit).stream()
-                    .map(t -> Sentences.trimToLastComplete(t.strip())).toList();
+                    .map(this::tidy).toList();
             text = join(summaries, text.length);
         }
         throw tooManyLevels();
@@ -87,7 +92,12 @@ final class Summarizer {
 
     /** One model call on text, number {@code call} of its row: at most half its tokens, ending at a complete sentence. */
     String call(PromptTemplate template, int[] text, long seed, int call, RowUsage usage) {
-        return Sentences.trimToLastComplete(ctx.generate(template, text, null, seed, call, false, limit(text.length), usage).strip());
+        return tidy(ctx.generate(template, text, null, seed, call, false, limit(text.length), usage));
+    }
+
+    /** A generated summary cut to its first sentences, ending at a complete one when a token limit cut it. */
+    String tidy(String generated) {
+        return Sentences.first(Sentences.trimToLastComplete(generated.strip()), sentences);
     }
 
     /** The most tokens a summary of textLength tokens may have: half of them, so it is shorter than its text. */

@@ -23,6 +23,25 @@ public final class Sentences {
         return t;
     }
 
+    /**
+     * The text's first {@code n} sentences (0: all of it). A sentence ends at . ! or ? (optionally followed by a
+     * closing quote or bracket) that white space follows: a period inside a number or a file name does not end one.
+     */
+    public static String first(String text, int n) {
+        String t = text.strip();
+        if (n <= 0) {
+            return t;
+        }
+        int seen = 0;
+        for (int end = 1; end < t.length(); end++) {
+            if (Character.isWhitespace(t.charAt(end)) && endsSentence(t, end) && !Character.isWhitespace(t.charAt(end - 1))
+                    && ++seen == n) {
+                return t.substring(0, end);
+            }
+        }
+        return t;
+    }
+
     /** Whether the text's first end characters end a sentence. */
     private static boolean endsSentence(String t, int end) {
         int i = end - 1;

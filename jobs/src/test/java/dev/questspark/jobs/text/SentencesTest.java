@@ -21,4 +21,18 @@ class SentencesTest {
                 Sentences.trimToLastComplete("The text of the licence version 2.0 was then"));
         assertEquals("", Sentences.trimToLastComplete(" "));
     }
+
+    @Test
+    void aSummaryKeepsItsFirstSentences() {
+        String t = "It is a licence. It allows copying (with notice.) It is free! Is it? Yes.";
+        assertEquals("It is a licence.", Sentences.first(t, 1));
+        assertEquals("It is a licence. It allows copying (with notice.)", Sentences.first(t, 2));
+        assertEquals("It is a licence. It allows copying (with notice.) It is free! Is it?", Sentences.first(t, 4));
+        assertEquals(t, Sentences.first(t, 5));
+        assertEquals(t, Sentences.first(t, 0));
+        // A period inside a number, or a sentence without an end, counts as nothing.
+        assertEquals("Version 2.0 of the licence came in 2007. It replaced 1.0.",
+                Sentences.first("Version 2.0 of the licence came in 2007. It replaced 1.0. It is longer", 2));
+        assertEquals("no end at all", Sentences.first("  no end at all ", 1));
+    }
 }
