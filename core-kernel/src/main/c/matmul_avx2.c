@@ -364,6 +364,19 @@ TILE8_FNS(K_Q4_1)
 TILE8_FNS(K_Q8_0)
 TILE8_FNS(K_Q5_0)
 
+/* The repacked path's strided row streams are poorly followed by the hardware prefetchers once the matrix is out
+ * of cache (see matmul_avx512.c): each tile asks for the rows PF_ROWS_AHEAD on to be fetched into L2. */
+enum { PF_ROWS_AHEAD = 64 };
+
+static INLINE void prefetch_rows_ahead8(const uint8_t *w, size_t row_bytes, int r, int r1) {
+    int first = r + PF_ROWS_AHEAD;
+    if (first >= r1) return;
+    int rows = r1 - first < TILE ? r1 - first : TILE;
+    const char *from = (const char *)(w + (size_t)first * row_bytes);
+    size_t bytes = (size_t)rows * row_bytes;
+    for (size_t off = 0; off < bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
+}
+
 #define MATMUL_TILES8(name, kind)                                                                             \
     static AVX2 void matmul_##name(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
                                    size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {        \
@@ -381,6 +394,7 @@ TILE8_FNS(K_Q5_0)
         tile8_t tl;                                                                                           \
         for (int r = r0; r < r1; r += TILE) {                                                                 \
             int nrows = r1 - r < TILE ? r1 - r : TILE;                                                        \
+            prefetch_rows_ahead8(w, row_bytes, r, r1);                                                        \
             for (int b0 = 0; b0 < nb; b0 += KC) {                                                             \
                 int kc = nb - b0 < KC ? nb - b0 : KC;                                                         \
                 repack8_##kind(&tl, w, row_bytes, r, nrows, b0, kc);                                          \

@@ -260,6 +260,23 @@ CHUNK_TOKENS_ALL(K_Q5_0)
 
 typedef void (*chunk_fn)(const tile_t *, int, int, const uint8_t *, size_t, int, int, float *, size_t, __mmask16, int);
 
+/*
+ * Many tokens (batched decode, prefill): the repacked path reads its 16 rows as 16 strided streams, which the
+ * hardware prefetchers follow poorly once the matrix is not in cache (measured on a 65536 x 576 Q4_1 matrix at 8
+ * tokens: 43 GMAC per cpu-second against 93 for one in L2). So each tile first asks for the tile PF_AHEAD tiles on,
+ * one contiguous range of rows, to be fetched while this one computes.
+ */
+enum { PF_AHEAD = 4 };
+
+static INLINE void prefetch_tile_ahead(const uint8_t *w, size_t row_bytes, int r, int r1) {
+    int first = r + PF_AHEAD * TILE;
+    if (first >= r1) return;
+    int rows = r1 - first < TILE ? r1 - first : TILE;
+    const char *from = (const char *)(w + (size_t)first * row_bytes);
+    size_t bytes = (size_t)rows * row_bytes;
+    for (size_t off = 0; off < bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
+}
+
 static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const direct_fn direct[3], const uint8_t *w,
                                      size_t row_bytes, int cols, const uint8_t *act, size_t act_stride, int n,
                                      float *out, size_t ldo, int r0, int r1) {
@@ -279,6 +296,7 @@ static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const di
         int nrows = r1 - r < TILE ? r1 - r : TILE;
         __mmask16 mask = (__mmask16)((1u << nrows) - 1);
         float *tile_out = out + (r - r0);
+        prefetch_tile_ahead(w, row_bytes, r, r1);
         for (int b0 = 0; b0 < nb; b0 += KC) {
             int kc = nb - b0 < KC ? nb - b0 : KC;
             repack(kind, &tl, w, row_bytes, r, nrows, b0, kc);
@@ -487,6 +505,7 @@ static INLINE VNNI void matmul_ktiles(int kind, const kchunk_fn fns[4], const ui
         int nrows = r1 - r < TILE ? r1 - r : TILE;
         __mmask16 mask = (__mmask16)((1u << nrows) - 1);
         float *tile_out = out + (r - r0);
+        prefetch_tile_ahead(w, row_bytes, r, r1);
         for (int k0 = 0; k0 < nk; k0 += KCK) {
             int kc = nk - k0 < KCK ? nk - k0 : KCK;
             for (int k = 0; k < kc; k++) {

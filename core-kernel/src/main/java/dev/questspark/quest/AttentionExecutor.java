@@ -214,6 +214,16 @@ final class AttentionExecutor {
      * {@link #scoreIndex} says; a shared-document pass scores them for several sequences at once).
      */
     void select(int layer, int context, float[] q, int qOff, int scored) {
+        int rest = (context - 1) / pageSize - scored;
+        run(kvHeads, (long) kvHeads * rest * headDim * 4, (a, b) -> {
+            for (int h = a; h < b; h++) {
+                selectHead(layer, context, q, qOff, scored, h);
+            }
+        });
+    }
+
+    /** {@link #select}'s work for KV head h: scores its pages from scored on, selects its units' pages. */
+    void selectHead(int layer, int context, float[] q, int qOff, int scored, int h) {
         int lastPage = (context - 1) / pageSize;
         int candidates = lastPage;
         int stride = selectedRow;
@@ -221,25 +231,21 @@ final class AttentionExecutor {
         int sinks = quest.sinkPagesUsedAt(context);
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
         int rest = candidates - scored;
-        run(kvHeads, (long) kvHeads * rest * headDim * 4, (a, b) -> {
-            for (int h = a; h < b; h++) {
-                int scoreOff = h * group * maxPages;
-                if (scored == 0) {
-                    kernel.score(head(layer, h), candidates, q, qOff + h * group * headDim, group, shared, scores, scoreOff);
-                } else if (rest > 0) {
-                    float[] part = new float[(shared ? 1 : group) * rest];
-                    kernel.score(head(layer, h), scored, rest, q, qOff + h * group * headDim, group, shared, part, 0);
-                    for (int r = 0; r < (shared ? 1 : group); r++) {
-                        System.arraycopy(part, r * rest, scores, scoreIndex(h, r, scored, candidates), rest);
-                    }
-                }
-                for (int r = 0; r < (shared ? 1 : group); r++) {
-                    int u = shared ? h : h * group + r;
-                    selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, budgetPages, lastPage,
-                            u * stride);
-                }
+        int scoreOff = h * group * maxPages;
+        if (scored == 0) {
+            kernel.score(head(layer, h), candidates, q, qOff + h * group * headDim, group, shared, scores, scoreOff);
+        } else if (rest > 0) {
+            float[] part = new float[(shared ? 1 : group) * rest];
+            kernel.score(head(layer, h), scored, rest, q, qOff + h * group * headDim, group, shared, part, 0);
+            for (int r = 0; r < (shared ? 1 : group); r++) {
+                System.arraycopy(part, r * rest, scores, scoreIndex(h, r, scored, candidates), rest);
             }
-        });
+        }
+        for (int r = 0; r < (shared ? 1 : group); r++) {
+            int u = shared ? h : h * group + r;
+            selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, budgetPages, lastPage,
+                    u * stride);
+        }
     }
 
     /** The scores {@link #select} ranks. */

@@ -10,14 +10,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The attention of a batched decode step that reads a shared document once: rows whose caches are forks of one
- * parent ({@link PagedKvCache#fork}, questions or samples continuing one prefilled document) attend together, each
- * work unit (KV head or query head, segment) handing the pages of all of them to one
+ * The attention of a batched decode step that reads a shared document once: rows whose caches are paged attend
+ * together, each work unit (KV head or query head, segment) handing the pages of all of them to one
  * {@link AttentionKernel#attendPagesMulti} call, which takes every query that wants a page while that page is in
- * cache. Dense steps read each shared page once per step; Quest steps (each sequence still selects its own pages)
- * read a page selected by several sequences once per unit and segment. Each row's output is bit-identical to its
- * cache's own {@link KvCache#attend}: the same units, segments, tiles and merge order. Other rows, and rows of
- * sliding-window layers, attend alone.
+ * cache. For forks of one parent ({@link PagedKvCache#fork}, questions or samples continuing one prefilled document)
+ * dense steps read each shared page once per step, Quest steps (each sequence still selects its own pages) read a
+ * page selected by several sequences once per unit and segment, and Quest scores the document's page bounds once
+ * for all of them. Sequences of different documents gain one parallel section per phase for all of them instead of
+ * a few per sequence. Each row's output is bit-identical to its cache's own {@link KvCache#attend}: the same units,
+ * segments, tiles and merge order. Other rows, and rows of sliding-window layers, attend alone.
  * One thread at a time.
  */
 public final class SharedPageAttention implements BatchAttention {
@@ -50,11 +51,14 @@ public final class SharedPageAttention implements BatchAttention {
 
     @Override
     public void attend(int layer, KvCache[] caches, int[] positions, int rows, float[] q, float[] out) {
-        Map<PagedKvCache, List<Integer>> groups = new LinkedHashMap<>();
+        // Every paged row attends in one pass per setting, forks of one document or not: the pass takes each
+        // page once for every sequence that wants it, and spreads the work of all sequences over the pool at once
+        // (one sequence after another would run a few small parallel sections per sequence and layer).
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>(); // by page size (a cache's storage layout)
         for (int i = 0; i < rows; i++) {
             // a sliding-window layer (Gemma 3) attends only its window, which its own cache knows: alone
-            if (caches[i] instanceof PagedKvCache c && c.parent() != null && !c.config().slides(layer)) {
-                groups.computeIfAbsent(c.parent(), k -> new ArrayList<>()).add(i);
+            if (caches[i] instanceof PagedKvCache c && !c.config().slides(layer)) {
+                groups.computeIfAbsent(c.config().quest().pageSize(), k -> new ArrayList<>()).add(i);
             } else {
                 attendAlone(layer, caches[i], positions[i], i, q, out);
             }
@@ -175,10 +179,29 @@ public final class SharedPageAttention implements BatchAttention {
         int[] statesOff = new int[n];
         int most = 0;
         int total = 0;
-        int scored = scoreShared(layer, caches, positions, rows, ex, q);
+        int[] scored = new int[n];
+        Map<PagedKvCache, List<Integer>> forks = new LinkedHashMap<>(); // positions in rows, by the document they fork
+        for (int i = 0; i < n; i++) {
+            PagedKvCache parent = ((PagedKvCache) caches[rows.get(i)]).parent();
+            if (parent != null) {
+                forks.computeIfAbsent(parent, k -> new ArrayList<>()).add(i);
+            }
+        }
+        for (List<Integer> doc : forks.values()) {
+            if (doc.size() > 1) {
+                scoreShared(layer, caches, positions, rows, doc, ex, q, scored);
+            }
+        }
+        int kvHeads = c.kvHeads();
+        ex[0].pool().forRange(n * kvHeads, 1, (a, b) -> {
+            for (int w = a; w < b; w++) {
+                int i = w / kvHeads;
+                int row = rows.get(i);
+                ex[i].selectHead(layer, positions[row] + 1, q, row * qDim, scored[i], w % kvHeads);
+            }
+        });
         for (int i = 0; i < n; i++) {
             int row = rows.get(i);
-            ex[i].select(layer, positions[row] + 1, q, row * qDim, scored);
             segments[i] = ceilDiv(ex[i].quest().budgetPagesAt(positions[row] + 1), ex[i].questPagesPerSegment());
             most = Math.max(most, segments[i]);
             statesOff[i] = total;
@@ -237,59 +260,69 @@ public final class SharedPageAttention implements BatchAttention {
     }
 
     /**
-     * Scores the document pages every sequence of a Quest group ranks (below each one's split and candidates) in one
-     * pass over their bounds, all sequences' query rows at once, and puts each row's scores where its own
-     * {@link AttentionExecutor#select} would have (per-row scores do not depend on the other rows of a call; the max
-     * over a group's rows is taken as the kernels take it). Returns how many leading pages are scored.
+     * Scores the document pages that the sequences at positions doc of rows (forks of one document) all rank (below
+     * each one's split and candidates) in one pass over their bounds, all their query rows at once, puts each row's
+     * scores where its own {@link AttentionExecutor#select} would have (per-row scores do not depend on the other
+     * rows of a call; the max over a group's rows is taken as the kernels take it) and sets scored[i] to how many
+     * leading pages are scored.
      */
-    private int scoreShared(int layer, KvCache[] caches, int[] positions, List<Integer> rows, AttentionExecutor[] ex, float[] q) {
-        int n = rows.size();
-        PagedKvCacheConfig c = ((PagedKvCache) caches[rows.get(0)]).config();
+    private void scoreShared(int layer, KvCache[] caches, int[] positions, List<Integer> rows, List<Integer> doc,
+            AttentionExecutor[] ex, float[] q, int[] scored) {
+        int n = doc.size();
+        PagedKvCacheConfig c = ((PagedKvCache) caches[rows.get(doc.get(0))]).config();
         int d = c.headDim();
         int group = c.groupSize();
         int pageSize = c.quest().pageSize();
-        int scored = Integer.MAX_VALUE;
+        int most = Integer.MAX_VALUE;
         long wanted = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i : doc) {
             int candidates = positions[rows.get(i)] / pageSize;
-            scored = Math.min(scored, Math.min(candidates, ex[i].head(layer, 0).split()));
+            most = Math.min(most, Math.min(candidates, ex[i].head(layer, 0).split()));
             wanted += candidates;
         }
-        int shared = scored;
+        int shared = most;
         boundsWanted.addAndGet(wanted * c.kvHeads());
         boundsRead.addAndGet((wanted - (long) (n - 1) * shared) * c.kvHeads());
         if (shared <= 0) {
-            return 0;
+            return;
         }
-        ex[0].pool().forRange(c.kvHeads(), 1, (a, b) -> {
+        AttentionExecutor first = ex[doc.get(0)];
+        first.pool().forRange(c.kvHeads(), 1, (a, b) -> {
             float[] qg = new float[n * group * d];
             float[] sg = new float[n * group * shared];
             for (int h = a; h < b; h++) {
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(q, rows.get(i) * qDim + h * group * d, qg, i * group * d, group * d);
+                for (int k = 0; k < n; k++) {
+                    System.arraycopy(q, rows.get(doc.get(k)) * qDim + h * group * d, qg, k * group * d, group * d);
                 }
-                ex[0].kernel().score(ex[0].head(layer, h), 0, shared, qg, 0, n * group, false, sg, 0);
-                for (int i = 0; i < n; i++) {
-                    int candidates = positions[rows.get(i)] / pageSize;
-                    float[] scores = ex[i].scores();
-                    if (ex[i].questRows() == group && ex[i].questUnits() == c.kvHeads()) {
-                        for (int p = 0; p < shared; p++) {
-                            float best = 0;
-                            for (int r = 0; r < group; r++) {
-                                float s = sg[(i * group + r) * shared + p];
-                                best = r == 0 ? s : (s > best ? s : best);
+                first.kernel().score(first.head(layer, h), 0, shared, qg, 0, n * group, false, sg, 0);
+                for (int k = 0; k < n; k++) {
+                    AttentionExecutor e = ex[doc.get(k)];
+                    int candidates = positions[rows.get(doc.get(k))] / pageSize;
+                    float[] scores = e.scores();
+                    if (e.questRows() == group && e.questUnits() == c.kvHeads()) {
+                        int to = e.scoreIndex(h, 0, 0, candidates);
+                        int from = k * group * shared;
+                        System.arraycopy(sg, from, scores, to, shared);
+                        for (int r = 1; r < group; r++) {
+                            int at = from + r * shared;
+                            for (int p = 0; p < shared; p++) {
+                                float s = sg[at + p];
+                                if (s > scores[to + p]) {
+                                    scores[to + p] = s;
+                                }
                             }
-                            scores[ex[i].scoreIndex(h, 0, p, candidates)] = best;
                         }
                     } else {
                         for (int r = 0; r < group; r++) {
-                            System.arraycopy(sg, (i * group + r) * shared, scores, ex[i].scoreIndex(h, r, 0, candidates), shared);
+                            System.arraycopy(sg, (k * group + r) * shared, scores, e.scoreIndex(h, r, 0, candidates), shared);
                         }
                     }
                 }
             }
         });
-        return shared;
+        for (int i : doc) {
+            scored[i] = shared;
+        }
     }
 
     private static AttentionExecutor[] executors(KvCache[] caches, List<Integer> rows) {
