@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One thread at a time.
  */
 public final class SharedPageAttention implements BatchAttention {
+    /** Page ranges per KV head of the shared scoring pass (work units: KV heads x ranges). */
+    private static final int SCORE_CHUNKS = 4;
+
     private final int qDim;
     private final float[] qRow;   // (heads * headDim)
     private final float[] outRow; // (heads * headDim)
@@ -287,25 +290,31 @@ public final class SharedPageAttention implements BatchAttention {
             return;
         }
         AttentionExecutor first = ex[doc.get(0)];
-        first.pool().forRange(c.kvHeads(), 1, (a, b) -> {
+        // units of (KV head, range of pages): three heads alone would leave one of two threads idle a third of the time
+        int span = ceilDiv(shared, SCORE_CHUNKS);
+        int chunks = ceilDiv(shared, span);
+        first.pool().forRange(c.kvHeads() * chunks, 1, (a, b) -> {
             float[] qg = new float[n * group * d];
-            float[] sg = new float[n * group * shared];
-            for (int h = a; h < b; h++) {
+            float[] sg = new float[n * group * span];
+            for (int w = a; w < b; w++) {
+                int h = w / chunks;
+                int from = (w % chunks) * span;
+                int count = Math.min(span, shared - from);
                 for (int k = 0; k < n; k++) {
                     System.arraycopy(q, rows.get(doc.get(k)) * qDim + h * group * d, qg, k * group * d, group * d);
                 }
-                first.kernel().score(first.head(layer, h), 0, shared, qg, 0, n * group, false, sg, 0);
+                first.kernel().score(first.head(layer, h), from, count, qg, 0, n * group, false, sg, 0);
                 for (int k = 0; k < n; k++) {
                     AttentionExecutor e = ex[doc.get(k)];
                     int candidates = positions[rows.get(doc.get(k))] / pageSize;
                     float[] scores = e.scores();
                     if (e.questRows() == group && e.questUnits() == c.kvHeads()) {
-                        int to = e.scoreIndex(h, 0, 0, candidates);
-                        int from = k * group * shared;
-                        System.arraycopy(sg, from, scores, to, shared);
+                        int to = e.scoreIndex(h, 0, from, candidates);
+                        int at0 = k * group * count;
+                        System.arraycopy(sg, at0, scores, to, count);
                         for (int r = 1; r < group; r++) {
-                            int at = from + r * shared;
-                            for (int p = 0; p < shared; p++) {
+                            int at = at0 + r * count;
+                            for (int p = 0; p < count; p++) {
                                 float s = sg[at + p];
                                 if (s > scores[to + p]) {
                                     scores[to + p] = s;
@@ -314,7 +323,7 @@ public final class SharedPageAttention implements BatchAttention {
                         }
                     } else {
                         for (int r = 0; r < group; r++) {
-                            System.arraycopy(sg, (k * group + r) * shared, scores, e.scoreIndex(h, r, 0, candidates), shared);
+                            System.arraycopy(sg, (k * group + r) * count, scores, e.scoreIndex(h, r, from, candidates), count);
                         }
                     }
                 }
