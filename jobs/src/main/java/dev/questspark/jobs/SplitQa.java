@@ -18,7 +18,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ import static org.apache.spark.sql.functions.size;
  * A question whose ranking is missing (a chunk that failed, a document that could not be planned) gets none and is
  * ranked inside its answer task as before: rows in = rows out, and the answers are those of one task.
  */
-final class SplitQa implements AutoCloseable {
+final class SplitQa extends PersistedStages {
     private static final Logger LOG = LoggerFactory.getLogger(SplitQa.class);
     /** The struct column (chunk_tokens, order) added to the question rows. */
     static final String ORDER = "__quest_chunk_order";
@@ -85,7 +84,6 @@ final class SplitQa implements AutoCloseable {
             .add(ORDER, new StructType().add(SIZE, DataTypes.IntegerType, false)
                     .add("order", DataTypes.createArrayType(DataTypes.IntegerType, false), false), false);
 
-    private final List<Dataset<Row>> persisted = new ArrayList<>();
     private final Dataset<Row> rows;
 
     /**
@@ -122,17 +120,6 @@ final class SplitQa implements AutoCloseable {
     /** The question rows with {@link #ORDER} (null where no ranking was made). */
     Dataset<Row> rows() {
         return rows;
-    }
-
-    private Dataset<Row> persist(Dataset<Row> d) {
-        Dataset<Row> p = d.persist(StorageLevel.MEMORY_AND_DISK());
-        persisted.add(p);
-        return p;
-    }
-
-    @Override
-    public void close() {
-        persisted.forEach(Dataset::unpersist);
     }
 
     /** (document key, text) to the chunk rows of each document longer than a prompt's room. */

@@ -14,7 +14,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +55,9 @@ import static org.apache.spark.sql.functions.when;
  * first failed call (in the one-task order) makes the row an error with that call's reason. One output row per
  * input row, with the columns of {@link QuestGenerator#transformSchema}.
  */
-final class SplitSummaries implements AutoCloseable {
+final class SplitSummaries extends PersistedStages {
     private static final Logger LOG = LoggerFactory.getLogger(SplitSummaries.class);
 
-    private final List<Dataset<Row>> persisted = new ArrayList<>();
     private final Dataset<Row> rows;
 
     private SplitSummaries(QuestGenerator generator, Dataset<Row> docs, int partitions) {
@@ -101,12 +99,6 @@ final class SplitSummaries implements AutoCloseable {
     /** One row per input row: its columns, the summary, the statistics. */
     Dataset<Row> rows() {
         return rows;
-    }
-
-    private Dataset<Row> persist(Dataset<Row> d) {
-        Dataset<Row> p = d.persist(StorageLevel.MEMORY_AND_DISK());
-        persisted.add(p);
-        return p;
     }
 
     static ChunkStages.Model model(QuestGenerator generator, SparkContext sc) {
@@ -162,10 +154,5 @@ final class SplitSummaries implements AutoCloseable {
             cols.add(col(f.name()));
         }
         return cols.toArray(new Column[0]);
-    }
-
-    @Override
-    public void close() {
-        persisted.forEach(Dataset::unpersist);
     }
 }

@@ -94,6 +94,26 @@ class SplitQaTest {
         assertEquals(saved, snapshots(cache), "every chunk restored: none prefilled and saved again");
     }
 
+    @Test
+    void aModelWithoutPageMetadataGetsErrorRowsNamingTheSetting(SparkSession spark) {
+        Path docs = TestData.lines(dir.resolve("fake-docs.jsonl"), List.of(
+                TestData.json("id", "long", "text", TestData.longText(40)),
+                TestData.json("id", "short", "text", "The cat sat on the mat.")));
+        Path questions = TestData.lines(dir.resolve("fake-questions.jsonl"), List.of(
+                TestData.json("question_id", "q1", "doc_id", "long", "question", "Who painted the lamp?"),
+                TestData.json("question_id", "q2", "doc_id", "short", "question", "What flew?")));
+        String output = dir.resolve("fake-out").toString();
+        new QaJob().run(spark, JobSettings.fake(dir.resolve("model"), "router", "quest", "qa-context-tokens", "128",
+                "documents", docs.toString(), "questions", questions.toString(), "output", output));
+        List<Row> rows = spark.read().parquet(output).orderBy("question_id").collectAsList();
+        assertEquals(2, rows.size(), "one row per question");
+        assertEquals("error", rows.get(0).getAs(OutputColumns.STATUS));
+        assertTrue(((String) rows.get(0).getAs(OutputColumns.ERROR)).contains("use router bm25"),
+                (String) rows.get(0).getAs(OutputColumns.ERROR));
+        assertEquals("ok", rows.get(1).getAs(OutputColumns.STATUS), "a document given whole needs no router: "
+                + rows.get(1).getAs(OutputColumns.ERROR));
+    }
+
     private List<Row> answer(SparkSession spark, Path docs, Path questions, String name, String partitions, Path cache) {
         String output = dir.resolve(name).toString();
         QuestSettings s = JobSettings.stories(ROUTER).with(JobSettings.pairs("documents", docs.toString(), "questions",
