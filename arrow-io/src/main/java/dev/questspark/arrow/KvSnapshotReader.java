@@ -110,7 +110,6 @@ final class KvSnapshotReader {
     private static void load(SnapshotBatches batches, KvSnapshotHeader header, Path file, PagedKvCache cache,
                              int[] expectedTokens, DecoderSession session) {
         PayloadChecksum crc = new PayloadChecksum();
-        long boundBytes = (long) header.pages() * header.headDim() * Float.BYTES;
         int[] tokens = null;
         float[] logits = null;
         String boundsMismatch = null;
@@ -130,13 +129,24 @@ final class KvSnapshotReader {
                 batch.logits().asFloatBuffer().get(logits);
             }
             crc.update(batch.keys()).update(batch.values()).update(batch.keyMin()).update(batch.keyMax());
-            cache.load(batch.layer(), batch.kvHead(), batch.keys(), batch.values(), header.tokenCount());
+            try {
+                cache.load(batch.layer(), batch.kvHead(), batch.firstToken(), batch.keys(), batch.values(), header.tokenCount());
+            } catch (IllegalArgumentException e) {
+                throw KvSnapshotHeader.corrupted(file, "layer " + batch.layer() + " KV head " + batch.kvHead() + " cannot be loaded: "
+                        + e.getMessage());
+            }
             HeadPages hp = cache.pages(batch.layer(), batch.kvHead());
+            // the cache may keep fewer of a sliding layer's pages than the file has (its window): compare those
+            int skip = (cache.firstToken(batch.layer()) - batch.firstToken()) / header.pageSize();
+            long boundBytes = (long) (header.pages() - cache.firstPage(batch.layer())) * header.headDim() * Float.BYTES;
+            long skipBytes = (long) skip * header.headDim() * Float.BYTES;
+            ByteBuffer storedMin = CacheBuffers.slice(batch.keyMin(), skipBytes, boundBytes);
+            ByteBuffer storedMax = CacheBuffers.slice(batch.keyMax(), skipBytes, boundBytes);
             if (boundsMismatch == null) {
-                boundsMismatch = compareBounds(batch.keyMin(), CacheBuffers.slice(hp.keyMinView(), 0, boundBytes), batch, "min", header);
+                boundsMismatch = compareBounds(storedMin, CacheBuffers.slice(hp.keyMinView(), 0, boundBytes), batch, "min", header);
             }
             if (boundsMismatch == null) {
-                boundsMismatch = compareBounds(batch.keyMax(), CacheBuffers.slice(hp.keyMaxView(), 0, boundBytes), batch, "max", header);
+                boundsMismatch = compareBounds(storedMax, CacheBuffers.slice(hp.keyMaxView(), 0, boundBytes), batch, "max", header);
             }
         }
         if (crc.value() != header.payloadCrc32c()) {

@@ -52,7 +52,7 @@ final class KvSnapshotWriter {
             writer.start();
             for (int b = 0; b < meta.batchCount(); b++) {
                 int layer = b / cache.config().kvHeads();
-                fillKv(root, cache.pages(layer, b % cache.config().kvHeads()), cache.length());
+                fillKv(root, cache.pages(layer, b % cache.config().kvHeads()), cache.firstToken(layer), cache.length());
                 fillDocument(root, b == 0 ? tokenBytes : null, b == 0 ? logits : null);
                 meta.fill(root, b);
                 writer.writeBatch();
@@ -67,9 +67,9 @@ final class KvSnapshotWriter {
     private static long payloadCrc(PagedKvCache cache, ByteBuffer tokens, ByteBuffer logits) {
         PayloadChecksum crc = new PayloadChecksum().update(tokens).update(logits);
         PagedKvCacheConfig c = cache.config();
-        long kvBytes = (long) cache.length() * c.headDim() * 2;
-        long boundBytes = (long) cache.pageCount() * c.headDim() * Float.BYTES;
         for (int layer = 0; layer < c.layers(); layer++) {
+            long kvBytes = (long) (cache.length() - cache.firstToken(layer)) * c.headDim() * 2;
+            long boundBytes = (long) (cache.pageCount() - cache.firstPage(layer)) * c.headDim() * Float.BYTES;
             for (int h = 0; h < c.kvHeads(); h++) {
                 HeadPages hp = cache.pages(layer, h);
                 crc.update(CacheBuffers.slice(hp.keysView(), 0, kvBytes)).update(CacheBuffers.slice(hp.valuesView(), 0, kvBytes))
@@ -80,8 +80,12 @@ final class KvSnapshotWriter {
         return crc.value();
     }
 
-    /** keys and values of one (layer, KV head): a row per page over the cache's own memory. */
-    private static void fillKv(VectorSchemaRoot root, HeadPages hp, int tokens) {
+    /**
+     * keys and values of one (layer, KV head): a row per page over the cache's own memory, from the page of first
+     * (0, or where a sliding-window layer keeping only its window starts).
+     */
+    private static void fillKv(VectorSchemaRoot root, HeadPages hp, int first, int length) {
+        int tokens = length - first;
         int pages = (tokens + hp.pageSize() - 1) / hp.pageSize();
         int rowBytes = hp.headDim() * 2;
         int[] offsets = new int[pages + 1];

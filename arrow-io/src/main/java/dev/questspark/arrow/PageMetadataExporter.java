@@ -83,6 +83,14 @@ public final class PageMetadataExporter {
         return cache.pageCount();
     }
 
+    /**
+     * Pages exported per KV head of layer: {@link #pagesPerHead()}, less the pages before {@link PagedKvCache#firstPage}
+     * for a sliding-window layer keeping only its window (its rows start at that page index).
+     */
+    public int pagesPerHead(int layer) {
+        return cache.pageCount() - cache.firstPage(layer);
+    }
+
     /** Fills root (made from {@link #schema()}) with batch number batch, replacing what it held. */
     public void fill(VectorSchemaRoot root, int batch) {
         if (batch < 0 || batch >= batchCount()) {
@@ -92,7 +100,7 @@ public final class PageMetadataExporter {
         int layer = batching == Batching.PER_LAYER ? batch : batch / kvHeads;
         int firstHead = batching == Batching.PER_LAYER ? 0 : batch % kvHeads;
         int heads = batching == Batching.PER_LAYER ? kvHeads : 1;
-        int pages = pagesPerHead();
+        int pages = pagesPerHead(layer);
         int rows = heads * pages;
         fillRowColumns(root, layer, firstHead, heads, pages);
         BufferAllocator alloc = root.getVector(PageMetadataSchema.KEY_MIN).getAllocator();
@@ -137,6 +145,7 @@ public final class PageMetadataExporter {
         int rows = heads * pages;
         int pageSize = cache.config().quest().pageSize();
         int tokens = cache.length();
+        int first = cache.firstPage(layer);
         byte[] id = documentId.getBytes(StandardCharsets.UTF_8);
         VarCharVector ids = (VarCharVector) root.getVector(PageMetadataSchema.DOCUMENT_ID);
         ids.allocateNew((long) id.length * rows, rows);
@@ -146,8 +155,8 @@ public final class PageMetadataExporter {
         IntVector firstToken = allocate(root, PageMetadataSchema.FIRST_TOKEN, rows);
         IntVector tokenCount = allocate(root, PageMetadataSchema.TOKEN_COUNT, rows);
         for (int h = 0; h < heads; h++) {
-            for (int p = 0; p < pages; p++) {
-                int row = h * pages + p;
+            for (int p = first; p < first + pages; p++) {
+                int row = h * pages + p - first;
                 ids.set(row, id);
                 layers.set(row, layer);
                 kvHeads.set(row, firstHead + h);

@@ -31,10 +31,11 @@ final class SnapshotBatches {
      *
      * @param tokens (tokenCount) int32, on batch 0 only
      * @param logits (vocab) f32, on batch 0 only
-     * @param keys   (tokenCount, headDim) binary16
-     * @param keyMin (pages, headDim) f32
+     * @param firstToken the first token of the batch's pages: 0, or where a sliding-window layer's kept window starts
+     * @param keys   (tokenCount - firstToken, headDim) binary16
+     * @param keyMin (pages from firstToken's, headDim) f32
      */
-    record Batch(int layer, int kvHead, ByteBuffer tokens, ByteBuffer logits, ByteBuffer keys, ByteBuffer values,
+    record Batch(int layer, int kvHead, ByteBuffer tokens, ByteBuffer logits, int firstToken, ByteBuffer keys, ByteBuffer values,
                  ByteBuffer keyMin, ByteBuffer keyMax) {
     }
 
@@ -87,7 +88,7 @@ final class SnapshotBatches {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             int layer = b / header.kvHeads();
             int head = b % header.kvHeads();
-            checkRows(root, layer, head);
+            int first = checkRows(root, layer, head);
             ByteBuffer tokens = null;
             ByteBuffer logits = null;
             if (b == 0) {
@@ -97,23 +98,30 @@ final class SnapshotBatches {
                 allNull(list(root, KvSnapshotSchema.TOKENS), b);
                 allNull(list(root, KvSnapshotSchema.NEXT_LOGITS), b);
             }
-            long kvBytes = (long) header.tokenCount() * header.headDim() * 2;
-            long boundBytes = (long) header.pages() * header.headDim() * Float.BYTES;
-            return new Batch(layer, head, tokens, logits, region(binary(root, KvSnapshotSchema.KEYS), kvBytes),
+            int firstToken = first * header.pageSize();
+            long kvBytes = (long) (header.tokenCount() - firstToken) * header.headDim() * 2;
+            long boundBytes = (long) (header.pages() - first) * header.headDim() * Float.BYTES;
+            return new Batch(layer, head, tokens, logits, firstToken, region(binary(root, KvSnapshotSchema.KEYS), kvBytes),
                     region(binary(root, KvSnapshotSchema.VALUES), kvBytes), region(channels(root, PageMetadataSchema.KEY_MIN), boundBytes),
                     region(channels(root, PageMetadataSchema.KEY_MAX), boundBytes));
         });
     }
 
-    /** Every row is the page it must be: layer, head, index, token range, document, byte lengths; no nulls. */
-    private void checkRows(VectorSchemaRoot root, int layer, int head) {
-        int pages = header.pages();
+    /**
+     * Every row is the page it must be: layer, head, index, token range, document, byte lengths; no nulls. The rows
+     * are the pages from the first row's index to the last (from 0, except for a sliding-window layer that kept only
+     * its window, which the cache checks on load); returns that first page.
+     */
+    private int checkRows(VectorSchemaRoot root, int layer, int head) {
         int p = header.pageSize();
         int t = header.tokenCount();
-        if (root.getRowCount() != pages) {
+        IntVector pageIndex = (IntVector) root.getVector(PageMetadataSchema.PAGE_INDEX);
+        int firstPage = root.getRowCount() > 0 && !pageIndex.isNull(0) ? pageIndex.get(0) : 0;
+        if (firstPage < 0 || firstPage >= header.pages() || root.getRowCount() != header.pages() - firstPage) {
             throw KvSnapshotHeader.corrupted(file, "the batch of layer " + layer + " KV head " + head + " has " + root.getRowCount()
-                    + " rows, not " + pages + " pages");
+                    + " rows from page " + firstPage + ", not the pages from there to page " + (header.pages() - 1));
         }
+        int pages = header.pages() - firstPage;
         for (FieldVector v : root.getFieldVectors()) {
             if (!(v instanceof ListVector) && v.getNullCount() != 0) {
                 throw KvSnapshotHeader.corrupted(file, "column " + v.getName() + " has nulls in layer " + layer + " KV head " + head);
@@ -129,16 +137,18 @@ final class SnapshotBatches {
         VarBinaryVector values = binary(root, KvSnapshotSchema.VALUES);
         int rowBytes = header.headDim() * 2;
         for (int i = 0; i < pages; i++) {
-            int n = Math.min(p, t - i * p);
-            boolean ok = layers.get(i) == layer && heads.get(i) == head && index.get(i) == i && first.get(i) == i * p
+            int page = firstPage + i;
+            int n = Math.min(p, t - page * p);
+            boolean ok = layers.get(i) == layer && heads.get(i) == head && index.get(i) == page && first.get(i) == page * p
                     && count.get(i) == n && Arrays.equals(ids.get(i), documentId)
                     && keys.getStartOffset(i) == i * p * rowBytes && keys.getValueLength(i) == n * rowBytes
                     && values.getStartOffset(i) == i * p * rowBytes && values.getValueLength(i) == n * rowBytes;
             if (!ok) {
-                throw KvSnapshotHeader.corrupted(file, "row " + i + " of layer " + layer + " KV head " + head + " is not page " + i
-                        + " of tokens [" + i * p + ", " + (i * p + n) + ") of document '" + header.documentId() + "'");
+                throw KvSnapshotHeader.corrupted(file, "row " + i + " of layer " + layer + " KV head " + head + " is not page " + page
+                        + " of tokens [" + page * p + ", " + (page * p + n) + ") of document '" + header.documentId() + "'");
             }
         }
+        return firstPage;
     }
 
     /** The first row's values of a document column (n values of width bytes); the other rows must be null. */

@@ -26,7 +26,8 @@ final class CacheContents {
         for (int layer = 0; layer < cache.config().layers(); layer++) {
             for (int h = 0; h < cache.config().kvHeads(); h++) {
                 HeadPages hp = cache.pages(layer, h);
-                for (int page = 0; page < cache.pageCount(); page++) {
+                int first = cache.firstPage(layer); // own row 0 is token first * p (a window layer's ring), else 0
+                for (int page = first; page < cache.pageCount(); page++) {
                     int n = Math.min(p, cache.length() - page * p);
                     float[] min = new float[d];
                     float[] max = new float[d];
@@ -35,12 +36,12 @@ final class CacheContents {
                             min[c] = Float.POSITIVE_INFINITY;
                             max[c] = Float.NEGATIVE_INFINITY;
                             for (int t = page * p; t < page * p + n; t++) {
-                                min[c] = Math.min(min[c], hp.key(t, c));
-                                max[c] = Math.max(max[c], hp.key(t, c));
+                                min[c] = Math.min(min[c], hp.key(t - first * p, c));
+                                max[c] = Math.max(max[c], hp.key(t - first * p, c));
                             }
                         } else {
-                            min[c] = hp.min(page, c);
-                            max[c] = hp.max(page, c);
+                            min[c] = hp.min(page - first, c);
+                            max[c] = hp.max(page - first, c);
                         }
                     }
                     out.add(new PageMetadata(documentId, layer, h, page, page * p, n, min, max));

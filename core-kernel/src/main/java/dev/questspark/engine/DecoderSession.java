@@ -11,6 +11,8 @@ import dev.questspark.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One sequence being decoded: its context tokens, KV cache, activation buffers and thread pool. Prefill appends
@@ -22,6 +24,7 @@ import java.util.function.Function;
  * generated token) are run lazily, so a generate call never computes logits it does not use.
  */
 public final class DecoderSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DecoderSession.class);
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final KvCache cache;
@@ -182,7 +185,14 @@ public final class DecoderSession implements AutoCloseable {
         if (len < length) {
             length = len;
             if (cache.length() > len) {
-                cache.truncate(len);
+                if (cache instanceof PagedKvCache paged && !paged.resumable(len)) {
+                    // the sliding-window layers dropped the window len continues from: the next sync prefills again
+                    LOG.warn("truncating to {} tokens goes back further than the sliding-window layers keep (property "
+                            + "quest.kv.window-headroom); the context is prefilled again", len);
+                    cache.truncate(0);
+                } else {
+                    cache.truncate(len);
+                }
             }
             hasLogits = false;
         }

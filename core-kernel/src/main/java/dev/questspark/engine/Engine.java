@@ -187,6 +187,14 @@ public final class Engine implements AutoCloseable {
      * attends as quest says, within quest's KV memory budget; it uses the engine's thread count.
      */
     public DecoderSession newSession(QuestConfig quest, int maxContextTokens) {
+        return newSession(quest, maxContextTokens, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #newSession(QuestConfig, int)} with the cache's shape adjusted by shape (for example a sliding window on
+     * a small model, to test the window layers quickly; or the store-everything twin of the window layers).
+     */
+    public DecoderSession newSession(QuestConfig quest, int maxContextTokens, java.util.function.UnaryOperator<PagedKvCacheConfig> shape) {
         LlamaConfig c = model.config();
         int capacity = Math.min(maxContextTokens, c.contextLength());
         if (capacity < 1) {
@@ -195,7 +203,8 @@ public final class Engine implements AutoCloseable {
         BlockVariant v = model.variant();
         PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest,
                 quest.kvMemoryBudget()).withSlidingWindow(v.slidingWindow(), v.slidingLayers());
-        return new DecoderSession(model, tokenizer, pool -> new PagedKvCache(kv, pool), EngineSettings.prefillBlock(), threads);
+        PagedKvCacheConfig shaped = shape.apply(kv);
+        return new DecoderSession(model, tokenizer, pool -> new PagedKvCache(shaped, pool), EngineSettings.prefillBlock(), threads);
     }
 
     /**

@@ -48,14 +48,17 @@ final class AttentionExecutor {
     private final AttentionStats lastStep = new AttentionStats();
     private final boolean[] sliding; // (layers) layers restricted to a window
     private final WindowAttention window; // null when no layer slides
+    private final WindowRing ring; // where sliding layers that keep only their window start, or null
 
-    AttentionExecutor(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, HeadPages[] pages, int maxPages) {
-        this(config, pool, kernel, pages, maxPages, new AttentionStats());
+    AttentionExecutor(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, HeadPages[] pages, int maxPages,
+            WindowRing ring) {
+        this(config, pool, kernel, pages, maxPages, ring, new AttentionStats());
     }
 
     /** An executor that adds its counters to stats (which a cache keeps when its settings change). */
     AttentionExecutor(PagedKvCacheConfig config, Parallel pool, AttentionKernel kernel, HeadPages[] pages, int maxPages,
-            AttentionStats stats) {
+            WindowRing ring, AttentionStats stats) {
+        this.ring = ring;
         this.stats = stats;
         this.pool = pool;
         this.kernel = kernel;
@@ -100,11 +103,17 @@ final class AttentionExecutor {
         return pages[layer * kvHeads + kvHead];
     }
 
+    /** The sequence position of own storage row 0 of layer's heads (a sliding layer keeping only its window: its first). */
+    private int firstToken(int layer) {
+        return ring != null && sliding[layer] ? ring.firstToken(layer) : 0;
+    }
+
     void store(int layer, int pos, int n, float[] k, float[] v) {
         int stride = kvHeads * headDim;
+        int row = pos - firstToken(layer);
         run(kvHeads, (long) n * kvHeads * headDim * 8, (a, b) -> {
             for (int h = a; h < b; h++) {
-                kernel.store(head(layer, h), pos, n, k, v, h * headDim, stride);
+                kernel.store(head(layer, h), row, n, k, v, h * headDim, stride);
             }
         });
     }
@@ -112,6 +121,10 @@ final class AttentionExecutor {
     void attend(int layer, int pos, int n, float[] q, float[] out, QuestConfig.Attention mode) {
         if (sliding[layer] && window.needed(pos, n)) {
             windowed(layer, pos, n, q, out);
+            return;
+        }
+        if (sliding[layer] && n == 1) { // the whole context is the window: dense, whatever the mode
+            denseDecode(layer, pos + 1, q, 0, out, 0);
             return;
         }
         if (n > 1) {
@@ -327,7 +340,7 @@ final class AttentionExecutor {
         for (int h = 0; h < kvHeads; h++) {
             layerPages[h] = head(layer, h);
         }
-        window.attend(pool, layerPages, pos, n, q, out);
+        window.attend(pool, layerPages, firstToken(layer), pos, n, q, out);
         if (n == 1) {
             int context = pos + 1;
             long tokens = Math.min(context, window.size());

@@ -99,6 +99,34 @@ public final class HeadPages {
         copy(oldBounds, bounds, meta);
     }
 
+    /**
+     * Copies own pages [from, from + count) of src to own pages [0, count) of this head (src may be this head: the
+     * pages move to the front, a forward copy that never overwrites what it still has to read).
+     */
+    void copyPages(HeadPages src, int from, int count) {
+        if (from < 0 || count < 0 || from + count > src.pages || count > pages) {
+            throw new IllegalArgumentException("cannot copy pages [" + from + ", " + (from + count) + ") of " + src.pages + " into " + pages);
+        }
+        long kv = (long) pageSize * headDim * 2;
+        long meta = (long) headDim * 4;
+        move(src.keys, keys, from * kv, count * kv);
+        move(src.values, values, from * kv, count * kv);
+        move(src.keyMin, keyMin, from * meta, count * meta);
+        move(src.keyMax, keyMax, from * meta, count * meta);
+        move(src.bounds, bounds, from * meta, count * meta);
+    }
+
+    private static void move(ByteBuffer from, ByteBuffer to, long offset, long bytes) {
+        if (bytes == 0 || from == to && offset == 0) {
+            return;
+        }
+        int chunk = from == to ? (int) Math.min(offset, bytes) : (int) bytes; // same buffer: no chunk overlaps its source
+        for (long done = 0; done < bytes; done += chunk) {
+            int n = (int) Math.min(chunk, bytes - done);
+            to.duplicate().position((int) done).put(from.duplicate().limit((int) (offset + done + n)).position((int) (offset + done)));
+        }
+    }
+
     private static void copy(ByteBuffer from, ByteBuffer to, long bytes) {
         to.duplicate().put(from.duplicate().limit((int) bytes));
     }

@@ -21,6 +21,9 @@ import java.nio.ByteBuffer;
  * <p>{@link #fork} makes a child cache that continues this one's sequence: it reads this cache's whole pages
  * read-only (this cache refuses writes while children live) and keeps only its own tokens, from the partially
  * filled last page on. Attention over a child is bit-identical to attention over one cache holding the same tokens.
+ *
+ * <p>Sliding-window layers ({@link PagedKvCacheConfig#rings}) keep only their window (and a headroom) of KV in a
+ * {@link WindowRing}, so their memory does not grow with the context; their exports start at {@link #firstPage}.
  */
 public final class PagedKvCache implements KvCache {
     /** Own pages a growing cache allocates at least (while the budget allows). */
@@ -32,6 +35,7 @@ public final class PagedKvCache implements KvCache {
     private PagedKvCacheConfig config;
     private AttentionExecutor executor;
     private final HeadPages[] pages; // (layers * kvHeads)
+    private final WindowRing ring;   // the sliding-window layers' storage, or null when no layer keeps only its window
     private final int[] written;     // (layers): tokens stored per layer
     private int split;               // pages read from parent
     private int ownPages;            // pages of own storage per (layer, KV head)
@@ -61,9 +65,10 @@ public final class PagedKvCache implements KvCache {
         for (int i = 0; i < pages.length; i++) {
             pages[i] = HeadPages.allocate(config.headDim(), config.quest().pageSize(), 0);
         }
+        this.ring = ringOf(config, budget, pages);
         this.reserved = reserve(bytesOwned(0), 0);
         this.written = new int[config.layers()];
-        this.executor = new AttentionExecutor(config, pool, kernel, pages, maxPages());
+        this.executor = new AttentionExecutor(config, pool, kernel, pages, maxPages(), ring);
     }
 
     private PagedKvCache(PagedKvCache parent, Parallel pool) {
@@ -72,9 +77,28 @@ public final class PagedKvCache implements KvCache {
         this.budget = parent.budget;
         this.parent = parent;
         this.pages = new HeadPages[parent.pages.length];
+        this.ring = ringOf(config, budget, pages);
         this.written = new int[config.layers()];
         attach(parent.length);
-        this.executor = new AttentionExecutor(config, pool, parent.executor.kernel(), pages, maxPages());
+        this.executor = new AttentionExecutor(config, pool, parent.executor.kernel(), pages, maxPages(), ring);
+    }
+
+    private static WindowRing ringOf(PagedKvCacheConfig config, KvMemoryBudget budget, HeadPages[] pages) {
+        for (int l = 0; l < config.layers(); l++) {
+            if (config.rings(l)) {
+                return new WindowRing(config, budget, pages);
+            }
+        }
+        return null;
+    }
+
+    /** Layers keeping only their window ({@link WindowRing}). */
+    private static int ringLayers(PagedKvCacheConfig config) {
+        int n = 0;
+        for (int l = 0; l < config.layers(); l++) {
+            n += config.rings(l) ? 1 : 0;
+        }
+        return n;
     }
 
     /** Bytes a cache with this configuration allocates when it holds {@code capacity} tokens. */
@@ -86,7 +110,10 @@ public final class PagedKvCache implements KvCache {
     public static long bytesFor(PagedKvCacheConfig config, int tokens) {
         int pageSize = config.quest().pageSize();
         int pages = (int) (((long) tokens + pageSize - 1) / pageSize);
-        return (long) config.layers() * config.kvHeads() * HeadPages.bytesFor(config.headDim(), pageSize, pages);
+        int rings = ringLayers(config);
+        long windowed = rings == 0 ? 0 : (long) rings * config.kvHeads()
+                * HeadPages.bytesFor(config.headDim(), pageSize, Math.min(pages, WindowRing.steadyPages(config)));
+        return (long) (config.layers() - rings) * config.kvHeads() * HeadPages.bytesFor(config.headDim(), pageSize, pages) + windowed;
     }
 
     /** The most tokens a cache of this shape can hold within memoryBudgetBytes. */
@@ -95,9 +122,17 @@ public final class PagedKvCache implements KvCache {
     }
 
     private static long tokensWithin(PagedKvCacheConfig config, long bytes) {
-        long perPage = (long) config.layers() * config.kvHeads()
+        int rings = ringLayers(config);
+        if (rings > 0) { // the window layers' bounded storage first, the rest grows with the context
+            bytes -= (long) rings * config.kvHeads() * HeadPages.bytesFor(config.headDim(), config.quest().pageSize(),
+                    WindowRing.steadyPages(config));
+            if (rings == config.layers()) {
+                return bytes >= 0 ? config.capacity() : 0;
+            }
+        }
+        long perPage = (long) (config.layers() - rings) * config.kvHeads()
                 * (HeadPages.bytesFor(config.headDim(), config.quest().pageSize(), 1024) - HeadPages.ALIGN) / 1024;
-        long fixed = (long) config.layers() * config.kvHeads() * 4 * HeadPages.ALIGN;
+        long fixed = (long) (config.layers() - rings) * config.kvHeads() * 4 * HeadPages.ALIGN;
         long budgetPages = Math.max(0, (bytes - fixed) / perPage);
         return budgetPages * config.quest().pageSize();
     }
@@ -124,7 +159,31 @@ public final class PagedKvCache implements KvCache {
 
     /** Bytes of storage this cache holds itself (a fork's shared pages are counted by its parent). */
     public long allocatedBytes() {
-        return reserved;
+        return reserved + (ring == null ? 0 : ring.reservedBytes());
+    }
+
+    /** Bytes of storage held by the sliding-window layers that keep only their window (0 when none does). */
+    public long windowBytes() {
+        return ring == null ? 0 : ring.reservedBytes();
+    }
+
+    /**
+     * The first page layer holds: 0, except for a sliding-window layer keeping only its window, whose
+     * {@link #pages(int, int)} storage starts at this page of the sequence (own row r is token firstPage * pageSize + r).
+     */
+    public int firstPage(int layer) {
+        checkLayer(layer);
+        return ring != null && config.rings(layer) ? ring.firstPage(layer) : 0;
+    }
+
+    /** {@link #firstPage} in tokens. */
+    public int firstToken(int layer) {
+        return firstPage(layer) * config.quest().pageSize();
+    }
+
+    /** Whether {@link #truncate} to len keeps what continuing from len needs (a sliding window may have dropped it). */
+    public boolean resumable(int len) {
+        return len == 0 || ring == null || ring.resumable(len);
     }
 
     /**
@@ -139,7 +198,7 @@ public final class PagedKvCache implements KvCache {
                     + " -> " + quest.pageSize() + "); create a cache with page-size " + quest.pageSize() + " instead");
         }
         config = config.withQuest(quest);
-        executor = new AttentionExecutor(config, pool, executor.kernel(), pages, maxPages(), executor.stats());
+        executor = new AttentionExecutor(config, pool, executor.kernel(), pages, maxPages(), ring, executor.stats());
     }
 
     /** The kernel doing the work. */
@@ -203,7 +262,11 @@ public final class PagedKvCache implements KvCache {
             throw new IllegalStateException("this forked cache reads positions [0, " + split * config.quest().pageSize()
                     + ") from its parent; truncate it below " + pos + " before storing there");
         }
-        ensureTokens(pos + n);
+        if (rings(layer)) {
+            ring.prepare(layer, pos, n);
+        } else {
+            ensureTokens(pos + n);
+        }
         if (pos < written[layer]) {
             rewind(layer, pos);
         }
@@ -226,6 +289,10 @@ public final class PagedKvCache implements KvCache {
         if (n < 1 || pos < 0 || (long) pos + n > written[layer]) {
             throw new IllegalArgumentException("attend of positions [" + pos + ", " + ((long) pos + n) + ") needs them stored; layer "
                     + layer + " holds " + written[layer] + " tokens");
+        }
+        if (rings(layer) && Math.max(0, pos - config.slidingWindow() + 1) < ring.firstToken(layer)) {
+            throw new IllegalStateException("sliding-window layer " + layer + " holds tokens from " + ring.firstToken(layer)
+                    + " on; the window of position " + pos + " starts before them");
         }
         long qDim = (long) config.heads() * config.headDim();
         if (n * qDim > q.length || n * qDim > out.length) {
@@ -264,12 +331,20 @@ public final class PagedKvCache implements KvCache {
             return;
         }
         checkWritable();
+        if (!resumable(len) && !(parent != null && len < split * config.quest().pageSize())) {
+            throw new IllegalStateException("cannot truncate to " + len + " tokens: the sliding-window layers kept tokens from "
+                    + firstTokenOfRings() + " on, and continuing from " + len + " needs its window from " + Math.max(0, len
+                    - config.slidingWindow() + 1) + " (check resumable first, or prefill again)");
+        }
         if (parent != null && len < split * config.quest().pageSize()) {
             attach(len);
             return;
         }
         if (len == 0 && parent == null) {
             resizeOwn(0, 0); // an emptied cache gives its memory back to the budget
+            if (ring != null) {
+                ring.clear();
+            }
         } else {
             for (int layer = 0; layer < written.length; layer++) {
                 if (written[layer] > len) {
@@ -288,8 +363,20 @@ public final class PagedKvCache implements KvCache {
             return;
         }
         for (int h = 0; h < config.kvHeads(); h++) {
-            executor.kernel().recomputeBounds(pages(layer, h), len / p, len % p);
+            executor.kernel().recomputeBounds(pages(layer, h), len / p - firstPage(layer), len % p);
         }
+    }
+
+    private boolean rings(int layer) {
+        return ring != null && config.rings(layer);
+    }
+
+    private int firstTokenOfRings() {
+        int first = 0;
+        for (int l = 0; l < config.layers(); l++) {
+            first = Math.max(first, rings(l) ? ring.firstToken(l) : 0);
+        }
+        return first;
     }
 
     @Override
@@ -325,25 +412,46 @@ public final class PagedKvCache implements KvCache {
      * head is loaded.
      */
     public void load(int layer, int kvHead, ByteBuffer keys, ByteBuffer values, int tokens) {
+        load(layer, kvHead, 0, keys, values, tokens);
+    }
+
+    /**
+     * {@link #load(int, int, ByteBuffer, ByteBuffer, int)} of tokens [firstToken, tokens) (keys and values hold those):
+     * firstToken is 0 except for a sliding-window layer keeping only its window, whose window (from position tokens)
+     * must be among them; it keeps the part its window and headroom need.
+     */
+    public void load(int layer, int kvHead, int firstToken, ByteBuffer keys, ByteBuffer values, int tokens) {
         checkWritable();
+        if (firstToken != 0 && !rings(layer)) {
+            throw new IllegalArgumentException("layer " + layer + " keeps every token; load it from token 0, not " + firstToken);
+        }
         pages(layer, kvHead);
         if (length != 0 || parent != null) {
             throw new IllegalStateException("load needs an empty cache that is not a fork (length is " + length + "); truncate(0) first");
         }
-        long bytes = (long) tokens * config.headDim() * 2;
-        if (tokens < 0 || tokens > config.capacity() || keys.remaining() < bytes || values.remaining() < bytes) {
-            throw new IllegalArgumentException("load of " + tokens + " tokens needs " + bytes + " bytes of keys and values within capacity "
-                    + config.capacity() + ", got " + keys.remaining() + " and " + values.remaining());
+        long given = (long) (tokens - firstToken) * config.headDim() * 2;
+        if (tokens < 0 || tokens > config.capacity() || firstToken < 0 || firstToken > tokens || keys.remaining() < given
+                || values.remaining() < given) {
+            throw new IllegalArgumentException("load of tokens [" + firstToken + ", " + tokens + ") needs " + given
+                    + " bytes of keys and values within capacity " + config.capacity() + ", got " + keys.remaining() + " and "
+                    + values.remaining());
         }
-        ensureTokens(tokens);
+        int first = firstToken;
+        if (rings(layer)) {
+            first = ring.hold(layer, firstToken, tokens);
+        } else {
+            ensureTokens(tokens);
+        }
+        long skip = (long) (first - firstToken) * config.headDim() * 2;
+        long bytes = (long) (tokens - first) * config.headDim() * 2;
         HeadPages hp = pages(layer, kvHead);
         ByteBuffer k = hp.keys().duplicate();
         ByteBuffer v = hp.values().duplicate();
-        k.put(keys.duplicate().limit(keys.position() + (int) bytes));
-        v.put(values.duplicate().limit(values.position() + (int) bytes));
+        k.put(keys.duplicate().limit(keys.position() + (int) (skip + bytes)).position(keys.position() + (int) skip));
+        v.put(values.duplicate().limit(values.position() + (int) (skip + bytes)).position(values.position() + (int) skip));
         int p = config.quest().pageSize();
-        for (int page = 0; page * p < tokens; page++) {
-            executor.kernel().recomputeBounds(hp, page, Math.min(p, tokens - page * p));
+        for (int page = first / p; page * p < tokens; page++) {
+            executor.kernel().recomputeBounds(hp, page - first / p, Math.min(p, tokens - page * p));
         }
         written[layer] = tokens;
     }
@@ -397,6 +505,10 @@ public final class PagedKvCache implements KvCache {
             budget.release(old);
         }
         for (int layer = 0; layer < config.layers(); layer++) {
+            if (rings(layer)) {
+                copyWindow(layer, len);
+                continue;
+            }
             for (int h = 0; h < config.kvHeads(); h++) {
                 HeadPages from = parent.pages[layer * config.kvHeads() + h];
                 HeadPages hp = HeadPages.fork(from, newSplit, rest > 0 ? 1 : 0);
@@ -414,6 +526,21 @@ public final class PagedKvCache implements KvCache {
         ownPages = rest > 0 ? 1 : 0;
         java.util.Arrays.fill(written, len);
         length = len;
+    }
+
+    /** A fork's sliding-window layer: a copy of the parent's window pages for its first len tokens. */
+    private void copyWindow(int layer, int len) {
+        int p = config.quest().pageSize();
+        int parentFirst = parent.firstPage(layer);
+        int first = ring.hold(layer, parentFirst * p, len) / p;
+        int count = (len + p - 1) / p - first;
+        for (int h = 0; h < config.kvHeads(); h++) {
+            HeadPages hp = pages[layer * config.kvHeads() + h];
+            hp.copyPages(parent.pages[layer * config.kvHeads() + h], first - parentFirst, count);
+            if (len % p != 0) {
+                parent.executor.kernel().recomputeBounds(hp, count - 1, len % p);
+            }
+        }
     }
 
     /**
@@ -451,8 +578,10 @@ public final class PagedKvCache implements KvCache {
                 for (int w : written) {
                     used = Math.max(used, Math.min(ownPages, (w + p - 1) / p - split));
                 }
-                for (HeadPages hp : pages) {
-                    hp.resize(target, used);
+                for (int i = 0; i < pages.length; i++) {
+                    if (!rings(i / config.kvHeads())) {
+                        pages[i].resize(target, used);
+                    }
                 }
                 ownPages = target;
                 reserved += delta;
@@ -468,8 +597,10 @@ public final class PagedKvCache implements KvCache {
         if (bytes > reserved && !budget.tryReserve(bytes - reserved)) {
             throw overBudget(target * config.quest().pageSize(), bytes - reserved);
         }
-        for (HeadPages hp : pages) {
-            hp.resize(target, keep);
+        for (int i = 0; i < pages.length; i++) {
+            if (!rings(i / config.kvHeads())) {
+                pages[i].resize(target, keep);
+            }
         }
         if (bytes < reserved) {
             budget.release(reserved - bytes);
@@ -479,7 +610,7 @@ public final class PagedKvCache implements KvCache {
     }
 
     private long bytesOwned(int ownPagesPerHead) {
-        return (long) config.layers() * config.kvHeads()
+        return (long) (config.layers() - (ring == null ? 0 : ring.layers())) * config.kvHeads()
                 * HeadPages.bytesFor(config.headDim(), config.quest().pageSize(), ownPagesPerHead);
     }
 
@@ -522,7 +653,7 @@ public final class PagedKvCache implements KvCache {
     }
 
     private void release() {
-        budget.release(reserved);
+        budget.release(reserved + (ring == null ? 0 : ring.reservedBytes()));
         reserved = 0;
         java.util.Arrays.fill(pages, null);
         if (parent != null) {

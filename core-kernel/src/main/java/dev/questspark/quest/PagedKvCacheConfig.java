@@ -12,20 +12,27 @@ package dev.questspark.quest;
  * @param memoryBudgetBytes hard limit on the bytes the cache allocates (setting {@code kv-memory-budget})
  * @param slidingWindow     tokens a sliding-window layer attends, its own included (0: every layer attends all)
  * @param slidingLayers     (layers) true for the layers restricted to slidingWindow (Gemma 3's local layers)
+ * @param windowRing        true: sliding-window layers keep only their window of KV (a run of pages that slides along
+ *                          the sequence, {@link WindowRing}); false: they store every token (the slow twin)
  */
 public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim, int capacity, QuestConfig quest,
-        long memoryBudgetBytes, int slidingWindow, boolean[] slidingLayers) {
+        long memoryBudgetBytes, int slidingWindow, boolean[] slidingLayers, boolean windowRing) {
     /** The name of the memory budget setting, as error messages and config files spell it. */
     public static final String MEMORY_BUDGET_SETTING = "kv-memory-budget";
     /** Default budget: 4 GiB. */
     public static final long DEFAULT_MEMORY_BUDGET = 4L << 30;
     /** Most tokens a cache holds (2^30): page counts and (pages, page size) products stay in int range. */
     public static final int MAX_CAPACITY = 1 << 30;
+    /**
+     * Whether sliding-window layers keep only their window (property {@code quest.kv.window-ring}, default true);
+     * false stores every token in every layer, as before the ring.
+     */
+    public static final boolean WINDOW_RING = Boolean.parseBoolean(System.getProperty("quest.kv.window-ring", "true"));
 
     /** A cache whose layers all attend the whole context. */
     public PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim, int capacity, QuestConfig quest,
             long memoryBudgetBytes) {
-        this(layers, heads, kvHeads, headDim, capacity, quest, memoryBudgetBytes, 0, new boolean[Math.max(0, layers)]);
+        this(layers, heads, kvHeads, headDim, capacity, quest, memoryBudgetBytes, 0, new boolean[Math.max(0, layers)], WINDOW_RING);
     }
 
     public PagedKvCacheConfig {
@@ -66,6 +73,11 @@ public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim
         return slidingWindow > 0 && slidingLayers[layer];
     }
 
+    /** True when layer keeps only its window of KV ({@link WindowRing}). */
+    public boolean rings(int layer) {
+        return windowRing && slides(layer);
+    }
+
     /** Query heads per KV head. */
     public int groupSize() {
         return heads / kvHeads;
@@ -73,20 +85,26 @@ public record PagedKvCacheConfig(int layers, int heads, int kvHeads, int headDim
 
     public PagedKvCacheConfig withQuest(QuestConfig q) {
         return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, q, memoryBudgetBytes, slidingWindow,
-                slidingLayers);
+                slidingLayers, windowRing);
     }
 
     public PagedKvCacheConfig withCapacity(int c) {
         return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, c, quest, memoryBudgetBytes, slidingWindow,
-                slidingLayers);
+                slidingLayers, windowRing);
     }
 
     public PagedKvCacheConfig withMemoryBudget(long bytes) {
-        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, bytes, slidingWindow, slidingLayers);
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, bytes, slidingWindow, slidingLayers, windowRing);
     }
 
     /** This shape with the given layers restricted to a sliding window of window tokens. */
     public PagedKvCacheConfig withSlidingWindow(int window, boolean[] sliding) {
-        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, memoryBudgetBytes, window, sliding);
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, memoryBudgetBytes, window, sliding, windowRing);
+    }
+
+    /** This shape with sliding-window layers keeping only their window (true) or every token (false, the slow twin). */
+    public PagedKvCacheConfig withWindowRing(boolean ring) {
+        return new PagedKvCacheConfig(layers, heads, kvHeads, headDim, capacity, quest, memoryBudgetBytes, slidingWindow,
+                slidingLayers, ring);
     }
 }

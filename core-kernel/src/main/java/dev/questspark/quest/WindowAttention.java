@@ -41,9 +41,10 @@ final class WindowAttention {
 
     /**
      * Windowed attention of n query tokens at positions pos.., each with heads = kvHeads * group query heads (token t
-     * at q[t * heads * headDim], query head j reading KV head j / group), over the layer's pages (one per KV head).
+     * at q[t * heads * headDim], query head j reading KV head j / group), over the layer's pages (one per KV head),
+     * whose own row 0 holds position first (page-aligned: 0, or where a {@link WindowRing} starts).
      */
-    void attend(Parallel pool, HeadPages[] layerPages, int pos, int n, float[] q, float[] out) {
+    void attend(Parallel pool, HeadPages[] layerPages, int first, int pos, int n, float[] q, float[] out) {
         int kvHeads = layerPages.length;
         int units = n * kvHeads;
         if (states.length < units * 2 * stateSize) {
@@ -55,7 +56,7 @@ final class WindowAttention {
                 int t = u / kvHeads;
                 int h = u % kvHeads;
                 int off = t * stride + h * group * headDim;
-                attendOne(layerPages[h], pos + t, q, off, u * 2 * stateSize, out, off);
+                attendOne(layerPages[h], first, pos + t, q, off, u * 2 * stateSize, out, off);
             }
         };
         if (units == 1) {
@@ -65,11 +66,14 @@ final class WindowAttention {
         }
     }
 
-    /** One query token at position t, its group of query heads at q[qOff ..], over one KV head's pages. */
-    private void attendOne(HeadPages hp, int t, float[] q, int qOff, int stateOff, float[] out, int outOff) {
+    /**
+     * One query token at position t, its group of query heads at q[qOff ..], over one KV head's pages; positions are
+     * taken relative to first, which moves whole pages and so leaves the arithmetic as it is.
+     */
+    private void attendOne(HeadPages hp, int first, int t, float[] q, int qOff, int stateOff, float[] out, int outOff) {
         int p = hp.pageSize();
-        int start = Math.max(0, t - window + 1);
-        int context = t + 1;
+        int start = Math.max(0, t - window + 1) - first;
+        int context = t + 1 - first;
         int firstWhole = (start + p - 1) / p;
         int headEnd = Math.min(firstWhole * p, context);
         attendTokens(hp, start, headEnd, q, qOff, states, stateOff);

@@ -25,7 +25,7 @@ class WindowAttentionTest {
                 for (int[] s : shapes) {
                     QuestConfig quest = QuestConfig.quest().withPageSize(s[3]);
                     PagedKvCacheConfig cfg = KvFixtures.config(2, s[0], s[1], s[2], 512, quest)
-                            .withSlidingWindow(s[4], new boolean[] {true, false});
+                            .withSlidingWindow(s[4], new boolean[] {true, false}).withWindowRing(false); // attends back past the headroom
                     String what = kernel.name() + " shape " + Arrays.toString(s);
                     try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
                         int context = s[4] + 40 + rnd.nextInt(200);

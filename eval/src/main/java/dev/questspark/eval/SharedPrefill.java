@@ -92,7 +92,7 @@ public final class SharedPrefill implements AutoCloseable {
         int n = prompt.length;
         for (int layer = 0; layer < from.config().layers(); layer++) {
             for (int h = 0; h < from.config().kvHeads(); h++) {
-                to.load(layer, h, from.pages(layer, h).keysView(), from.pages(layer, h).valuesView(), n);
+                to.load(layer, h, from.firstToken(layer), from.pages(layer, h).keysView(), from.pages(layer, h).valuesView(), n);
             }
         }
         to.advance(n);

@@ -17,6 +17,7 @@ public final class ChunkPages {
     private final int kvHeads;
     private final int headDim;
     private final int pages;
+    private final int[] firstPage;    // (layers) first page exported: 0, or where a sliding-window layer's window starts
     private final int[] firstToken;   // (pages) position of each page's first token in the chunk prompt
     private final int[] tokenCount;   // (pages)
     private final float[][] keyMin;   // (layer * kvHeads + kvHead, pages * headDim)
@@ -27,6 +28,7 @@ public final class ChunkPages {
         this.kvHeads = kvHeads;
         this.headDim = headDim;
         this.pages = pages;
+        this.firstPage = new int[layers];
         this.firstToken = new int[pages];
         this.tokenCount = new int[pages];
         this.keyMin = new float[layers * kvHeads][pages * headDim];
@@ -53,11 +55,21 @@ public final class ChunkPages {
             pages = Math.max(pages, m.pageIndex() + 1);
         }
         int headDim = rows.get(0).keyMin().length;
-        if ((long) layers * kvHeads * pages != rows.size()) {
+        int[] first = new int[layers];
+        java.util.Arrays.fill(first, pages);
+        for (PageMetadata m : rows) {
+            first[m.layer()] = Math.min(first[m.layer()], m.pageIndex());
+        }
+        long expected = 0;
+        for (int f : first) {
+            expected += (long) kvHeads * (pages - f);
+        }
+        if (expected != rows.size()) {
             throw new IllegalArgumentException("page metadata of " + layers + " layers, " + kvHeads + " KV heads and " + pages
-                    + " pages should have " + (long) layers * kvHeads * pages + " rows, got " + rows.size());
+                    + " pages should have " + expected + " rows, got " + rows.size());
         }
         ChunkPages c = new ChunkPages(layers, kvHeads, headDim, pages);
+        System.arraycopy(first, 0, c.firstPage, 0, layers);
         for (PageMetadata m : rows) {
             int p = m.pageIndex();
             c.firstToken[p] = m.firstToken();
@@ -70,6 +82,11 @@ public final class ChunkPages {
 
     public int layers() {
         return layers;
+    }
+
+    /** The first page of layer in the metadata (a sliding-window layer keeping only its window exports no earlier ones). */
+    public int firstPage(int layer) {
+        return firstPage[layer];
     }
 
     public int kvHeads() {

@@ -34,7 +34,7 @@ public final class QuestRouter {
                 float[] min = pages.keyMin(l, h / group);
                 float[] max = pages.keyMax(l, h / group);
                 float best = Float.NEGATIVE_INFINITY;
-                for (int p = 0; p < pages.pages(); p++) {
+                for (int p = pages.firstPage(l); p < pages.pages(); p++) {
                     if (pages.pageEnd(p) <= firstChunkToken) {
                         continue;
                     }
