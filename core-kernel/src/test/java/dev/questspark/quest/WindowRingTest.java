@@ -32,13 +32,13 @@ class WindowRingTest {
                     try (PagedKvCache ring = new PagedKvCache(cfg, pool, kernel);
                          PagedKvCache full = new PagedKvCache(cfg.withWindowRing(false), pool, kernel)) {
                         SplittableRandom rnd = new SplittableRandom(s[4]);
-                        while (ring.length() < 1200) {
+                        while (ring.length() < 500) {
                             int n = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(70) : 1;
                             step(ring, full, rnd, n, what);
                         }
                         assertTrue(ring.firstPage(0) > 0, what + ": the ring never slid");
                         long steady = ring.windowBytes();
-                        for (int i = 0; i < 200; i++) { // single tokens: compactions, no growth
+                        for (int i = 0; i < 100; i++) { // single tokens: compactions, no growth
                             step(ring, full, rnd, 1, what);
                         }
                         assertEquals(steady, ring.windowBytes(), what + ": window memory grew with the context");
