@@ -23,8 +23,8 @@ abstract class WeightRows {
             case F16 -> new F16Rows();
             case BF16 -> new BF16Rows();
             case Q8_0 -> new Q8_0Rows();
-            case Q4_0 -> new Q4_0Rows();
-            case Q4_1 -> new Q4_1Rows();
+            case Q4_0 -> Q4Rows.q4_0();
+            case Q4_1 -> Q4Rows.q4_1();
             case Q5_0 -> new Q5_0Rows();
             case Q4_K -> new Q4KRows();
             case Q6_K -> new Q6KRows();

@@ -51,15 +51,7 @@ final class MetadataValues {
         if (l == null) {
             return null;
         }
-        String[] out = new String[l.size()];
-        for (int i = 0; i < out.length; i++) {
-            Object e = l.get(i);
-            if (!(e instanceof String)) {
-                throw wrongType(key + "[" + i + "]", "a string", e);
-            }
-            out[i] = (String) e;
-        }
-        return out;
+        return elements(l, key, String.class, "a string", new String[l.size()]);
     }
 
     static Number[] numbers(Map<String, Object> md, String key, int minLength) {
@@ -71,13 +63,17 @@ final class MetadataValues {
             throw new TokenizerException("GGUF metadata '" + key + "' has " + l.size()
                     + " entries but the vocabulary has " + minLength + " tokens");
         }
-        Number[] out = new Number[l.size()];
+        return elements(l, key, Number.class, "a number", new Number[l.size()]);
+    }
+
+    /** The entries of the array l (metadata key) into out, each checked to be a type. */
+    private static <T> T[] elements(List<?> l, String key, Class<T> type, String what, T[] out) {
         for (int i = 0; i < out.length; i++) {
             Object e = l.get(i);
-            if (!(e instanceof Number)) {
-                throw wrongType(key + "[" + i + "]", "a number", e);
+            if (!type.isInstance(e)) {
+                throw wrongType(key + "[" + i + "]", what, e);
             }
-            out[i] = (Number) e;
+            out[i] = type.cast(e);
         }
         return out;
     }

@@ -10,8 +10,6 @@ import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,17 +21,7 @@ import org.junit.jupiter.api.Test;
 class BatchDecoderDocumentStoreTest {
     private static final int CONTEXT = 256;
     private static final QuestConfig QUEST = QuestConfig.quest().withPageSize(8).withTokenBudget(32);
-    private static Engine engine;
-
-    @BeforeAll
-    static void load() {
-        engine = Engine.load(TestModels.stories(), 2);
-    }
-
-    @AfterAll
-    static void close() {
-        engine.close();
-    }
+    private static final Engine engine = TestModels.storiesEngine(2);
 
     /** Records the calls; restores (when told to) by prefilling the empty session, as a snapshot would fill it. */
     private static final class Recording implements DocumentStore {
