@@ -5,6 +5,9 @@ import dev.questspark.jobs.JobReport;
 import dev.questspark.jobs.JobRunner;
 import dev.questspark.jobs.OutputCheck;
 import dev.questspark.jobs.config.QuestSettings;
+import dev.questspark.jobs.model.ModelLocation;
+import dev.questspark.jobs.model.ModelPreflight;
+import dev.questspark.jobs.model.SharedModels;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.PrintStream;
@@ -44,7 +47,9 @@ final class JobCommand extends Command {
                 throw new UsageException("--" + in + " not found: " + v);
             }
         }
-        checkOutput(f);
+        QuestSettings before = settingsBeforeSpark(f);
+        checkOutput(f.get("output"), before);
+        checkModel(before);
         JobReport report;
         try (JobProgress progress = new JobProgress("quest " + name + ": ", name.equals("qa") ? "questions" : "documents",
                 System.getProperty(PROGRESS, "lines"), System.err)) {
@@ -59,21 +64,36 @@ final class JobCommand extends Command {
     }
 
     /**
-     * Refuses an existing output before Spark starts (seconds, and a screen of logs, earlier than the job's own
-     * check). Settings as the job will see them, except spark-defaults.conf when not run through spark-submit.
+     * The settings as the job will see them, except spark-defaults.conf when not run through spark-submit: what the
+     * checks before Spark starts read.
      */
-    private static void checkOutput(ParsedFlags f) {
-        String output = f.get("output");
-        if (output == null) {
-            return;
-        }
+    private static QuestSettings settingsBeforeSpark(ParsedFlags f) {
         Map<String, String> sparkConf = new HashMap<>();
         System.getProperties().forEach((k, v) -> sparkConf.put(k.toString(), v.toString()));
         for (String kv : f.conf()) {
             int eq = kv.indexOf('=');
             sparkConf.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        boolean overwrite = QuestSettings.defaults().withSparkConf(sparkConf).with(f.settings()).getBoolean("overwrite");
+        return QuestSettings.defaults().withSparkConf(sparkConf).with(f.settings());
+    }
+
+    /**
+     * A model file on this machine that cannot load fails here, in a moment, instead of after Spark has started;
+     * models elsewhere (shipped with --files, Hadoop URIs) are checked by the job's driver before any task.
+     */
+    private static void checkModel(QuestSettings s) {
+        ModelLocation location = new ModelLocation(s.get("model"));
+        if (location.isLocal() && Files.isRegularFile(location.localPath())) {
+            ModelPreflight.validate(s.get("model-loader", SharedModels.ENGINE_LOADER), location.localPath());
+        }
+    }
+
+    /** Refuses an existing output before Spark starts (seconds, and a screen of logs, earlier than the job's own check). */
+    private static void checkOutput(String output, QuestSettings s) {
+        if (output == null) {
+            return;
+        }
+        boolean overwrite = s.getBoolean("overwrite");
         try {
             OutputCheck.requireWritable(output, overwrite, new Configuration());
         } catch (IllegalArgumentException e) {
