@@ -4,7 +4,7 @@ package dev.questspark.kernel;
  * Q4_K weights (per 256: d:f16, dmin:f16, scales[12] packing eight 6-bit scales and mins, qs[128]; sub-block j
  * of 32 values is nibble * d * scale_j - dmin * min_j) with Q8_K activations, like ggml_vec_dot_q4_K_q8_K.
  */
-final class Q4KRows extends WeightRows {
+final class Q4KRows extends SuperBlockRows {
     private byte[] wq = new byte[0];   // (cols) nibbles in value order
     private int[] scale = new int[0];  // (cols / 32) 6-bit sub-block scales
     private int[] min = new int[0];    // (cols / 32) 6-bit sub-block mins
@@ -27,28 +27,21 @@ final class Q4KRows extends WeightRows {
     }
 
     @Override
-    void dot(byte[] row, int cols, QuantizedActivations a, int n, float[] out, int outIndex, int ldo) {
-        unpack(row, cols);
-        int nk = cols / 256;
-        for (int t = 0; t < n; t++) {
-            float sum = 0f;
-            for (int k = 0; k < nk; k++) {
-                int isum = 0;
-                int imin = 0;
-                int bs = (t * nk + k) * 16;
-                for (int j = 0; j < 8; j++) {
-                    int v = k * 256 + j * 32;
-                    isum += scale[k * 8 + j] * dot32(wq, v, a.q, t * cols + v);
-                    imin += min[k * 8 + j] * (a.bsums[bs + 2 * j] + a.bsums[bs + 2 * j + 1]);
-                }
-                float ad = a.d[t * nk + k];
-                sum += wd[k] * ad * (float) isum - wmin[k] * ad * (float) imin;
-            }
-            out[t * ldo + outIndex] = sum;
+    float superBlockDot(QuantizedActivations a, int t, int cols, int nk, int k) {
+        int isum = 0;
+        int imin = 0;
+        int bs = (t * nk + k) * 16;
+        for (int j = 0; j < 8; j++) {
+            int v = k * 256 + j * 32;
+            isum += scale[k * 8 + j] * dot32(wq, v, a.q, t * cols + v);
+            imin += min[k * 8 + j] * (a.bsums[bs + 2 * j] + a.bsums[bs + 2 * j + 1]);
         }
+        float ad = a.d[t * nk + k];
+        return wd[k] * ad * (float) isum - wmin[k] * ad * (float) imin;
     }
 
-    private void unpack(byte[] row, int cols) {
+    @Override
+    void unpack(byte[] row, int cols) {
         int nk = cols / 256;
         if (wq.length < cols) {
             wq = new byte[cols];

@@ -4,7 +4,7 @@ package dev.questspark.kernel;
  * Q6_K weights (per 256: ql[128] low nibbles, qh[64] high bit pairs, scales[16]:i8, d:f16; value l is
  * d * scale_(l/16) * (q6 - 32)) with Q8_K activations, like ggml_vec_dot_q6_K_q8_K.
  */
-final class Q6KRows extends WeightRows {
+final class Q6KRows extends SuperBlockRows {
     private byte[] wq = new byte[0];   // (cols) values in [-32, 31]
     private byte[] scale = new byte[0]; // (cols / 16)
     private float[] wd = new float[0];  // (cols / 256)
@@ -18,28 +18,21 @@ final class Q6KRows extends WeightRows {
     }
 
     @Override
-    void dot(byte[] row, int cols, QuantizedActivations a, int n, float[] out, int outIndex, int ldo) {
-        unpack(row, cols);
-        int nk = cols / 256;
-        for (int t = 0; t < n; t++) {
-            float sum = 0f;
-            for (int k = 0; k < nk; k++) {
-                int isum = 0;
-                for (int g = 0; g < 16; g++) {
-                    int v = k * 256 + g * 16;
-                    int dot = 0;
-                    for (int l = 0; l < 16; l++) {
-                        dot += wq[v + l] * a.q[t * cols + v + l];
-                    }
-                    isum += scale[k * 16 + g] * dot;
-                }
-                sum += wd[k] * a.d[t * nk + k] * (float) isum;
+    float superBlockDot(QuantizedActivations a, int t, int cols, int nk, int k) {
+        int isum = 0;
+        for (int g = 0; g < 16; g++) {
+            int v = k * 256 + g * 16;
+            int dot = 0;
+            for (int l = 0; l < 16; l++) {
+                dot += wq[v + l] * a.q[t * cols + v + l];
             }
-            out[t * ldo + outIndex] = sum;
+            isum += scale[k * 16 + g] * dot;
         }
+        return wd[k] * a.d[t * nk + k] * (float) isum;
     }
 
-    private void unpack(byte[] row, int cols) {
+    @Override
+    void unpack(byte[] row, int cols) {
         int nk = cols / 256;
         if (wq.length < cols) {
             wq = new byte[cols];

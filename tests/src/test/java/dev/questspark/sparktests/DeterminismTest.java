@@ -1,9 +1,5 @@
 package dev.questspark.sparktests;
 
-import dev.questspark.jobs.OutputColumns;
-import dev.questspark.jobs.QaJob;
-import dev.questspark.jobs.SummarizeJob;
-import dev.questspark.jobs.config.QuestSettings;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,13 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Greedy outputs on the real stories260K are the same values whatever the partitioning, and after a task that
- * failed once and was retried (spark.quest.test.failOnceMarker). Quest attention with a small budget is used so
- * page selection is part of what must repeat.
+ * failed once and was retried (spark.quest.test.failOnceMarker), with Quest selecting pages ({@link StoriesJobs}).
  */
 @ExtendWith(SharedSpark.class)
 class DeterminismTest {
-    private static final String[] QUEST = {"attention", "quest", "token-budget", "64", "page-size", "16", "dense-layers", "1"};
-
     @TempDir
     Path dir;
 
@@ -70,23 +63,10 @@ class DeterminismTest {
     }
 
     private Dataset<Row> summarize(SparkSession spark, Path corpus, String name, String partitions) {
-        String output = dir.resolve(name).toString();
-        QuestSettings s = JobSettings.stories(QUEST).with(JobSettings.pairs("input", corpus.toString(), "output", output,
-                "partitions", partitions));
-        new SummarizeJob().run(spark, s);
-        return withoutTimings(spark.read().parquet(output)).orderBy("id");
+        return StoriesJobs.summarize(spark, corpus, dir.resolve(name), "partitions", partitions);
     }
 
     private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, String name, String partitions) {
-        String output = dir.resolve(name).toString();
-        QuestSettings s = JobSettings.stories(QUEST).with(JobSettings.pairs("documents", docs.toString(),
-                "questions", questions.toString(), "output", output, "partitions", partitions));
-        new QaJob().run(spark, s);
-        return withoutTimings(spark.read().parquet(output)).orderBy("question_id");
-    }
-
-    /** Everything but the wall-clock columns. */
-    static Dataset<Row> withoutTimings(Dataset<Row> df) {
-        return df.drop(OutputColumns.TIMING.toArray(new String[0]));
+        return StoriesJobs.answer(spark, docs, questions, dir.resolve(name), "partitions", partitions);
     }
 }

@@ -144,7 +144,7 @@ class KvCacheQaJobTest {
 
     /** Everything the cache must not change: all but the timings and the cached token count. */
     private static Dataset<Row> withoutCacheColumns(Dataset<Row> df) {
-        return DeterminismTest.withoutTimings(df).drop(OutputColumns.CACHED_TOKENS);
+        return StoriesJobs.withoutTimings(df).drop(OutputColumns.CACHED_TOKENS);
     }
 
     private static Map<String, Integer> cachedTokens(Dataset<Row> df) {
