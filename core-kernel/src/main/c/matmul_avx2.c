@@ -45,62 +45,52 @@ static inline AVX2 float quantize_block32(const float *x, int8_t *q, int *sum) {
 
 static inline AVX2 float fp16_round(float f) { return _cvtsh_ss(_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT)); }
 
-#define QUANT_TARGET AVX2
-#include "quantize_q8.inc"
-
-/* ggml's quantize_row_q8_K: the scale comes from the first value of largest magnitude, with its sign. */
-static AVX2 void quantize_q8_k(const float *x, int n, int cols, uint8_t *dst, size_t stride) {
-    const int nk = cols / 256;
+/* ggml's quantize_row_q8_K for one block of 256: quants to q, the sums of each 16 to bsums, returns the scale; the
+ * scale comes from the first value of largest magnitude, with its sign. */
+static inline AVX2 float quantize_block256(const float *xb, int8_t *q, int16_t *bsums) {
     const __m256 sign = _mm256_set1_ps(-0.0f);
     const int mode = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-    for (int t = 0; t < n; t++) {
-        uint8_t *tok = dst + (size_t)t * stride;
-        float *d = (float *)(tok + qk_act_d_offset(cols));
-        int16_t *bsums = (int16_t *)(tok + qk_act_s_offset(QK_ACT_Q8_K, cols));
-        for (int k = 0; k < nk; k++) {
-            const float *xb = x + (size_t)t * cols + k * 256;
-            int8_t *q = (int8_t *)tok + k * 256;
-            __m256 m = _mm256_setzero_ps();
-            for (int j = 0; j < 256; j += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)));
-            __m128 m4 = _mm_max_ps(_mm256_extractf128_ps(m, 1), _mm256_castps256_ps128(m));
-            m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
-            m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
-            float amax = _mm_cvtss_f32(m4);
-            if (amax == 0.0f) {
-                d[k] = 0.0f;
-                memset(q, 0, 256);
-                memset(bsums + k * 16, 0, 32);
-                continue;
-            }
-            float max = 0.0f;
-            const __m256 target = _mm256_set1_ps(amax);
-            for (int j = 0; j < 256; j += 8) {
-                int hit = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)), target, _CMP_EQ_OQ));
-                if (hit) {
-                    max = xb[j + __builtin_ctz((unsigned)hit)];
-                    break;
-                }
-            }
-            float iscale = -127.0f / max;
-            const __m256 is = _mm256_set1_ps(iscale);
-            const __m256i top = _mm256_set1_epi32(127);
-            for (int g = 0; g < 16; g++) {
-                const float *xg = xb + 16 * g;
-                __m256i i0 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(is, _mm256_loadu_ps(xg)), mode)), top);
-                __m256i i1 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(is, _mm256_loadu_ps(xg + 8)), mode)), top);
-                __m256i s = _mm256_add_epi32(i0, i1);
-                __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
-                s4 = _mm_add_epi32(s4, _mm_unpackhi_epi64(s4, s4));
-                s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, _MM_SHUFFLE(2, 3, 0, 1)));
-                bsums[k * 16 + g] = (int16_t)_mm_cvtsi128_si32(s4);
-                __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(i0), _mm256_extracti128_si256(i0, 1));
-                __m128i q16 = _mm_packs_epi32(_mm256_castsi256_si128(i1), _mm256_extracti128_si256(i1, 1));
-                _mm_storeu_si128((__m128i *)(q + 16 * g), _mm_packs_epi16(p16, q16));
-            }
-            d[k] = 1.0f / iscale;
+    __m256 m = _mm256_setzero_ps();
+    for (int j = 0; j < 256; j += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)));
+    __m128 m4 = _mm_max_ps(_mm256_extractf128_ps(m, 1), _mm256_castps256_ps128(m));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+    float amax = _mm_cvtss_f32(m4);
+    if (amax == 0.0f) {
+        memset(q, 0, 256);
+        memset(bsums, 0, 32);
+        return 0.0f;
+    }
+    float max = 0.0f;
+    const __m256 target = _mm256_set1_ps(amax);
+    for (int j = 0; j < 256; j += 8) {
+        int hit = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)), target, _CMP_EQ_OQ));
+        if (hit) {
+            max = xb[j + __builtin_ctz((unsigned)hit)];
+            break;
         }
     }
+    float iscale = -127.0f / max;
+    const __m256 is = _mm256_set1_ps(iscale);
+    const __m256i top = _mm256_set1_epi32(127);
+    for (int g = 0; g < 16; g++) {
+        const float *xg = xb + 16 * g;
+        __m256i i0 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(is, _mm256_loadu_ps(xg)), mode)), top);
+        __m256i i1 = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(is, _mm256_loadu_ps(xg + 8)), mode)), top);
+        __m256i s = _mm256_add_epi32(i0, i1);
+        __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+        s4 = _mm_add_epi32(s4, _mm_unpackhi_epi64(s4, s4));
+        s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, _MM_SHUFFLE(2, 3, 0, 1)));
+        bsums[g] = (int16_t)_mm_cvtsi128_si32(s4);
+        __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(i0), _mm256_extracti128_si256(i0, 1));
+        __m128i q16 = _mm_packs_epi32(_mm256_castsi256_si128(i1), _mm256_extracti128_si256(i1, 1));
+        _mm_storeu_si128((__m128i *)(q + 16 * g), _mm_packs_epi16(p16, q16));
+    }
+    return 1.0f / iscale;
 }
+
+#define QUANT_TARGET AVX2
+#include "quantize_q8.inc"
 
 static AVX2 void quantize_f16(const float *x, int n, int cols, uint8_t *dst, size_t stride) {
     for (int t = 0; t < n; t++) {

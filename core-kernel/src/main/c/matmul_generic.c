@@ -134,44 +134,34 @@ static float quantize_block32(const float *x, int8_t *q, int *sum) {
     return d;
 }
 
+/* ggml's quantize_row_q8_K for one block of 256: quants to q, the sums of each 16 to bsums, returns the scale; the
+ * scale comes from the signed value of largest magnitude. */
+static float quantize_block256(const float *xb, int8_t *q, int16_t *bsums) {
+    float amax = 0.0f, max = 0.0f;
+    for (int j = 0; j < 256; j++) {
+        float ax = fabsf(xb[j]);
+        if (ax > amax) { amax = ax; max = xb[j]; }
+    }
+    if (amax == 0.0f) {
+        memset(q, 0, 256);
+        memset(bsums, 0, 32);
+        return 0.0f;
+    }
+    float iscale = -127.0f / max;
+    for (int j = 0; j < 256; j++) {
+        int v = (int)nearbyintf(iscale * xb[j]);
+        q[j] = (int8_t)(v < 127 ? v : 127);
+    }
+    for (int g = 0; g < 16; g++) {
+        int s = 0;
+        for (int j = 0; j < 16; j++) s += q[g * 16 + j];
+        bsums[g] = (int16_t)s;
+    }
+    return 1.0f / iscale;
+}
+
 #define QUANT_TARGET
 #include "quantize_q8.inc"
-
-/* ggml's quantize_row_q8_K: the scale comes from the signed value of largest magnitude. */
-static void quantize_q8_k(const float *x, int n, int cols, uint8_t *dst, size_t stride) {
-    int nk = cols / 256;
-    for (int t = 0; t < n; t++) {
-        uint8_t *tok = dst + (size_t)t * stride;
-        float *d = (float *)(tok + qk_act_d_offset(cols));
-        int16_t *bsums = (int16_t *)(tok + qk_act_s_offset(QK_ACT_Q8_K, cols));
-        for (int k = 0; k < nk; k++) {
-            const float *xb = x + (size_t)t * cols + k * 256;
-            int8_t *q = (int8_t *)tok + k * 256;
-            float amax = 0.0f, max = 0.0f;
-            for (int j = 0; j < 256; j++) {
-                float ax = fabsf(xb[j]);
-                if (ax > amax) { amax = ax; max = xb[j]; }
-            }
-            if (amax == 0.0f) {
-                d[k] = 0.0f;
-                memset(q, 0, 256);
-                memset(bsums + k * 16, 0, 32);
-                continue;
-            }
-            float iscale = -127.0f / max;
-            for (int j = 0; j < 256; j++) {
-                int v = (int)nearbyintf(iscale * xb[j]);
-                q[j] = (int8_t)(v < 127 ? v : 127);
-            }
-            for (int g = 0; g < 16; g++) {
-                int s = 0;
-                for (int j = 0; j < 16; j++) s += q[g * 16 + j];
-                bsums[k * 16 + g] = (int16_t)s;
-            }
-            d[k] = 1.0f / iscale;
-        }
-    }
-}
 
 /* ---- dot products: one weight row with one token ---- */
 
