@@ -176,50 +176,16 @@ static float dot_f32(const uint8_t *w, const uint8_t *a, int cols) {
     return sum;
 }
 
-static float dot_f16(const uint8_t *w, const uint8_t *a, int cols) {
+/* Half-precision weights with activations of the same type, widened by widen (binary16 or bfloat16). */
+static inline float dot_halves(const uint8_t *w, const uint8_t *a, int cols, float (*widen)(uint16_t)) {
     const uint16_t *x = (const uint16_t *)a;
     float sum = 0.0f;
-    for (int i = 0; i < cols; i++) sum += qk_fp16_to_fp32(load_u16(w + 2 * (size_t)i)) * qk_fp16_to_fp32(x[i]);
+    for (int i = 0; i < cols; i++) sum += widen(load_u16(w + 2 * (size_t)i)) * widen(x[i]);
     return sum;
 }
 
-static float dot_bf16(const uint8_t *w, const uint8_t *a, int cols) {
-    const uint16_t *x = (const uint16_t *)a;
-    float sum = 0.0f;
-    for (int i = 0; i < cols; i++) sum += qk_bf16_to_fp32(load_u16(w + 2 * (size_t)i)) * qk_bf16_to_fp32(x[i]);
-    return sum;
-}
-
-static float dot_q8_0(const uint8_t *w, const uint8_t *a, int cols) {
-    const float *d = (const float *)(a + qk_act_d_offset(cols));
-    const int8_t *q = (const int8_t *)a;
-    float sum = 0.0f;
-    for (int b = 0; b < cols / 32; b++) {
-        const uint8_t *blk = w + (size_t)b * 34;
-        const int8_t *wq = (const int8_t *)(blk + 2);
-        int isum = 0;
-        for (int j = 0; j < 32; j++) isum += wq[j] * q[b * 32 + j];
-        sum += (float)isum * (qk_fp16_to_fp32(load_u16(blk)) * d[b]);
-    }
-    return sum;
-}
-
-static float dot_q4_0(const uint8_t *w, const uint8_t *a, int cols) {
-    const float *d = (const float *)(a + qk_act_d_offset(cols));
-    const int8_t *q = (const int8_t *)a;
-    float sum = 0.0f;
-    for (int b = 0; b < cols / 32; b++) {
-        const uint8_t *blk = w + (size_t)b * 18;
-        const int8_t *qb = q + b * 32;
-        int isum = 0;
-        for (int j = 0; j < 16; j++) {
-            isum += ((blk[2 + j] & 0x0f) - 8) * qb[j];
-            isum += ((blk[2 + j] >> 4) - 8) * qb[j + 16];
-        }
-        sum += (float)isum * (qk_fp16_to_fp32(load_u16(blk)) * d[b]);
-    }
-    return sum;
-}
+static float dot_f16(const uint8_t *w, const uint8_t *a, int cols) { return dot_halves(w, a, cols, qk_fp16_to_fp32); }
+static float dot_bf16(const uint8_t *w, const uint8_t *a, int cols) { return dot_halves(w, a, cols, qk_bf16_to_fp32); }
 
 /* Value j (0..31) of a Q5_0 block, in [-16, 15]: nibble j (low nibbles first) with bit j of qh as its fifth bit. */
 static inline int q5_0_value(const uint8_t *blk, int j) {
@@ -228,36 +194,47 @@ static inline int q5_0_value(const uint8_t *blk, int j) {
     return (nibble | (int)((qh >> j) & 1) << 4) - 16;
 }
 
-static float dot_q5_0(const uint8_t *w, const uint8_t *a, int cols) {
-    const float *d = (const float *)(a + qk_act_d_offset(cols));
-    const int8_t *q = (const int8_t *)a;
-    float sum = 0.0f;
-    for (int b = 0; b < cols / 32; b++) {
-        const uint8_t *blk = w + (size_t)b * 22;
-        int isum = 0;
-        for (int j = 0; j < 32; j++) isum += q5_0_value(blk, j) * q[b * 32 + j];
-        sum += (float)isum * (qk_fp16_to_fp32(load_u16(blk)) * d[b]);
-    }
-    return sum;
+/*
+ * The formats of 32-value blocks (Q8_0, Q4_0, Q4_1, Q5_0): bytes per block, and value j (0..31) of a block as an
+ * integer: the quant as stored, less Q4_0's and Q5_0's offset (Q4_1's minimum is applied by the caller).
+ */
+static inline size_t block32_bytes(int type) {
+    return type == QK_Q8_0 ? 34 : type == QK_Q4_0 ? 18 : type == QK_Q4_1 ? 20 : 22;
 }
 
-static float dot_q4_1(const uint8_t *w, const uint8_t *a, int cols) {
+static inline int block32_value(int type, const uint8_t *blk, int j) {
+    switch (type) {
+        case QK_Q8_0: return (int8_t)blk[2 + j];
+        case QK_Q4_0: return (j < 16 ? blk[2 + j] & 0x0f : blk[2 + j - 16] >> 4) - 8;
+        case QK_Q4_1: return j < 16 ? blk[4 + j] & 0x0f : blk[4 + j - 16] >> 4;
+        default: return q5_0_value(blk, j);
+    }
+}
+
+/*
+ * One row of a 32-value block format with one token's Q8_0 (Q8_1 for Q4_1) activations, as ggml's vec_dot_*_q8_*:
+ * per block the exact integer dot times both scales, plus for Q4_1 the weight minimum times the activation sum.
+ */
+static inline float dot_block32(int type, const uint8_t *w, const uint8_t *a, int cols) {
     const float *d = (const float *)(a + qk_act_d_offset(cols));
     const float *s = (const float *)(a + qk_act_s_offset(QK_ACT_Q8_1, cols));
     const int8_t *q = (const int8_t *)a;
     float sum = 0.0f;
     for (int b = 0; b < cols / 32; b++) {
-        const uint8_t *blk = w + (size_t)b * 20;
-        const int8_t *qb = q + b * 32;
+        const uint8_t *blk = w + (size_t)b * block32_bytes(type);
         int isum = 0;
-        for (int j = 0; j < 16; j++) {
-            isum += (blk[4 + j] & 0x0f) * qb[j];
-            isum += (blk[4 + j] >> 4) * qb[j + 16];
-        }
-        sum += (float)isum * (qk_fp16_to_fp32(load_u16(blk)) * d[b]) + qk_fp16_to_fp32(load_u16(blk + 2)) * s[b];
+        for (int j = 0; j < 32; j++) isum += block32_value(type, blk, j) * q[b * 32 + j];
+        float term = (float)isum * (qk_fp16_to_fp32(load_u16(blk)) * d[b]);
+        if (type == QK_Q4_1) term += qk_fp16_to_fp32(load_u16(blk + 2)) * s[b];
+        sum += term;
     }
     return sum;
 }
+
+static float dot_q8_0(const uint8_t *w, const uint8_t *a, int cols) { return dot_block32(QK_Q8_0, w, a, cols); }
+static float dot_q4_0(const uint8_t *w, const uint8_t *a, int cols) { return dot_block32(QK_Q4_0, w, a, cols); }
+static float dot_q4_1(const uint8_t *w, const uint8_t *a, int cols) { return dot_block32(QK_Q4_1, w, a, cols); }
+static float dot_q5_0(const uint8_t *w, const uint8_t *a, int cols) { return dot_block32(QK_Q5_0, w, a, cols); }
 
 /* The 6-bit scale and min of sub-block j (0..7) of a Q4_K block, as ggml's get_scale_min_k4. */
 static inline void q4k_scale_min(const uint8_t *sc, int j, int *scale, int *min) {
@@ -386,37 +363,17 @@ void qk_dequantize_row(int type, const uint8_t *row, int cols, float *out) {
             for (int i = 0; i < cols; i++) out[i] = qk_bf16_to_fp32(load_u16(row + 2 * (size_t)i));
             break;
         case QK_Q8_0:
-            for (int b = 0; b < cols / 32; b++) {
-                const uint8_t *blk = row + (size_t)b * 34;
-                float d = qk_fp16_to_fp32(load_u16(blk));
-                for (int j = 0; j < 32; j++) out[b * 32 + j] = (float)(int8_t)blk[2 + j] * d;
-            }
-            break;
         case QK_Q4_0:
-            for (int b = 0; b < cols / 32; b++) {
-                const uint8_t *blk = row + (size_t)b * 18;
-                float d = qk_fp16_to_fp32(load_u16(blk));
-                for (int j = 0; j < 16; j++) {
-                    out[b * 32 + j] = (float)((blk[2 + j] & 0x0f) - 8) * d;
-                    out[b * 32 + j + 16] = (float)((blk[2 + j] >> 4) - 8) * d;
-                }
-            }
-            break;
         case QK_Q4_1:
-            for (int b = 0; b < cols / 32; b++) {
-                const uint8_t *blk = row + (size_t)b * 20;
-                float d = qk_fp16_to_fp32(load_u16(blk)), m = qk_fp16_to_fp32(load_u16(blk + 2));
-                for (int j = 0; j < 16; j++) {
-                    out[b * 32 + j] = (float)(blk[4 + j] & 0x0f) * d + m;
-                    out[b * 32 + j + 16] = (float)(blk[4 + j] >> 4) * d + m;
-                }
-            }
-            break;
         case QK_Q5_0:
             for (int b = 0; b < cols / 32; b++) {
-                const uint8_t *blk = row + (size_t)b * 22;
+                const uint8_t *blk = row + (size_t)b * block32_bytes(type);
                 float d = qk_fp16_to_fp32(load_u16(blk));
-                for (int j = 0; j < 32; j++) out[b * 32 + j] = (float)q5_0_value(blk, j) * d;
+                float m = type == QK_Q4_1 ? qk_fp16_to_fp32(load_u16(blk + 2)) : 0.0f;
+                for (int j = 0; j < 32; j++) {
+                    float v = (float)block32_value(type, blk, j) * d;
+                    out[b * 32 + j] = type == QK_Q4_1 ? v + m : v;
+                }
             }
             break;
         case QK_Q4_K:
