@@ -90,7 +90,7 @@ public final class BenchJob implements SparkJob {
             parts.count();
             Dataset<Row> asked = questions > 0 ? withQuestions(spark, parts, questions).cache() : null;
             for (QuestConfig mode : modes(s)) {
-                for (String task : questions > 0 ? List.of(Tasks.SUMMARIZE, Tasks.ANSWER) : List.of(Tasks.SUMMARIZE)) {
+                for (String task : tasks(s, questions)) {
                     // The batch sizes of a task and mode run one after another, so their ratios are side by side.
                     for (int batchSize : batchSizes) {
                         try (TaskTimeline timeline = new TaskTimeline(spark.sparkContext())) {
@@ -157,6 +157,27 @@ public final class BenchJob implements SparkJob {
             return out.iterator();
         });
         return spark.createDataFrame(rows, schema);
+    }
+
+    /** The tasks of --tasks (summarize, qa), in that order; qa needs --qa-questions above 0. */
+    private static List<String> tasks(QuestSettings s, int questions) {
+        List<String> named = List.of(s.get("tasks", "summarize,qa").replace(" ", "").split(","));
+        for (String t : named) {
+            if (!t.equals("summarize") && !t.equals("qa")) {
+                throw new IllegalArgumentException("--tasks takes summarize and qa, got " + t);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        if (named.contains("summarize")) {
+            out.add(Tasks.SUMMARIZE);
+        }
+        if (named.contains("qa") && questions > 0) {
+            out.add(Tasks.ANSWER);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--tasks qa needs --qa-questions N above 0");
+        }
+        return out;
     }
 
     /** --batch-sizes, or the batch-size setting alone. */

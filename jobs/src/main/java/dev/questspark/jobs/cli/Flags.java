@@ -112,6 +112,7 @@ final class Flags {
         f.add(Flag.value("qa-questions", "N", "0", "also answer N questions per document (qa over each document's"
                 + " shared KV; answers/s)"));
         f.add(Flag.toggle("quest-only", "skip the dense run: Quest at each of --budgets only"));
+        f.add(Flag.value("tasks", "LIST", "summarize,qa", "what to run over the corpus: summarize, qa (with --qa-questions)"));
         f.addAll(documents());
         f.addAll(job());
         return f;
