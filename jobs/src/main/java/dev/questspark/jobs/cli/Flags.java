@@ -114,6 +114,7 @@ final class Flags {
         f.add(Flag.toggle("quest-only", "skip the dense run: Quest at each of --budgets only"));
         f.add(Flag.value("tasks", "LIST", "summarize,qa", "what to run over the corpus: summarize, qa (with --qa-questions)"));
         f.addAll(documents());
+        f.addAll(group(Setting.Group.QA));
         f.addAll(job());
         return f;
     }
