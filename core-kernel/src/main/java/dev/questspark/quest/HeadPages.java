@@ -200,6 +200,11 @@ public final class HeadPages {
         return pages;
     }
 
+    /** The parent head whose storage holds pages [0, split()), or null when not forked. */
+    HeadPages parentHead() {
+        return shared;
+    }
+
     /** Pages [0, split()) are read from the parent's storage ({@link #sharedKeys()} ...); 0 when not forked. */
     int split() {
         return split;

@@ -3,7 +3,7 @@ package dev.questspark.quest;
 import dev.questspark.model.BatchAttention;
 import dev.questspark.model.KvCache;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -343,23 +343,26 @@ public final class SharedPageAttention implements BatchAttention {
     }
 
     /**
-     * Pages one multi-sequence call reads from memory: each shared page (below every wanting sequence's split) once,
-     * each own page once per sequence.
+     * Pages one multi-sequence call reads from memory: each shared page (below the split of the sequences forked
+     * from one parent) once per parent, each own page once per sequence.
      */
     private static long distinct(HeadPages[] hps, int m, int[] firsts, int[] counts, int[] ids, int[] idsOffs) {
         int limit = 0;
         for (int i = 0; i < m; i++) {
             limit = Math.max(limit, hps[i].split());
         }
-        boolean[] seen = new boolean[limit];
+        int pages = limit;
+        Map<HeadPages, boolean[]> seen = new IdentityHashMap<>();
         long read = 0;
         for (int i = 0; i < m; i++) {
+            boolean[] parentSeen = hps[i].parentHead() == null ? null
+                    : seen.computeIfAbsent(hps[i].parentHead(), k -> new boolean[pages]);
             for (int j = 0; j < counts[i]; j++) {
                 int page = ids != null ? ids[idsOffs[i] + j] : firsts[i] + j;
                 if (page >= hps[i].split()) {
                     read++;
-                } else if (!seen[page]) {
-                    seen[page] = true;
+                } else if (!parentSeen[page]) {
+                    parentSeen[page] = true;
                     read++;
                 }
             }
