@@ -123,7 +123,7 @@ public final class Settings implements Serializable {
             "use the model's chat template (auto: when it has one)", "auto", "on", "off").parser(Settings::onOff));
     public static final Setting<Integer> CHUNK_OVERLAP = add(integer(DOCUMENTS, "chunk-overlap", 64, "N",
             "tokens shared by consecutive chunks of a long document", atLeast(0)));
-    public static final Setting<Integer> BATCH_SIZE = add(integer(DOCUMENTS, "batch-size", 8, "N",
+    public static final Setting<Integer> BATCH_SIZE = add(integer(DOCUMENTS, "batch-size", 1, "N",
             "sequences a task decodes together, its rows and chunks continuously batched (1: one at a time)", atLeast(1)));
     public static final Setting<Integer> SUMMARY_CHUNK_TOKENS = add(integer(DOCUMENTS, "summary-chunk-tokens", 1024, "N",
             "longest text summarized in one call; a longer one is summarized in chunks, then the chunk summaries"
