@@ -91,7 +91,7 @@ public final class DecoderSession implements AutoCloseable {
         for (int t : prompt) {
             append(t);
         }
-        sync();
+        sync(true);
         prefillNanos += System.nanoTime() - start;
     }
 
@@ -252,8 +252,17 @@ public final class DecoderSession implements AutoCloseable {
         }
     }
 
-    /** Runs the context tokens the cache lacks, in blocks, and keeps the logits after the last one. */
+    /** {@link #sync(boolean)} of tokens sampled or appended one by one: a lone token is a decode step. */
     private void sync() {
+        sync(false);
+    }
+
+    /**
+     * Runs the context tokens the cache lacks, in blocks, and keeps the logits after the last one. prompt: they are a
+     * prompt, attended densely however the blocks fall (prefill stays dense), so a prompt gives the same cache and
+     * counters whether it came in one piece or in several (a document, then a question).
+     */
+    private void sync(boolean prompt) {
         if (length == 0 || cache.length() == length && hasLogits) {
             return;
         }
@@ -264,7 +273,7 @@ public final class DecoderSession implements AutoCloseable {
             int off = cache.length();
             int n = Math.min(state.block(), length - off);
             boolean last = off + n == length;
-            float[] l = model.forward(cache, state, parallel, tokens, off, n, last);
+            float[] l = model.forward(cache, state, parallel, tokens, off, n, last, prompt);
             if (last) {
                 System.arraycopy(l, 0, logits, 0, logits.length);
             }

@@ -25,6 +25,15 @@ public interface KvCache extends AutoCloseable {
      */
     void attend(int layer, int pos, int n, float[] q, float[] out);
 
+    /**
+     * {@link #attend} for prompt tokens: always dense, as Quest leaves prefill dense, even for a prompt block of one
+     * token (which {@link #attend} would run as a decode step), so the result and the counters of a prompt do not
+     * depend on how it was cut into blocks.
+     */
+    default void attendPrompt(int layer, int pos, int n, float[] q, float[] out) {
+        attend(layer, pos, n, q, out);
+    }
+
     /** Commits n tokens stored by the last forward pass. */
     void advance(int n);
 

@@ -57,6 +57,16 @@ public final class LlamaModel {
      * logits after the last of them (a view into state, overwritten by the next call).
      */
     public float[] forward(KvCache cache, ForwardState s, Parallel par, int[] tokens, int off, int n, boolean wantLogits) {
+        return forward(cache, s, par, tokens, off, n, wantLogits, false);
+    }
+
+    /**
+     * {@link #forward(KvCache, ForwardState, Parallel, int[], int, int, boolean)} of prompt tokens when prompt is true:
+     * their attention is dense whatever the block size ({@link KvCache#attendPrompt}); a lone token that is not part
+     * of a prompt is a decode step (Quest when the cache is in Quest mode).
+     */
+    public float[] forward(KvCache cache, ForwardState s, Parallel par, int[] tokens, int off, int n, boolean wantLogits,
+                           boolean prompt) {
         LlamaConfig c = config;
         int pos = cache.length();
         if (n < 1 || n > s.block()) {
@@ -78,7 +88,11 @@ public final class LlamaModel {
             // 2. attention block: RMSNorm, Q/K/V projections, (Gemma: Q/K head norms), RoPE, cache, attention
             attentionInputs(l, n, s, par);
             cache.store(l, pos, n, s.k, s.v);
-            cache.attend(l, pos, n, s.q, s.att);
+            if (prompt) {
+                cache.attendPrompt(l, pos, n, s.q, s.att);
+            } else {
+                cache.attend(l, pos, n, s.q, s.att);
+            }
             // 3. output projection, (Gemma: post-norm), residual
             attentionOutput(l, n, s, par);
             // 4. feed-forward block: RMSNorm, SwiGLU (Gemma: GeGLU), down projection, (Gemma: post-norm), residual

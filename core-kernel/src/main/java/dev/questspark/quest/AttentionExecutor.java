@@ -120,7 +120,7 @@ final class AttentionExecutor {
 
     void attend(int layer, int pos, int n, float[] q, float[] out, QuestConfig.Attention mode) {
         if (sliding[layer] && window.needed(pos, n)) {
-            windowed(layer, pos, n, q, out);
+            windowed(layer, pos, n, q, out, true);
             return;
         }
         if (sliding[layer] && n == 1) { // the whole context is the window: dense, whatever the mode
@@ -136,6 +136,20 @@ final class AttentionExecutor {
             questDecode(layer, context, q, 0, out, 0);
         } else {
             denseDecode(layer, context, q, 0, out, 0);
+        }
+    }
+
+    /**
+     * Attention of n prompt tokens (prefill, which stays dense): never Quest and never counted in the statistics,
+     * so a prompt block of one token is attended densely and left out of the counters, as inside a longer block.
+     */
+    void attendPrompt(int layer, int pos, int n, float[] q, float[] out) {
+        if (sliding[layer] && window.needed(pos, n)) {
+            windowed(layer, pos, n, q, out, false);
+        } else if (n == 1) {
+            denseAttend(layer, pos + 1, q, 0, out, 0); // a decode step's dense kernel, the same numbers as before
+        } else {
+            prefill(layer, pos, n, q, out);
         }
     }
 
@@ -170,6 +184,12 @@ final class AttentionExecutor {
     }
 
     private void denseDecode(int layer, int context, float[] q, int qOff, float[] out, int outOff) {
+        denseAttend(layer, context, q, qOff, out, outOff);
+        countDense(context);
+    }
+
+    /** Dense attention of one query token over context tokens, not counted in the statistics. */
+    private void denseAttend(int layer, int context, float[] q, int qOff, float[] out, int outOff) {
         int pageCount = ceilDiv(context, pageSize);
         int segments = ceilDiv(pageCount, densePagesPerSegment);
         int size = AttentionKernel.stateSize(group, headDim);
@@ -182,17 +202,27 @@ final class AttentionExecutor {
                         u * size);
             }
         });
-        finishDense(context, states, 0, out, outOff);
+        mergeDense(context, states, 0, out, outOff);
     }
 
     /** Merges the dense states of every KV head (head h's segments from statesOff + h * segments * size) and counts. */
     void finishDense(int context, float[] states, int statesOff, float[] out, int outOff) {
+        mergeDense(context, states, statesOff, out, outOff);
+        countDense(context);
+    }
+
+    private void mergeDense(int context, float[] states, int statesOff, float[] out, int outOff) {
         int pageCount = ceilDiv(context, pageSize);
         int segments = ceilDiv(pageCount, densePagesPerSegment);
         int size = AttentionKernel.stateSize(group, headDim);
         for (int h = 0; h < kvHeads; h++) {
             kernel.merge(states, statesOff + h * segments * size, segments, group, headDim, out, outOff + h * group * headDim);
         }
+    }
+
+    /** Counts a dense step over context tokens: every page read. */
+    private void countDense(int context) {
+        int pageCount = ceilDiv(context, pageSize);
         long bytes = (long) kvHeads * context * headDim * 4;
         record(0, (long) pageCount * kvHeads, (long) context * kvHeads, bytes, bytes);
     }
@@ -335,13 +365,14 @@ final class AttentionExecutor {
         return sinks + ranked + 1;
     }
 
-    private void windowed(int layer, int pos, int n, float[] q, float[] out) {
+    /** Windowed attention of a sliding layer; a decode step (n = 1, counted) is recorded in the statistics. */
+    private void windowed(int layer, int pos, int n, float[] q, float[] out, boolean counted) {
         HeadPages[] layerPages = new HeadPages[kvHeads];
         for (int h = 0; h < kvHeads; h++) {
             layerPages[h] = head(layer, h);
         }
         window.attend(pool, layerPages, firstToken(layer), pos, n, q, out);
-        if (n == 1) {
+        if (counted && n == 1) {
             int context = pos + 1;
             long tokens = Math.min(context, window.size());
             long bytes = (long) kvHeads * tokens * headDim * 4;

@@ -279,6 +279,14 @@ public final class PagedKvCache implements KvCache {
         attend(layer, pos, n, q, out, config.quest().attention());
     }
 
+    @Override
+    public void attendPrompt(int layer, int pos, int n, float[] q, float[] out) {
+        checkOpen();
+        checkLayer(layer);
+        checkAttend(layer, pos, n, q, out);
+        executor.attendPrompt(layer, pos, n, q, out);
+    }
+
     /**
      * {@link #attend(int, int, int, float[], float[])} with the attention mode of this call given explicitly
      * (benchmarks compare both on one cache).
@@ -286,6 +294,12 @@ public final class PagedKvCache implements KvCache {
     public void attend(int layer, int pos, int n, float[] q, float[] out, QuestConfig.Attention mode) {
         checkOpen();
         checkLayer(layer);
+        checkAttend(layer, pos, n, q, out);
+        executor.attend(layer, pos, n, q, out, mode);
+    }
+
+    /** The checks of an attend call: positions stored (and inside a sliding layer's ring), q and out large enough. */
+    private void checkAttend(int layer, int pos, int n, float[] q, float[] out) {
         if (n < 1 || pos < 0 || (long) pos + n > written[layer]) {
             throw new IllegalArgumentException("attend of positions [" + pos + ", " + ((long) pos + n) + ") needs them stored; layer "
                     + layer + " holds " + written[layer] + " tokens");
@@ -299,7 +313,6 @@ public final class PagedKvCache implements KvCache {
             throw new IllegalArgumentException("q and out must hold n * heads * headDim = " + n * qDim + " floats, got "
                     + q.length + " and " + out.length);
         }
-        executor.attend(layer, pos, n, q, out, mode);
     }
 
     @Override
