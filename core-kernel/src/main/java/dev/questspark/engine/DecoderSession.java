@@ -96,6 +96,19 @@ public final class DecoderSession implements AutoCloseable {
     }
 
     /**
+     * Appends one given token as a decode step (teacher forcing, as the evaluations feed a reference text): it is
+     * attended as a generated token would be, through Quest's selected pages when the cache is in Quest mode, and
+     * counted in the statistics. {@link #prefill} attends its tokens densely instead, as a prompt.
+     */
+    public void decode(int token) {
+        if ((long) length + 1 > cache.capacity()) {
+            throw new ContextOverflowException(length, 1, cache.capacity());
+        }
+        append(token);
+        sync(false);
+    }
+
+    /**
      * Generates up to cfg.maxTokens() tokens after the context, streaming text to onText (nullable) as complete
      * UTF-8 characters become available. Stops early at an end-of-generation token ("eos"), a stop string
      * ("stop", the text cut before it) or a full context ("context").

@@ -68,7 +68,7 @@ public final class EngineBench {
                 long t1 = System.nanoTime();
                 int next = Sampler.argmax(promptLogits);
                 for (int i = 0; i < decodeTokens; i++) {
-                    s.prefill(new int[] {next});
+                    s.decode(next);
                     next = Sampler.argmax(s.logits());
                 }
                 double decodeS = (System.nanoTime() - t1) / 1e9;

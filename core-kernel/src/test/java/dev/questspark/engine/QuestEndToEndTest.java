@@ -52,7 +52,7 @@ class QuestEndToEndTest {
             int[] out = new int[steps];
             for (int i = 0; i < steps; i++) {
                 out[i] = Sampler.argmax(s.logits());
-                s.prefill(new int[] {out[i]});
+                s.decode(out[i]);
             }
             return out;
         }

@@ -42,7 +42,7 @@ class StoriesGoldenTest {
         }
         try (DecoderSession s = engine.newSession(new ReferenceKvCache(engine.model().config(), 64), 1)) {
             for (int t : prompt) {
-                s.prefill(new int[] {t});
+                s.decode(t);
             }
             float[] single = s.logits();
             for (int i = 0; i < block.length; i++) {

@@ -103,7 +103,7 @@ public final class LlamaCppGolden {
                 plainAlive &= i < plain.length && out[i] == plain[i];
                 flashAlive &= i < flash.length && out[i] == flash[i];
                 if (plainAlive || flashAlive) {
-                    s.prefill(new int[] {out[i]});
+                    s.decode(out[i]);
                 } else {
                     return Arrays.copyOf(out, i + 1);
                 }

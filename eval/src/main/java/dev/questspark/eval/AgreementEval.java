@@ -55,7 +55,7 @@ public final class AgreementEval {
             tokens.add(next);
             logProbs.add(LogProbs.logSoftmax(logits));
             if (tokens.size() < maxTokens) {
-                s.prefill(new int[] {next});
+                s.decode(next);
                 logits = s.logits();
             }
         }
@@ -73,7 +73,7 @@ public final class AgreementEval {
             choices[t] = Sampler.argmax(logits);
             logProbs.add(LogProbs.logSoftmax(logits));
             if (t + 1 < n) {
-                s.prefill(new int[] {ref.tokens()[t]});
+                s.decode(ref.tokens()[t]);
                 logits = s.logits();
             }
         }

@@ -60,7 +60,7 @@ public final class PerplexityEval {
                     budget = adaptive.budget(i + 1);
                     cache.setQuest(adaptive.at(i + 1));
                 }
-                s.prefill(new int[] {tokens[i]});
+                s.decode(tokens[i]);
                 nll[i] = LogProbs.nll(s.logits(), tokens[i + 1]);
             }
             return new Scored(nll, AttentionUse.between(before, s.stats().snapshot()));

@@ -150,7 +150,7 @@ public final class SharedPrefill implements AutoCloseable {
             if (count == maxTokens) {
                 break;
             }
-            s.prefill(new int[] {next});
+            s.decode(next);
             next = Sampler.argmax(s.logits());
         }
         return Arrays.copyOf(out, count);

@@ -58,7 +58,7 @@ class AdaptiveBudgetConfigTest {
                 if (perStep != null) {
                     cache.setQuest(perStep.apply(pos + 1)); // the step attends over pos + 1 tokens, the new one included
                 }
-                s.prefill(new int[] {tokens[pos]});
+                s.decode(tokens[pos]);
                 logits[i] = s.logits().clone();
             }
             AttentionStats after = s.stats().snapshot();
