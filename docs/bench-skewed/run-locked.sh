@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# The skewed-corpus bench of docs/benchmarks.md: one synthetic document of LONG_TOKENS among 4 short ones,
-# summarized with the long document's chunks spread over the partitions. "local": local[2], 1 then 2 partitions in
+# The skewed-corpus bench of docs/benchmarks.md: one synthetic document of LONG_TOKENS among SHORT_DOCS short ones
+# of 256 tokens (the issue's corpus: 200000 among 20), summarized with the long document's chunks spread over the
+# partitions. "local": local[2], 1 then 2 partitions in
 # one application; "cluster": a loopback standalone cluster (bin/local-cluster, pyspark 4.2.0) with 1 then 2
 # one-core executors, one application each. Run it alone, under the bench lock, in a session of its own:
-#   QUEST_SPARK_PYTHON=/work/venv-spark/bin/python flock /work/notes/bench.lock setsid docs/bench-skewed/run-locked.sh 32000 both
+#   QUEST_SPARK_PYTHON=/work/venv-spark/bin/python flock /work/notes/bench.lock setsid docs/bench-skewed/run-locked.sh 32000 both 4
+#   (arguments: LONG_TOKENS, local|cluster|both, SHORT_DOCS; defaults 32000, both, 20)
 # Autogroup scheduling (kernel.sched_autogroup_enabled=1) makes nice act only within a session, so other
 # sessions' niced builds would take as much CPU as the bench; the script raises its own session's autogroup
 # priority (root only) for the run. Outputs: output/skewed-local, output/skewed-cluster-1, output/skewed-cluster-2.
 set -u
 long="${1:-32000}"
 what="${2:-both}"
+short="${3:-20}"
 cd "$(dirname "$0")/../.."
 echo -20 > /proc/$$/autogroup 2>/dev/null || echo "autogroup priority not raised (not root?)"
 export QUEST_CLUSTER_PORT="${QUEST_CLUSTER_PORT:-7277}" QUEST_CLUSTER_UI_PORT="${QUEST_CLUSTER_UI_PORT:-8280}"
-args=(bench --skewed --long-tokens "$long" --short-docs 4 --lengths 256 --max-tokens 16 --budgets "" --context-tokens 2048)
+args=(bench --skewed --long-tokens "$long" --short-docs "$short" --lengths 256 --max-tokens 16 --budgets "" --context-tokens 2048)
 mkdir -p output
 echo "start $(date -u +%H:%M:%S) $(uptime)"
 if [[ "$what" != cluster ]]; then

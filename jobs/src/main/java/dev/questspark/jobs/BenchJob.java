@@ -345,16 +345,20 @@ public final class BenchJob implements SparkJob {
 
     /** Wall time of each run with the executors and task slots its tasks ran on, and the speedup over the first. */
     static String wallTimes(List<Timeline> timelines) {
-        StringBuilder sb = new StringBuilder("| run | attention | parallelism | executors | tasks | wall seconds | speedup |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| run | attention | parallelism | executors | tasks | wall seconds | speedup"
+                + " | busy seconds by executor |\n|---|---|---|---|---|---|---|---|\n");
         java.util.Map<String, Double> first = new java.util.HashMap<>();
         for (Timeline t : timelines) {
             // The speedup is over the first run of the same label without its parallelism: more partitions, same work.
             double base = first.computeIfAbsent(t.label().replaceFirst("^p\\d+_", ""), m -> t.seconds());
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.2f | %.2fx |%n", t.label(), t.mode(), t.parallelism(),
-                    TaskTimeline.executors(t.tasks()), t.tasks().size(), t.seconds(), base / t.seconds()));
+            StringBuilder busy = new StringBuilder();
+            TaskTimeline.busySeconds(t.tasks()).forEach((e, sec) -> busy.append(busy.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s: %.1f", e, sec)));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.2f | %.2fx | %s |%n", t.label(), t.mode(),
+                    t.parallelism(), TaskTimeline.executors(t.tasks()), t.tasks().size(), t.seconds(), base / t.seconds(), busy));
         }
-        sb.append("\nPer-task timelines: timeline_<run>.png (one bar per task, one lane per task slot).");
+        sb.append("\nPer-task timelines: timeline_<run>.png (one bar per task, one lane per task slot) and"
+                + " timeline_<run>.csv (the same tasks as rows); busy seconds: the time an executor had a task running.");
         return sb.toString();
     }
 
@@ -376,6 +380,9 @@ public final class BenchJob implements SparkJob {
                 try (OutputStream out = fs.create(new Path(output, name), true)) {
                     TimelineChart.draw(String.format(Locale.ROOT, "Tasks of the %s run %s: %.1f s",
                             t.mode(), t.label(), t.seconds()), t.tasks(), out);
+                }
+                try (OutputStream out = fs.create(new Path(output, "timeline_" + t.label() + ".csv"), true)) {
+                    out.write(TaskTimeline.csv(t.tasks()).getBytes(StandardCharsets.UTF_8));
                 }
             }
             try (OutputStream out = fs.create(new Path(output, "latency_vs_context.png"), true)) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.questspark.jobs.ChunkRows.CALL;
 import static dev.questspark.jobs.ChunkRows.INDEX;
@@ -46,8 +47,10 @@ import static org.apache.spark.sql.functions.when;
  * <ol>
  * <li>plan: every document becomes its level-0 calls, one per token chunk (one for a document that fits the
  * context, which then needs no other stage), each a row with its document key and chunk index;</li>
- * <li>call: the rows are spread over the partitions by token count and each makes its model call; the rows of a
- * partition are in document and chunk order, so one document's chunks can feed one batched decoder;</li>
+ * <li>call: each makes its model call; the rows are cut into tasks by the tokens they process, heaviest first
+ * and in tasks of shrinking weight ({@link BalancedPartitions#guided}), so the slots take the long documents'
+ * chunks first and finish together on the small calls; the rows of a task are in document and chunk order, so
+ * one document's chunks can feed one batched decoder;</li>
  * <li>next: the calls of a level are grouped by document in chunk order and their summaries joined into the
  * next level's calls (recursively, the same rule as one task) until each document has its last call.</li>
  * </ol>
@@ -73,18 +76,23 @@ final class SplitSummaries extends PersistedStages {
         int maxTokens = generator.getMaxNewTokens();
         ChunkStages.Counters counters = ChunkStages.Counters.of(spark.sparkContext());
         List<Dataset<Row>> results = new ArrayList<>();
+        Column id = concat_ws("/", col(KEY), col(LEVEL), col(INDEX));
+        Column weight = size(col(TOKENS)).plus(maxTokens);
         for (int level = 0; ; level++) {
             Dataset<Row> calls = persist(work);
-            Dataset<Row> done = persist(balanced(spark, calls, partitions, maxTokens)
-                    .mapPartitions(new ChunkStages.Call(model, failOnce, counters), Encoders.row(ChunkRows.RESULT)));
-            results.add(done);
-            Dataset<Row> pending = done.filter(not(col(LAST)));
-            long more = pending.count();
-            LOG.info("summarize level {}: {} calls, {} of them summaries of chunks", level, done.count(), more);
-            if (more == 0) {
+            // One job per level: it runs the previous level's calls and this level's next step, and collects the
+            // weights that place this level's calls (no separate count, so no extra job between the levels).
+            List<Row> weights = BalancedPartitions.weights(calls, id, weight);
+            if (weights.isEmpty() && level > 0) {
                 break;
             }
-            work = pending.repartition(partitions, col(KEY)).sortWithinPartitions(col(KEY), col(INDEX))
+            Map<String, Integer> tasks = BalancedPartitions.guided(weights, partitions);
+            LOG.info("summarize level {}: {} calls in {} tasks", level, weights.size(), BalancedPartitions.tasks(tasks));
+            Dataset<Row> done = persist(BalancedPartitions.place(spark, calls, id, tasks, BalancedPartitions.tasks(tasks))
+                    .sortWithinPartitions(col(KEY), col(INDEX))
+                    .mapPartitions(new ChunkStages.Call(model, failOnce, counters), Encoders.row(ChunkRows.RESULT)));
+            results.add(done);
+            work = done.filter(not(col(LAST))).repartition(partitions, col(KEY)).sortWithinPartitions(col(KEY), col(INDEX))
                     .mapPartitions(new ChunkStages.Next(model), Encoders.row(ChunkRows.WORK));
         }
         Dataset<Row> all = results.stream().reduce(Dataset::union).orElseThrow();
@@ -108,13 +116,6 @@ final class SplitSummaries extends PersistedStages {
         ModelPreflight.validate(generator.getModelLoader(), DistributedModelFile.driverFile(location, hadoop));
         Broadcast<SerializableConfiguration> conf = location.isLocal() ? null : SerializableConfiguration.broadcast(sc, hadoop);
         return new ChunkStages.Model(generator.settings(sc), conf);
-    }
-
-    /** The calls spread by the tokens they process: the chunk's prompt part and the tokens to generate. */
-    private static Dataset<Row> balanced(SparkSession spark, Dataset<Row> calls, int partitions, int maxTokens) {
-        Column id = concat_ws("/", col(KEY), col(LEVEL), col(INDEX));
-        return BalancedPartitions.byWeight(spark, calls, id, size(col(TOKENS)).plus(maxTokens), partitions)
-                .sortWithinPartitions(col(KEY), col(INDEX));
     }
 
     /** Each document's calls summed; the first failed call (by call number) names the error. */

@@ -70,6 +70,40 @@ public final class TaskTimeline extends SparkListener implements AutoCloseable {
         return tasks.stream().map(Task::executor).distinct().count();
     }
 
+    /**
+     * Seconds each executor had at least one task running (overlapping tasks counted once), by executor id: beside
+     * a run's wall time it shows how long an executor sat idle.
+     */
+    public static java.util.SortedMap<String, Double> busySeconds(List<Task> tasks) {
+        java.util.SortedMap<String, Double> out = new java.util.TreeMap<>();
+        List<Task> byStart = new ArrayList<>(tasks);
+        byStart.sort(Comparator.comparingDouble(Task::startSeconds));
+        java.util.Map<String, double[]> open = new java.util.HashMap<>(); // executor -> current busy span {start, end}
+        for (Task t : byStart) {
+            double[] span = open.get(t.executor());
+            if (span != null && t.startSeconds() <= span[1]) {
+                span[1] = Math.max(span[1], t.endSeconds());
+                continue;
+            }
+            if (span != null) {
+                out.merge(t.executor(), span[1] - span[0], Double::sum);
+            }
+            open.put(t.executor(), new double[]{t.startSeconds(), t.endSeconds()});
+        }
+        open.forEach((e, span) -> out.merge(e, span[1] - span[0], Double::sum));
+        return out;
+    }
+
+    /** The tasks as CSV (stage, partition, executor, start and end in seconds since the run started, ok). */
+    public static String csv(List<Task> tasks) {
+        StringBuilder sb = new StringBuilder("stage,partition,executor,start_seconds,end_seconds,ok\n");
+        for (Task t : tasks) {
+            sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%s,%.3f,%.3f,%b%n", t.stage(), t.partition(), t.executor(),
+                    t.startSeconds(), t.endSeconds(), t.ok()));
+        }
+        return sb.toString();
+    }
+
     private static void sleep() {
         try {
             Thread.sleep(100);
