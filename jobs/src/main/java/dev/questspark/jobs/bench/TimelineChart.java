@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * lowest lane free when it starts), coloured by stage.
  */
 public final class TimelineChart {
+    private static final double HANDOVER_SECONDS = 0.05;
     private static final int WIDTH = 900;
     private static final int HEIGHT = 560;
     private static final Color[] STAGE_COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
@@ -34,24 +35,38 @@ public final class TimelineChart {
     private TimelineChart() {
     }
 
-    public static void draw(String title, List<TaskTimeline.Task> tasks, OutputStream out) throws IOException {
-        XYSeriesCollection data = new XYSeriesCollection();
+    /**
+     * The lane of each task (tasks by start time): the lowest slot of its executor whose last task has ended. The
+     * driver records a freed slot's next launch up to a few ms before the previous task's finish, so a task that
+     * starts within {@value #HANDOVER_SECONDS} s of a lane's end follows it rather than opening a second lane.
+     */
+    static List<String> lanes(List<TaskTimeline.Task> tasks) {
         Map<String, List<Double>> laneEnds = new TreeMap<>();
-        List<String> laneNames = new ArrayList<>();
-        Map<String, Integer> laneIndex = new LinkedHashMap<>();
-        tasks.stream().map(TaskTimeline.Task::executor).distinct().sorted().forEach(e -> laneEnds.put(e, new ArrayList<>()));
-        List<Integer> stages = new ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (TaskTimeline.Task t : tasks) {
-            List<Double> ends = laneEnds.get(t.executor());
+            List<Double> ends = laneEnds.computeIfAbsent(t.executor(), e -> new ArrayList<>());
             int slot = 0;
-            while (slot < ends.size() && ends.get(slot) > t.startSeconds()) {
+            while (slot < ends.size() && ends.get(slot) > t.startSeconds() + HANDOVER_SECONDS) {
                 slot++;
             }
             if (slot == ends.size()) {
                 ends.add(0.0);
             }
-            ends.set(slot, t.endSeconds());
-            String lane = "executor " + t.executor() + " slot " + slot;
+            ends.set(slot, Math.max(ends.get(slot), t.endSeconds()));
+            out.add("executor " + t.executor() + " slot " + slot);
+        }
+        return out;
+    }
+
+    public static void draw(String title, List<TaskTimeline.Task> tasks, OutputStream out) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        List<String> laneNames = new ArrayList<>();
+        Map<String, Integer> laneIndex = new LinkedHashMap<>();
+        List<Integer> stages = new ArrayList<>();
+        List<String> lanes = lanes(tasks);
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskTimeline.Task t = tasks.get(i);
+            String lane = lanes.get(i);
             laneIndex.computeIfAbsent(lane, l -> {
                 laneNames.add(l);
                 return laneNames.size() - 1;
