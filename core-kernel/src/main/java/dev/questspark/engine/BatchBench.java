@@ -16,19 +16,22 @@ import java.util.Locale;
  * time of the decode steps (prefills excluded), as llama-batched-bench's S_TG does. kvReadFraction is the KV bytes
  * the sequences' attention asked for over what dense attention would read; sharedPageReadFraction the pages the
  * shared-document passes read over the pages their sequences asked for (below 1: pages read once for several).
+ * cpuMsPerStep is the CPU time per decode step of the thread that steps the batch: with one thread all the work,
+ * which the load of other processes does not inflate as it does wall time (with more threads, pool workers' share
+ * is not in it).
  */
 public final class BatchBench {
     /** One measurement; rates in tokens per second. */
     public record Result(int contextTokens, int batchSize, boolean sharedDocument, String attention, int tokenBudget,
                          int threads, int decodeTokens, long generated, double aggregateTokensPerSecond,
-                         double meanBatch, double kvReadFraction, double sharedPageReadFraction) {
+                         double meanBatch, double kvReadFraction, double sharedPageReadFraction, double cpuMsPerStep) {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"context\":%d,\"batch_size\":%d,\"shared_document\":%b,\"attention\":\"%s\","
                     + "\"token_budget\":%d,\"threads\":%d,\"decode_tokens\":%d,\"generated\":%d,"
                     + "\"aggregate_decode_tokens_per_s\":%.2f,\"mean_batch\":%.2f,\"kv_read_fraction\":%.4f,"
-                    + "\"shared_page_read_fraction\":%.4f}",
+                    + "\"shared_page_read_fraction\":%.4f,\"decode_cpu_ms_per_step\":%.3f}",
                     contextTokens, batchSize, sharedDocument, attention, tokenBudget, threads, decodeTokens, generated,
-                    aggregateTokensPerSecond, meanBatch, kvReadFraction, sharedPageReadFraction);
+                    aggregateTokensPerSecond, meanBatch, kvReadFraction, sharedPageReadFraction, cpuMsPerStep);
         }
     }
 
@@ -69,7 +72,10 @@ public final class BatchBench {
             }
             for (QuestConfig quest : settings) {
                 d.setQuest(quest);
-                decode(engine, d, docs, 1, 4); // warm-up (and the documents' prefills, on the first setting)
+                // warm-up at the smallest and the largest batch (and the documents' prefills, on the first setting):
+                // the shared-page paths of a batch are compiled before the first timed size, whichever it is
+                decode(engine, d, docs, 1, 4);
+                decode(engine, d, docs, most, 4);
                 for (int b : batchSizes) {
                     BatchStats before = d.stats();
                     AttentionStats attBefore = d.attentionStats();
@@ -87,7 +93,8 @@ public final class BatchBench {
                     results.add(new Result(contextTokens, b, shared, quest.attention().configName(), quest.tokenBudget(),
                             engine.threads(), decodeTokens, generated, generated * 1e9 / nanos,
                             steps == 0 ? 0 : (double) (after.decodeRows() - before.decodeRows()) / steps,
-                            dense == 0 ? 1.0 : (double) read / dense, wanted == 0 ? 1.0 : (double) pagesRead / wanted));
+                            dense == 0 ? 1.0 : (double) read / dense, wanted == 0 ? 1.0 : (double) pagesRead / wanted,
+                            steps == 0 ? 0 : (after.decodeCpuNanos() - before.decodeCpuNanos()) / 1e6 / steps));
                 }
             }
             for (SharedDocument doc : docs) {

@@ -16,6 +16,8 @@ import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.quest.SharedPageAttention;
 import dev.questspark.tokenizer.Tokenizer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchDecoder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchDecoder.class);
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final LlamaModel model;
     private final Tokenizer tokenizer;
@@ -75,7 +78,7 @@ public final class BatchDecoder implements AutoCloseable {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock
     private final List<SharedDocument> documents = new ArrayList<>(); // guarded by lock: open or still in use
     private boolean closed;                                       // guarded by lock
-    private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0);  // guarded by lock
+    private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0, 0);  // guarded by lock
     private final AttentionStats attentionStats = new AttentionStats();
 
     // driver-thread state
@@ -355,7 +358,7 @@ public final class BatchDecoder implements AutoCloseable {
             session.prefill(r.prompt());
             long t1 = System.nanoTime();
             active.add(new Slot(p, session, session.startGeneration(r.config(), r.onText(), r.ignoreEndOfGeneration())));
-            addStats(1, r.prompt().length, t1 - t0, 0, 0, 0, 0);
+            addStats(1, r.prompt().length, t1 - t0, 0, 0, 0, 0, 0);
             return true;
         } catch (KvCacheBudgetException e) {
             if (session != null) {
@@ -424,7 +427,7 @@ public final class BatchDecoder implements AutoCloseable {
         }
         doc.logits = s.logits().clone();
         doc.prefilled = s;
-        addStats(0, doc.length(), System.nanoTime() - t0, 0, 0, 0, 0);
+        addStats(0, doc.length(), System.nanoTime() - t0, 0, 0, 0, 0, 0);
     }
 
     /** An empty session for a document, its cache reserved in the batch's budget. */
@@ -471,6 +474,7 @@ public final class BatchDecoder implements AutoCloseable {
     /** One decode step: every active sequence samples its next token, then the ones still running advance together. */
     private void step() {
         long t0 = System.nanoTime();
+        long cpu0 = CPU.getCurrentThreadCpuTime();
         int generated = 0;
         int rows = 0;
         for (int i = 0; i < active.size(); ) {
@@ -504,7 +508,7 @@ public final class BatchDecoder implements AutoCloseable {
             }
         }
         Arrays.fill(stepSessions, 0, rows, null);
-        addStats(0, 0, 0, rows > 0 ? 1 : 0, rows, generated, System.nanoTime() - t0);
+        addStats(0, 0, 0, rows > 0 ? 1 : 0, rows, generated, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - cpu0);
         completeFinished();
     }
 
@@ -584,11 +588,12 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     private void addStats(long prompts, long prefillTokens, long prefillNanos, long steps, long rows, long tokens,
-                          long decodeNanos) {
+                          long decodeNanos, long decodeCpuNanos) {
         synchronized (lock) {
             BatchStats s = stats;
             stats = new BatchStats(s.prompts() + prompts, s.prefillTokens() + prefillTokens, s.prefillNanos() + prefillNanos,
-                    s.decodeSteps() + steps, s.decodeRows() + rows, s.decodeTokens() + tokens, s.decodeNanos() + decodeNanos);
+                    s.decodeSteps() + steps, s.decodeRows() + rows, s.decodeTokens() + tokens, s.decodeNanos() + decodeNanos,
+                    s.decodeCpuNanos() + decodeCpuNanos);
         }
     }
 

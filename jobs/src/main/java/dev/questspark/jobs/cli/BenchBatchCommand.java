@@ -80,14 +80,19 @@ final class BenchBatchCommand extends Command {
             double one = results.stream().filter(x -> x.attention().equals(r.attention()) && x.tokenBudget() == r.tokenBudget()
                     && x.batchSize() == 1).mapToDouble(BatchBench.Result::aggregateTokensPerSecond).findFirst().orElse(Double.NaN);
             Double l = llama.get(r.batchSize());
-            out.printf(Locale.ROOT, "| %s | %d | %.1f | %.2fx | %s | %.0f%% | %.0f%% |%n", setting, r.batchSize(),
-                    r.aggregateTokensPerSecond(), r.aggregateTokensPerSecond() / one,
+            out.printf(Locale.ROOT, "| %s | %d | %.1f | %s | %s | %.0f%% | %.0f%% |%n", setting, r.batchSize(),
+                    r.aggregateTokensPerSecond(), ratio(r.aggregateTokensPerSecond(), one),
                     l == null ? "-" : String.format(Locale.ROOT, "%.2fx", r.aggregateTokensPerSecond() / l),
                     100 * r.kvReadFraction(), 100 * r.sharedPageReadFraction());
         }
-        llama.forEach((b, v) -> out.printf(Locale.ROOT, "| llama.cpp | %d | %.1f | %.2fx | 1.00x | - | - |%n", b, v,
-                v / llama.getOrDefault(1, Double.NaN)));
+        llama.forEach((b, v) -> out.printf(Locale.ROOT, "| llama.cpp | %d | %.1f | %s | 1.00x | - | - |%n", b, v,
+                ratio(v, llama.getOrDefault(1, Double.NaN))));
         return 0;
+    }
+
+    /** "2.06x", or "-" when there is nothing to compare with (batch 1 not measured). */
+    private static String ratio(double value, double base) {
+        return Double.isNaN(base) || base <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", value / base);
     }
 
     private static void chart(Path png, List<BatchBench.Result> results, Map<Integer, Double> llama, int context,

@@ -42,6 +42,14 @@ class BenchBatchCommandTest {
     }
 
     @Test
+    void theTableWithoutBatchOneHasNoRatioToIt() {
+        String out = run("bench-batch", "--model", stories(), "--context", "60", "--batch-sizes", "2", "--attention", "quest:32",
+                "--page-size", "8", "--decode-tokens", "3", "--threads", "1", "--shared-document=true");
+        assertTrue(out.contains("| Quest, budget 32 | 2 | "), out);
+        assertTrue(!out.contains("NaN"), out);
+    }
+
+    @Test
     void aBadAttentionListIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = QuestCli.run(new String[] {"bench-batch", "--model", stories(), "--attention", "sparse"},
