@@ -108,9 +108,17 @@ static void score_scalar(const qk_kv *kv, int d, int pages, const float *q, int 
     }
 }
 
+size_t qk_attn_score_work_floats(int rows, int d) {
+    size_t dp = (size_t) ((d + 15) & ~15);
+    /* the per-page tiles: one score per row; the wide path: a block of 16 pages' bounds, transposed, one row's
+     * scores and the rows' channel offsets */
+    return rows < QK_SCORE_WIDE_ROWS ? (size_t) rows + 16 : 4 * 16 * dp + 16 + (size_t) rows * d + 16;
+}
+
 void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
     int dp = (d + 15) & ~15;
-    float *buf = attn_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((size_t) rows * dp + rows + 16) * 4) : NULL;
+    size_t qf = ((size_t) rows * dp + 15) & ~(size_t) 15;
+    float *buf = attn_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((qf + qk_attn_score_work_floats(rows, d)) * 4 + 63) & ~(size_t) 63) : NULL;
     if (buf == NULL) {
         /* Scalar ISA, or no memory for the padded copy: the scalar path gives the same bits. */
         score_scalar(kv, d, pages, q, rows, max_over_rows, scores);
@@ -118,7 +126,7 @@ void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, 
     }
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < dp; c++) buf[(size_t) r * dp + c] = c < d ? q[(size_t) r * d + c] : -0.0f;
-    float *work = buf + (size_t) rows * dp;
+    float *work = buf + qf;
     if (attn_isa() == QK_ISA_AVX512) qk_attn_score_avx512(kv, d, pages, buf, rows, max_over_rows, scores, work);
     else qk_attn_score_avx2(kv, d, pages, buf, rows, max_over_rows, scores, work);
     free(buf);

@@ -217,7 +217,12 @@ void qk_attn_causal_core_avx2(const qk_kv *kv, int d, int p, const float *qt, co
                               int max_limit, float *m, float *l, float *acct, float *work);
 void qk_attn_causal_core_avx512(const qk_kv *kv, int d, int p, const float *qt, const int32_t *limits, int rp,
                                 int max_limit, float *m, float *l, float *acct, float *work);
-/* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work `rows` floats. */
+/* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work of
+ * qk_attn_score_work_floats(rows, d) floats. With AVX-512, from QK_SCORE_WIDE_ROWS rows and head dims up to 64,
+ * pages are scored 16 at a time from bounds transposed once for all rows (the same bits; measured with AVX2's 16
+ * registers it was slower than the per-page tiles). */
+#define QK_SCORE_WIDE_ROWS 6
+size_t qk_attn_score_work_floats(int rows, int d);
 void qk_attn_score_avx2(const qk_kv *kv, int d, int pages, const float *qp, int rows, int max_over_rows,
                         float *scores, float *work);
 void qk_attn_score_avx512(const qk_kv *kv, int d, int pages, const float *qp, int rows, int max_over_rows,

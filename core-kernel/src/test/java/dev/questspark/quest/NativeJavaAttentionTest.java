@@ -102,6 +102,63 @@ class NativeJavaAttentionTest {
         }
     }
 
+    /**
+     * Many query rows at once (a shared-document batch scores every sequence's rows in one call): from 6 rows at head
+     * dims up to 64 the AVX-512 kernel scores 16 pages at a time from transposed bounds; scores stay bit for bit the
+     * Java twin's, with page counts and first pages off any multiple of 16, zero and negative-zero queries, and keys
+     * beyond binary16's range (infinite bounds).
+     */
+    @ParameterizedTest(name = "isa {0}")
+    @MethodSource("dev.questspark.kernel.NativeIsa#levels")
+    void scoresOfManyRowsAgree(int isa) {
+        AttentionKernel nat = AttentionKernels.nativeOrNull();
+        NativeIsa.require(NativeAttentionKernel.unavailableReason());
+        NativeIsa.force(isa);
+        SplittableRandom rnd = new SplittableRandom(61);
+        try (Parallel pool = new Parallel(1)) {
+            for (int d : new int[] {16, 40, 64, 80}) {
+                int context = 8 * 157 + 3;
+                QuestConfig quest = QuestConfig.quest().withPageSize(8).withDenseLayers(0);
+                PagedKvCacheConfig cfg = KvFixtures.config(1, 1, 1, d, context + 1, quest);
+                try (PagedKvCache java = new PagedKvCache(cfg, pool, new JavaAttentionKernel());
+                        PagedKvCache fast = new PagedKvCache(cfg, pool, nat)) {
+                    float[] k = KvFixtures.random(rnd, context * d, 2);
+                    float[] v = KvFixtures.random(rnd, context * d, 1);
+                    for (int i = 0; i < k.length; i += 1 + rnd.nextInt(97)) {
+                        k[i] = rnd.nextBoolean() ? 1e6f : -1e6f; // stored as an infinite binary16
+                    }
+                    for (PagedKvCache cache : new PagedKvCache[] {java, fast}) {
+                        cache.store(0, 0, context, k, v);
+                        cache.advance(context);
+                    }
+                    int pages = context / 8;
+                    for (int rows : new int[] {5, 6, 7, 16, 24, 33}) {
+                        float[] q = KvFixtures.random(rnd, rows * d, 3);
+                        for (int i = 0; i < q.length; i += 1 + rnd.nextInt(13)) {
+                            q[i] = rnd.nextBoolean() ? 0f : -0f;
+                        }
+                        for (int first : new int[] {0, 5, 37}) {
+                            int count = pages - first - rnd.nextInt(20);
+                            for (boolean max : new boolean[] {true, false}) {
+                                float[] sa = new float[rows * count];
+                                float[] sb = new float[rows * count];
+                                new JavaAttentionKernel().score(java.pages(0, 0), first, count, q, 0, rows, max, sa, 0);
+                                nat.score(fast.pages(0, 0), first, count, q, 0, rows, max, sb, 0);
+                                for (int i = 0; i < sa.length; i++) {
+                                    assertEquals(Float.floatToIntBits(sa[i]), Float.floatToIntBits(sb[i]),
+                                            "d " + d + ", " + rows + " rows, pages from " + first + ", max " + max + ": score " + i
+                                                    + ": " + sa[i] + " vs " + sb[i]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            NativeIsa.force(NativeIsa.best());
+        }
+    }
+
     @Test
     void agreeAt64kTokens() {
         AttentionKernel nat = AttentionKernels.nativeOrNull();
