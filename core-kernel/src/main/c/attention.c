@@ -198,9 +198,9 @@ int qk_attn_select(const float *scores, int n, int k, int32_t *out) {
 
 size_t qk_attn_work_floats(int rows, int dp, int p) {
     size_t pp = (size_t) ((p + 15) & ~15);
-    /* scores (rows, pp); key, transposed key and value tiles (pp, dp) each; the gather tile (2, pp, dp) halves;
-     * the shared key and value tiles (pp, dp) each */
-    return (size_t) rows * pp + 6 * pp * (size_t) dp + 64;
+    /* scores (rows, pp); key, transposed key and value tiles (pp, dp) each; the shared key and value tiles (pp, dp)
+     * each */
+    return (size_t) rows * pp + 5 * pp * (size_t) dp + 64;
 }
 
 /* One page of one job, scalar. */
