@@ -86,7 +86,7 @@ static float reduce_lanes(float *l) {
     return l[0];
 }
 
-static void score_scalar(const qk_kv *kv, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
+static void score_scalar(const qk_kv *kv, int d, int pages, const float *q, int rows, int group, float *scores) {
     float lanes[16];
     for (int p = 0; p < pages; p++) {
         const uint16_t *lo = qk_kv_bounds(kv, p, d);
@@ -101,10 +101,9 @@ static void score_scalar(const qk_kv *kv, int d, int pages, const float *q, int 
                 lanes[c & 15] += a > b ? a : b;
             }
             float s = reduce_lanes(lanes);
-            if (max_over_rows) best = r == 0 ? s : (s > best ? s : best);
-            else scores[(size_t) r * pages + p] = s;
+            best = r % group == 0 ? s : (s > best ? s : best);
+            if (r % group == group - 1) scores[(size_t) (r / group) * pages + p] = best;
         }
-        if (max_over_rows) scores[p] = best;
     }
 }
 
@@ -115,20 +114,20 @@ size_t qk_attn_score_work_floats(int rows, int d) {
     return rows < QK_SCORE_WIDE_ROWS ? (size_t) rows + 16 : 4 * 16 * dp + 16 + (size_t) rows * d + 16;
 }
 
-void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int max_over_rows, float *scores) {
+void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int group, float *scores) {
     int dp = (d + 15) & ~15;
     size_t qf = ((size_t) rows * dp + 15) & ~(size_t) 15;
     float *buf = attn_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((qf + qk_attn_score_work_floats(rows, d)) * 4 + 63) & ~(size_t) 63) : NULL;
     if (buf == NULL) {
         /* Scalar ISA, or no memory for the padded copy: the scalar path gives the same bits. */
-        score_scalar(kv, d, pages, q, rows, max_over_rows, scores);
+        score_scalar(kv, d, pages, q, rows, group, scores);
         return;
     }
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < dp; c++) buf[(size_t) r * dp + c] = c < d ? q[(size_t) r * d + c] : -0.0f;
     float *work = buf + qf;
-    if (attn_isa() == QK_ISA_AVX512) qk_attn_score_avx512(kv, d, pages, buf, rows, max_over_rows, scores, work);
-    else qk_attn_score_avx2(kv, d, pages, buf, rows, max_over_rows, scores, work);
+    if (attn_isa() == QK_ISA_AVX512) qk_attn_score_avx512(kv, d, pages, buf, rows, group, scores, work);
+    else qk_attn_score_avx2(kv, d, pages, buf, rows, group, scores, work);
     free(buf);
 }
 

@@ -167,16 +167,17 @@ JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_recompute
     if (bd != NULL) qk_attn_recompute_bounds(kd, lo, hi, bd, d, p, page, tokens);
 }
 
-/* Scores pages [first, first + pages) of a head; row r's page first + j goes to scores[off + r * pages + j], or the
- * max over rows to scores[off + j]. */
+/* Scores pages [first, first + pages) of a head; group g's (rows g * group ..) page first + j goes to
+ * scores[off + g * pages + j], the max over the group's rows. */
 static void score_range(JNIEnv *env, jobject sharedBounds, jint split, jobject bounds, jint d, jint first, jint pages,
-                        jfloatArray q, jint qOff, jint rows, jboolean maxOverRows, jfloatArray scores, jint off) {
+                        jfloatArray q, jint qOff, jint rows, jint group, jfloatArray scores, jint off) {
     if (!check_shape(env, d, 1)) return;
-    if (pages < 0 || rows < 1 || first < 0) {
-        throwf(env, IAE, "score needs pages >= 0, rows >= 1 and first >= 0, got %d, %d and %d", pages, rows, first);
+    if (pages < 0 || rows < 1 || first < 0 || group < 1 || rows % group != 0) {
+        throwf(env, IAE, "score needs pages >= 0, rows >= 1, first >= 0 and rows a multiple of group >= 1, got %d, %d, %d "
+               "and group %d", pages, rows, first, group);
         return;
     }
-    long long outLen = maxOverRows ? pages : (long long) rows * pages;
+    long long outLen = (long long) (rows / group) * pages;
     qk_kv kv;
     if (!resolve_kv(env, &kv, NULL, NULL, sharedBounds, split, NULL, NULL, bounds, d, 1, 0, (long long) first + pages)) return;
     if (!in_array(env, q, "q", qOff, (long long) rows * d) || !in_array(env, scores, "scores", off, outLen)) return;
@@ -196,7 +197,7 @@ static void score_range(JNIEnv *env, jobject sharedBounds, jint split, jobject b
         free(qb);
         return;
     }
-    qk_attn_score(&kv, d, pages, qb, rows, maxOverRows, sb);
+    qk_attn_score(&kv, d, pages, qb, rows, group, sb);
     (*env)->SetFloatArrayRegion(env, scores, off, (jsize) outLen, sb);
     free(qb);
     free(sb);
@@ -204,14 +205,14 @@ static void score_range(JNIEnv *env, jobject sharedBounds, jint split, jobject b
 
 JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_score(
         JNIEnv *env, jclass cls, jobject sharedBounds, jint split, jobject bounds, jint d, jint pages, jfloatArray q, jint qOff,
-        jint rows, jboolean maxOverRows, jfloatArray scores, jint off) {
-    score_range(env, sharedBounds, split, bounds, d, 0, pages, q, qOff, rows, maxOverRows, scores, off);
+        jint rows, jint group, jfloatArray scores, jint off) {
+    score_range(env, sharedBounds, split, bounds, d, 0, pages, q, qOff, rows, group, scores, off);
 }
 
 JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_scoreRange(
         JNIEnv *env, jclass cls, jobject sharedBounds, jint split, jobject bounds, jint d, jint first, jint pages, jfloatArray q,
-        jint qOff, jint rows, jboolean maxOverRows, jfloatArray scores, jint off) {
-    score_range(env, sharedBounds, split, bounds, d, first, pages, q, qOff, rows, maxOverRows, scores, off);
+        jint qOff, jint rows, jint group, jfloatArray scores, jint off) {
+    score_range(env, sharedBounds, split, bounds, d, first, pages, q, qOff, rows, group, scores, off);
 }
 
 JNIEXPORT jint JNICALL Java_dev_questspark_quest_NativeAttentionKernel_selectTop(

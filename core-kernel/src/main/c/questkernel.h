@@ -158,9 +158,10 @@ void qk_attn_store(uint16_t *keys, uint16_t *values, float *kmin, float *kmax, u
 /* Recomputes page's bounds from its first `tokens` keys. */
 void qk_attn_recompute_bounds(const uint16_t *keys, float *kmin, float *kmax, uint16_t *bounds, int d, int p,
                               int page, int tokens);
-/* Criticality of pages [0, pages) for `rows` query rows q[rows][d]: max over rows into scores[page] when
- * max_over_rows, else row r into scores[r*pages + page]. */
-void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int max_over_rows, float *scores);
+/* Criticality of pages [0, pages) for `rows` query rows q[rows][d], rows a multiple of group: group g's score of a
+ * page, the max over its `group` consecutive rows, into scores[g*pages + page] (group 1: each row; group rows: the
+ * max over all rows). */
+void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int group, float *scores);
 /* Indices of the k largest scores[0, n) (ties to the lower index, NaN lowest), ascending, into out; returns min(k, n)
  * or -1 when scratch memory cannot be allocated. */
 int qk_attn_select(const float *scores, int n, int k, int32_t *out);
@@ -223,9 +224,9 @@ void qk_attn_causal_core_avx512(const qk_kv *kv, int d, int p, const float *qt, 
  * registers it was slower than the per-page tiles). */
 #define QK_SCORE_WIDE_ROWS 6
 size_t qk_attn_score_work_floats(int rows, int d);
-void qk_attn_score_avx2(const qk_kv *kv, int d, int pages, const float *qp, int rows, int max_over_rows,
+void qk_attn_score_avx2(const qk_kv *kv, int d, int pages, const float *qp, int rows, int group,
                         float *scores, float *work);
-void qk_attn_score_avx512(const qk_kv *kv, int d, int pages, const float *qp, int rows, int max_over_rows,
+void qk_attn_score_avx512(const qk_kv *kv, int d, int pages, const float *qp, int rows, int group,
                           float *scores, float *work);
 void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n);
 float qk_sum_floats_avx2(const float *x, size_t n);

@@ -39,6 +39,22 @@ public interface AttentionKernel {
             int off);
 
     /**
+     * {@link #score} of pages [firstPage, firstPage + pageCount) for rows in groups of {@code group} consecutive rows
+     * (rows a multiple of group; a shared-document batch scores every sequence's query heads in one call): group
+     * g's score of page firstPage + j, the max over its rows as {@code maxOverRows} takes it, goes to
+     * scores[off + g * pageCount + j]. This default is the reference: one {@code maxOverRows} call per group.
+     */
+    default void scoreGroups(HeadPages hp, int firstPage, int pageCount, float[] q, int qOff, int rows, int group, float[] scores,
+            int off) {
+        if (group < 1 || rows % group != 0) {
+            throw new IllegalArgumentException("rows (" + rows + ") must be a multiple of group (" + group + ")");
+        }
+        for (int g = 0; g < rows / group; g++) {
+            score(hp, firstPage, pageCount, q, qOff + g * group * hp.headDim(), group, true, scores, off + g * pageCount);
+        }
+    }
+
+    /**
      * Writes to out[outOff ..] in ascending order the indices of the k largest of scores[off, off + n), ties going
      * to the lower index; returns min(k, n). Runs in O(n) expected time.
      */

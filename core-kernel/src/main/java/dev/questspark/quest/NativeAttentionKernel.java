@@ -53,14 +53,21 @@ public final class NativeAttentionKernel implements AttentionKernel {
 
     @Override
     public void score(HeadPages hp, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores, int off) {
-        score(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), pageCount, q, qOff, rows, maxOverRows, scores, off);
+        score(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), pageCount, q, qOff, rows, maxOverRows ? rows : 1, scores, off);
     }
 
     @Override
     public void score(HeadPages hp, int firstPage, int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores,
             int off) {
-        scoreRange(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), firstPage, pageCount, q, qOff, rows, maxOverRows, scores,
+        scoreRange(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), firstPage, pageCount, q, qOff, rows, maxOverRows ? rows : 1, scores,
                 off);
+    }
+
+    /** One native call for all groups: each group's max is taken as the kernel takes maxOverRows (see qk_attn_score). */
+    @Override
+    public void scoreGroups(HeadPages hp, int firstPage, int pageCount, float[] q, int qOff, int rows, int group, float[] scores,
+            int off) {
+        scoreRange(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), firstPage, pageCount, q, qOff, rows, group, scores, off);
     }
 
     @Override
@@ -142,10 +149,10 @@ public final class NativeAttentionKernel implements AttentionKernel {
             int pageSize, int page, int tokens);
 
     private static native void score(ByteBuffer sharedBounds, int split, ByteBuffer bounds, int headDim, int pageCount, float[] q,
-            int qOff, int rows, boolean maxOverRows, float[] scores, int off);
+            int qOff, int rows, int group, float[] scores, int off);
 
     private static native void scoreRange(ByteBuffer sharedBounds, int split, ByteBuffer bounds, int headDim, int firstPage,
-            int pageCount, float[] q, int qOff, int rows, boolean maxOverRows, float[] scores, int off);
+            int pageCount, float[] q, int qOff, int rows, int group, float[] scores, int off);
 
     private static native int selectTop(float[] scores, int off, int n, int k, int[] out, int outOff);
 

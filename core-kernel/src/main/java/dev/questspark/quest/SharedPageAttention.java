@@ -293,9 +293,12 @@ public final class SharedPageAttention implements BatchAttention {
         // units of (KV head, range of pages): three heads alone would leave one of two threads idle a third of the time
         int span = ceilDiv(shared, SCORE_CHUNKS);
         int chunks = ceilDiv(shared, span);
+        // a shared selection (one per KV head) takes the max over the group's rows: the kernel takes it per sequence
+        boolean perKvHead = ex[doc.get(0)].questRows() == group && ex[doc.get(0)].questUnits() == c.kvHeads();
+        int outRows = perKvHead ? n : n * group;
         first.pool().forRange(c.kvHeads() * chunks, 1, (a, b) -> {
             float[] qg = new float[n * group * d];
-            float[] sg = new float[n * group * span];
+            float[] sg = new float[outRows * span];
             for (int w = a; w < b; w++) {
                 int h = w / chunks;
                 int from = (w % chunks) * span;
@@ -303,24 +306,13 @@ public final class SharedPageAttention implements BatchAttention {
                 for (int k = 0; k < n; k++) {
                     System.arraycopy(q, rows.get(doc.get(k)) * qDim + h * group * d, qg, k * group * d, group * d);
                 }
-                first.kernel().score(first.head(layer, h), from, count, qg, 0, n * group, false, sg, 0);
+                first.kernel().scoreGroups(first.head(layer, h), from, count, qg, 0, n * group, perKvHead ? group : 1, sg, 0);
                 for (int k = 0; k < n; k++) {
                     AttentionExecutor e = ex[doc.get(k)];
                     int candidates = positions[rows.get(doc.get(k))] / pageSize;
                     float[] scores = e.scores();
-                    if (e.questRows() == group && e.questUnits() == c.kvHeads()) {
-                        int to = e.scoreIndex(h, 0, from, candidates);
-                        int at0 = k * group * count;
-                        System.arraycopy(sg, at0, scores, to, count);
-                        for (int r = 1; r < group; r++) {
-                            int at = at0 + r * count;
-                            for (int p = 0; p < count; p++) {
-                                float s = sg[at + p];
-                                if (s > scores[to + p]) {
-                                    scores[to + p] = s;
-                                }
-                            }
-                        }
+                    if (perKvHead) {
+                        System.arraycopy(sg, k * count, scores, e.scoreIndex(h, 0, from, candidates), count);
                     } else {
                         for (int r = 0; r < group; r++) {
                             System.arraycopy(sg, (k * group + r) * count, scores, e.scoreIndex(h, r, from, candidates), count);

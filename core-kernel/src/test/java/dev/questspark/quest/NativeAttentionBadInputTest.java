@@ -79,18 +79,20 @@ class NativeAttentionBadInputTest {
     void score() {
         float[] q = new float[2 * D];
         float[] scores = new float[2 * PAGES];
-        rejects("score", bounds, 0, bounds, D, PAGES + 1, q, 0, 1, true, scores, 0); // more pages than the bounds hold
-        rejects("score", bounds, 0, bounds, D, PAGES, q, D + 1, 1, true, scores, 0);
-        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 3, true, scores, 0);
-        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 2, false, new float[PAGES], 0);
-        rejects("score", bounds, 0, bounds, D, PAGES, null, 0, 1, true, scores, 0);
-        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 1, true, null, 0);
-        rejects("score", bounds, 0, null, D, PAGES, q, 0, 1, true, scores, 0);
-        rejects("score", bounds, 0, bounds, D, -1, q, 0, 1, true, scores, 0);
-        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 0, true, scores, 0);
-        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 1, true, scores, -1);
-        rejects("score", null, -1, bounds, D, PAGES, q, 0, 1, true, scores, 0);
-        rejects("score", null, 2, bounds, D, PAGES, q, 0, 1, true, scores, 0); // shared pages without shared bounds
+        rejects("score", bounds, 0, bounds, D, PAGES + 1, q, 0, 1, 1, scores, 0); // more pages than the bounds hold
+        rejects("score", bounds, 0, bounds, D, PAGES, q, D + 1, 1, 1, scores, 0);
+        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 3, 3, scores, 0);
+        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 2, 1, new float[PAGES], 0);
+        rejects("score", bounds, 0, bounds, D, PAGES, null, 0, 1, 1, scores, 0);
+        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 1, 1, null, 0);
+        rejects("score", bounds, 0, null, D, PAGES, q, 0, 1, 1, scores, 0);
+        rejects("score", bounds, 0, bounds, D, -1, q, 0, 1, 1, scores, 0);
+        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 0, 1, scores, 0);
+        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 1, 1, scores, -1);
+        rejects("score", null, -1, bounds, D, PAGES, q, 0, 1, 1, scores, 0);
+        rejects("score", null, 2, bounds, D, PAGES, q, 0, 1, 1, scores, 0); // shared pages without shared bounds
+        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 2, 0, scores, 0); // no rows per group
+        rejects("score", bounds, 0, bounds, D, PAGES, q, 0, 2, 3, scores, 0); // rows not a multiple of the group
     }
 
     @Test
@@ -206,7 +208,7 @@ class NativeAttentionBadInputTest {
     void validCallsWork() {
         float[] q = new float[2 * D];
         assertDoesNotThrow(() -> call("recomputeBounds", keys, keyMin, keyMax, bounds, D, P, PAGES - 1, P));
-        assertDoesNotThrow(() -> call("score", bounds, 0, bounds, D, PAGES, q, 0, 2, false, new float[2 * PAGES], 0));
+        assertDoesNotThrow(() -> call("score", bounds, 0, bounds, D, PAGES, q, 0, 2, 1, new float[2 * PAGES], 0));
         assertDoesNotThrow(() -> call("selectTop", new float[PAGES], 0, PAGES, 2, new int[2], 0));
         assertDoesNotThrow(() -> call("attendPages", keys, values, 0, keys, values, D, P, SCALE, TOKENS, new int[] {0, PAGES - 1}, 0, 0, 2, q, 0, 2,
                 new float[2 * (D + 2)], 0));

@@ -106,7 +106,7 @@ class NativeJavaAttentionTest {
      * Many query rows at once (a shared-document batch scores every sequence's rows in one call): from 6 rows at head
      * dims up to 64 the AVX-512 kernel scores 16 pages at a time from transposed bounds; scores stay bit for bit the
      * Java twin's, with page counts and first pages off any multiple of 16, zero and negative-zero queries, and keys
-     * beyond binary16's range (infinite bounds).
+     * beyond binary16's range (infinite bounds); so are the maxima over groups of rows (one per sequence's KV head).
      */
     @ParameterizedTest(name = "isa {0}")
     @MethodSource("dev.questspark.kernel.NativeIsa#levels")
@@ -148,6 +148,20 @@ class NativeJavaAttentionTest {
                                     assertEquals(Float.floatToIntBits(sa[i]), Float.floatToIntBits(sb[i]),
                                             "d " + d + ", " + rows + " rows, pages from " + first + ", max " + max + ": score " + i
                                                     + ": " + sa[i] + " vs " + sb[i]);
+                                }
+                            }
+                            for (int group : new int[] {1, 3}) {
+                                if (rows % group != 0) {
+                                    continue;
+                                }
+                                float[] sa = new float[rows / group * count];
+                                float[] sb = new float[rows / group * count];
+                                new JavaAttentionKernel().scoreGroups(java.pages(0, 0), first, count, q, 0, rows, group, sa, 0);
+                                nat.scoreGroups(fast.pages(0, 0), first, count, q, 0, rows, group, sb, 0);
+                                for (int i = 0; i < sa.length; i++) {
+                                    assertEquals(Float.floatToIntBits(sa[i]), Float.floatToIntBits(sb[i]),
+                                            "d " + d + ", " + rows + " rows in groups of " + group + ", pages from " + first
+                                                    + ": score " + i + ": " + sa[i] + " vs " + sb[i]);
                                 }
                             }
                         }
