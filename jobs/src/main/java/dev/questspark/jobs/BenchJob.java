@@ -345,8 +345,8 @@ public final class BenchJob implements SparkJob {
 
     /** Wall time of each run with the executors and task slots its tasks ran on, and the speedup over the first. */
     static String wallTimes(List<Timeline> timelines) {
-        StringBuilder sb = new StringBuilder("| run | attention | parallelism | executors | tasks | wall seconds | speedup"
-                + " | busy seconds by executor |\n|---|---|---|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| run | attention | parallelism | executors | task slots used | tasks | wall seconds"
+                + " | speedup | busy seconds by executor |\n|---|---|---|---|---|---|---|---|---|\n");
         java.util.Map<String, Double> first = new java.util.HashMap<>();
         for (Timeline t : timelines) {
             // The speedup is over the first run of the same label without its parallelism: more partitions, same work.
@@ -354,11 +354,16 @@ public final class BenchJob implements SparkJob {
             StringBuilder busy = new StringBuilder();
             TaskTimeline.busySeconds(t.tasks()).forEach((e, sec) -> busy.append(busy.isEmpty() ? "" : ", ")
                     .append(String.format(Locale.ROOT, "%s: %.1f", e, sec)));
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.2f | %.2fx | %s |%n", t.label(), t.mode(),
-                    t.parallelism(), TaskTimeline.executors(t.tasks()), t.tasks().size(), t.seconds(), base / t.seconds(), busy));
+            long slots = TimelineChart.lanes(t.tasks()).stream().distinct().count();
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %.2f | %.2fx | %s |%n", t.label(), t.mode(),
+                    t.parallelism(), TaskTimeline.executors(t.tasks()), slots, t.tasks().size(), t.seconds(),
+                    base / t.seconds(), busy));
         }
         sb.append("\nPer-task timelines: timeline_<run>.png (one bar per task, one lane per task slot) and"
-                + " timeline_<run>.csv (the same tasks as rows); busy seconds: the time an executor had a task running.");
+                + " timeline_<run>.csv (the same tasks as rows); task slots used: the lanes of the timeline (tasks that ran"
+                + " at once; the split summarize's tasks take every free slot, so with --skewed a lower parallelism than the"
+                + " master's slots is not a smaller cluster: compare one application per slot count); busy seconds: the"
+                + " time an executor had a task running.");
         return sb.toString();
     }
 

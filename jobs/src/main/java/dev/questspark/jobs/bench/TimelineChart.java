@@ -40,7 +40,7 @@ public final class TimelineChart {
      * driver records a freed slot's next launch up to a few ms before the previous task's finish, so a task that
      * starts within {@value #HANDOVER_SECONDS} s of a lane's end follows it rather than opening a second lane.
      */
-    static List<String> lanes(List<TaskTimeline.Task> tasks) {
+    public static List<String> lanes(List<TaskTimeline.Task> tasks) {
         Map<String, List<Double>> laneEnds = new TreeMap<>();
         List<String> out = new ArrayList<>();
         for (TaskTimeline.Task t : tasks) {
