@@ -65,12 +65,28 @@ public final class Parallel implements AutoCloseable {
      * (except the last).
      */
     public void forRange(int n, int grain, RangeBody body) {
+        int g = Math.max(1, grain);
+        forParts(n, g, Math.min(threads, (Math.max(n, 0) + g - 1) / g), body);
+    }
+
+    /**
+     * Runs body over [0, n) in up to {@link #BALANCED_PARTS} parts per thread, claimed one at a time: for units of
+     * uneven cost (the attention units of a batched step, whose sequences select different pages), a thread that
+     * finishes its part early takes the next instead of waiting for the other's half. Only for bodies whose cost
+     * per call does not grow with the number of calls (a matmul call quantizes its activations once per call: use
+     * {@link #forRange} there).
+     */
+    public void forRangeBalanced(int n, RangeBody body) {
+        forParts(n, 1, threads == 1 ? 1 : Math.min(Math.max(n, 0), threads * BALANCED_PARTS), body);
+    }
+
+    /** Parts per thread of {@link #forRangeBalanced}. */
+    public static final int BALANCED_PARTS = 4;
+
+    private void forParts(int n, int g, int p, RangeBody body) {
         if (n <= 0) {
             return;
         }
-        int g = Math.max(1, grain);
-        int units = (n + g - 1) / g;
-        int p = Math.min(threads, units);
         if (p <= 1) {
             body.run(0, n);
             return;

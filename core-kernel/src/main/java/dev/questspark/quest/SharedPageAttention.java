@@ -133,7 +133,7 @@ public final class SharedPageAttention implements BatchAttention {
         }
         float[] st = states(total);
         int units = most;
-        ex[0].pool().forRange(c.kvHeads() * units, 1, (a, b) -> {
+        ex[0].pool().forRangeBalanced(c.kvHeads() * units, (a, b) -> {
             HeadPages[] hps = new HeadPages[n];
             int[] tokens = new int[n];
             int[] firsts = new int[n];
@@ -196,7 +196,7 @@ public final class SharedPageAttention implements BatchAttention {
             }
         }
         int kvHeads = c.kvHeads();
-        ex[0].pool().forRange(n * kvHeads, 1, (a, b) -> {
+        ex[0].pool().forRangeBalanced(n * kvHeads, (a, b) -> {
             for (int w = a; w < b; w++) {
                 int i = w / kvHeads;
                 int row = rows.get(i);
@@ -212,7 +212,7 @@ public final class SharedPageAttention implements BatchAttention {
         }
         float[] st = states(total);
         int slices = most;
-        ex[0].pool().forRange(units * slices, 1, (a, b) -> {
+        ex[0].pool().forRangeBalanced(units * slices, (a, b) -> {
             HeadPages[] hps = new HeadPages[n];
             int[] tokens = new int[n];
             int[] idsOffs = new int[n];
@@ -296,7 +296,7 @@ public final class SharedPageAttention implements BatchAttention {
         // a shared selection (one per KV head) takes the max over the group's rows: the kernel takes it per sequence
         boolean perKvHead = ex[doc.get(0)].questRows() == group && ex[doc.get(0)].questUnits() == c.kvHeads();
         int outRows = perKvHead ? n : n * group;
-        first.pool().forRange(c.kvHeads() * chunks, 1, (a, b) -> {
+        first.pool().forRangeBalanced(c.kvHeads() * chunks, (a, b) -> {
             float[] qg = new float[n * group * d];
             float[] sg = new float[outRows * span];
             for (int w = a; w < b; w++) {

@@ -30,6 +30,29 @@ class ParallelTest {
     }
 
     @Test
+    void balancedRangesVisitEveryIndexOnce() {
+        for (int threads = 1; threads <= 3; threads++) {
+            try (Parallel p = new Parallel(threads)) {
+                for (int n : new int[] {1, 2, 5, 12, 13, 24, 100}) {
+                    int[] hits = new int[n];
+                    AtomicInteger calls = new AtomicInteger();
+                    p.forRangeBalanced(n, (s, e) -> {
+                        calls.incrementAndGet();
+                        for (int i = s; i < e; i++) {
+                            hits[i]++;
+                        }
+                    });
+                    int[] ones = new int[n];
+                    java.util.Arrays.fill(ones, 1);
+                    assertArrayEquals(ones, hits, "threads " + threads + " n " + n);
+                    int parts = threads == 1 ? 1 : Math.min(n, threads * Parallel.BALANCED_PARTS);
+                    assertEquals(parts, calls.get(), "threads " + threads + " n " + n + ": one call per part");
+                }
+            }
+        }
+    }
+
+    @Test
     void manyShortLoopsInARowComplete() {
         try (Parallel p = new Parallel(2)) {
             AtomicInteger sum = new AtomicInteger();
