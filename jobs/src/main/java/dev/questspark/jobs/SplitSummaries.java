@@ -77,6 +77,7 @@ final class SplitSummaries extends PersistedStages {
         ChunkStages.Counters counters = ChunkStages.Counters.of(spark.sparkContext());
         List<Dataset<Row>> results = new ArrayList<>();
         Column id = concat_ws("/", col(KEY), col(LEVEL), col(INDEX));
+        // A call weighs the tokens it processes: its chunk's prompt part and the tokens it may generate.
         Column weight = size(col(TOKENS)).plus(maxTokens);
         for (int level = 0; ; level++) {
             Dataset<Row> calls = persist(work);
