@@ -79,16 +79,22 @@ final class SplitSummaries extends PersistedStages {
         Column id = concat_ws("/", col(KEY), col(LEVEL), col(INDEX));
         // A call weighs the tokens it processes: its chunk's prompt part and the tokens it may generate.
         Column weight = size(col(TOKENS)).plus(maxTokens);
+        String ran = null;
         for (int level = 0; ; level++) {
             Dataset<Row> calls = persist(work);
             // One job per level: it runs the previous level's calls and this level's next step, and collects the
             // weights that place this level's calls (no separate count, so no extra job between the levels).
             List<Row> weights = BalancedPartitions.weights(calls, id, weight);
+            if (ran != null) {
+                // logged once the level's calls have run (a failed call fails the job with its own message first)
+                LOG.info(ran);
+            }
             if (weights.isEmpty() && level > 0) {
                 break;
             }
             Map<String, Integer> tasks = BalancedPartitions.guided(weights, partitions);
-            LOG.info("summarize level {}: {} calls in {} tasks", level, weights.size(), BalancedPartitions.tasks(tasks));
+            ran = String.format("summarize level %d: %d calls in %d tasks", level, weights.size(),
+                    BalancedPartitions.tasks(tasks));
             Dataset<Row> done = persist(BalancedPartitions.place(spark, calls, id, tasks, BalancedPartitions.tasks(tasks))
                     .sortWithinPartitions(col(KEY), col(INDEX))
                     .mapPartitions(new ChunkStages.Call(model, failOnce, counters), Encoders.row(ChunkRows.RESULT)));
