@@ -17,7 +17,8 @@ import java.util.List;
  * @param answerTokens        greedy tokens per passkey answer
  * @param seed                base seed of the passkeys
  * @param pplText             long real text for perplexity
- * @param pplTokens           most tokens of pplText scored
+ * @param pplTokens           most tokens of pplText taken
+ * @param pplScored           tokens scored at the end of those (0: all): the rest is prefilled densely once
  * @param pplPageSizes        page sizes of the perplexity and agreement settings
  * @param corpus              directory of .txt documents for the agreement prompts (pplText when absent)
  * @param agreementDocTokens  document tokens per agreement prompt
@@ -33,7 +34,7 @@ import java.util.List;
  *                            measured (passkey, perplexity, agreement)
  */
 public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> passkeyDepths, int passkeyTrials, List<Integer> budgets,
-                       List<Integer> pageSizes, int answerTokens, long seed, Path pplText, int pplTokens, List<Integer> pplPageSizes,
+                       List<Integer> pageSizes, int answerTokens, long seed, Path pplText, int pplTokens, int pplScored, List<Integer> pplPageSizes,
                        Path corpus, int agreementDocTokens, int agreementTokens, List<Integer> speedContexts, List<Integer> speedThreads,
                        List<Integer> speedBudgets, int speedDecodeTokens, Path llamaCppDir, int llamaCppRepeats,
                        List<Integer> adaptiveBudgets, List<Integer> paperBudgets) {
@@ -44,7 +45,7 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
     /** The grid of issue 5. */
     public static EvalPlan full(Path model, Path pplText, Path corpus, Path llamaCppDir) {
         return new EvalPlan(model, List.of(1024, 2048, 4096, 8192), List.of(0.0, 0.25, 0.5, 0.75, 1.0), 20,
-                ALL_BUDGETS, List.of(8, 16, 32), 8, 2024, pplText, 8192, List.of(16), corpus, 4096, 64,
+                ALL_BUDGETS, List.of(8, 16, 32), 8, 2024, pplText, 8192, 0, List.of(16), corpus, 4096, 64,
                 List.of(512, 1024, 2048, 4096, 8192), List.of(1, 2), ALL_BUDGETS, 64, llamaCppDir, 3, List.of(128, 512),
                 List.of(256, 1024));
     }
@@ -52,7 +53,7 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
     /** A reduced grid that finishes in minutes: short contexts, few trials, fewer settings. */
     public static EvalPlan quick(Path model, Path pplText, Path corpus, Path llamaCppDir) {
         return new EvalPlan(model, List.of(1024, 2048), List.of(0.0, 0.5, 1.0), 2, List.of(64, 128, 256), List.of(8, 16, 32), 8, 2024,
-                pplText, 1024, List.of(16), corpus, 1024, 24, List.of(512, 1024, 2048), List.of(1, 2), List.of(64, 256), 16,
+                pplText, 1024, 0, List.of(16), corpus, 1024, 24, List.of(512, 1024, 2048), List.of(1, 2), List.of(64, 256), 16,
                 llamaCppDir, 1, List.of(128), List.of(256));
     }
 
@@ -64,7 +65,7 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
         List<Integer> lengths = passkeyLengths.stream().map(l -> Math.min(l, contextLength - answerTokens)).distinct().toList();
         List<Integer> contexts = speedContexts.stream().map(c -> Math.min(c, contextLength - speedDecodeTokens - 1)).distinct().toList();
         return new EvalPlan(model, lengths, passkeyDepths, passkeyTrials, budgets, pageSizes, answerTokens, seed, pplText, pplTokens,
-                pplPageSizes, corpus, agreementDocTokens, agreementTokens, contexts, speedThreads, speedBudgets, speedDecodeTokens,
+                pplScored, pplPageSizes, corpus, agreementDocTokens, agreementTokens, contexts, speedThreads, speedBudgets, speedDecodeTokens,
                 llamaCppDir, llamaCppRepeats, adaptiveBudgets, paperBudgets);
     }
 
@@ -77,7 +78,13 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
 
     /** Adaptive twins of adaptiveBudgets over a text of the given tokens scored one by one (mean context half of it). */
     public List<AdaptiveBudget> pplAdaptive(int tokens) {
-        return adaptiveBudgets.stream().map(b -> AdaptiveBudget.matching(b, tokens / 2.0, QuestConfig.DEFAULT_PAGE_SIZE, tokens)).toList();
+        return pplAdaptive(tokens, tokens);
+    }
+
+    /** Adaptive twins of adaptiveBudgets over the last scored of tokens scored one by one (mean context tokens - scored / 2). */
+    public List<AdaptiveBudget> pplAdaptive(int tokens, int scored) {
+        return adaptiveBudgets.stream().map(b -> AdaptiveBudget.matching(b, tokens - scored / 2.0, QuestConfig.DEFAULT_PAGE_SIZE, tokens))
+                .toList();
     }
 
     public List<QuestConfig> passkeySettings() {

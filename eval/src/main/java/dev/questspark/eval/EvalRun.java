@@ -58,16 +58,25 @@ public final class EvalRun {
             t = System.nanoTime();
             if (sections.contains("perplexity")) {
                 int[] tokens = pplTokens(engine, plan);
-                for (QuestConfig q : plan.pplSettings()) {
-                    PerplexityRow row = PerplexityEval.run(engine, plan.pplText().getFileName().toString(), tokens, q);
-                    LOG.info("perplexity {} b{} p{}: {} over {} tokens", row.attention(), row.budget(), row.pageSize(), row.perplexity(),
-                            row.predicted());
-                    ppl.add(row);
-                }
-                for (AdaptiveBudget a : plan.pplAdaptive(tokens.length)) {
-                    PerplexityRow row = PerplexityEval.run(engine, plan.pplText().getFileName().toString(), tokens, a);
-                    LOG.info("perplexity {}: {} over {} tokens", row.attention(), row.perplexity(), row.predicted());
-                    ppl.add(row);
+                String name = plan.pplText().getFileName().toString();
+                if (plan.pplScored() > 0 && plan.pplScored() < tokens.length - 1) {
+                    LOG.info("perplexity: prefilling {} tokens of {} densely, then scoring the last {} per setting", tokens.length
+                            - 1 - plan.pplScored(), name, plan.pplScored());
+                    ppl.addAll(PerplexityEval.tail(engine, name, tokens, plan.pplScored(), plan.pplSettings(),
+                            plan.pplAdaptive(tokens.length, plan.pplScored()), row -> LOG.info("perplexity {} b{} p{}: {} over the last {} tokens",
+                                    row.attention(), row.budget(), row.pageSize(), row.perplexity(), row.predicted())));
+                } else {
+                    for (QuestConfig q : plan.pplSettings()) {
+                        PerplexityRow row = PerplexityEval.run(engine, name, tokens, q);
+                        LOG.info("perplexity {} b{} p{}: {} over {} tokens", row.attention(), row.budget(), row.pageSize(),
+                                row.perplexity(), row.predicted());
+                        ppl.add(row);
+                    }
+                    for (AdaptiveBudget a : plan.pplAdaptive(tokens.length)) {
+                        PerplexityRow row = PerplexityEval.run(engine, name, tokens, a);
+                        LOG.info("perplexity {}: {} over {} tokens", row.attention(), row.perplexity(), row.predicted());
+                        ppl.add(row);
+                    }
                 }
             }
             seconds[1] = lap(t);

@@ -89,8 +89,12 @@ public final class ResultsReport {
                     + paperText(p) + ".");
         }
         if (r.sections().contains("perplexity")) {
-            line("- Perplexity: first " + p.pplTokens() + " tokens of `" + p.pplText().getFileName() + "`, token by token through the "
-                    + "decode path; budgets " + p.budgets() + " x page sizes " + p.pplPageSizes() + paperText(p) + ".");
+            boolean tail = p.pplScored() > 0 && (r.perplexity().isEmpty() || r.perplexity().get(0).predicted() == p.pplScored());
+            String what = tail
+                    ? "the last " + p.pplScored() + " of the first " + p.pplTokens() + " tokens of `" + p.pplText().getFileName()
+                            + "`, the tokens before them prefilled densely once, each scored token predicted by a decode step"
+                    : "first " + p.pplTokens() + " tokens of `" + p.pplText().getFileName() + "`, token by token through the decode path";
+            line("- Perplexity: " + what + "; budgets " + p.budgets() + " x page sizes " + p.pplPageSizes() + paperText(p) + ".");
         }
         if (r.sections().contains("agreement")) {
             line("- Agreement: prompts over the first " + p.agreementDocTokens() + " tokens of each document, " + p.agreementTokens()

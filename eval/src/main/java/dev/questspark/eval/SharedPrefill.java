@@ -99,6 +99,21 @@ public final class SharedPrefill implements AutoCloseable {
         target.restoreContext(prompt, firstLogits);
     }
 
+    /**
+     * Copies the last prompt's keys and values and its next-token logits into target, an empty session of any page
+     * size and attention setting, which continues from there as this prefill's own sessions do.
+     */
+    public void copyTo(DecoderSession target) {
+        if (firstLogits == null) {
+            throw new IllegalStateException("no prompt prefilled yet");
+        }
+        if (target.length() != 0 || target.capacity() < prompt.length) {
+            throw new IllegalArgumentException("copyTo needs an empty session with room for the prompt's " + prompt.length
+                    + " tokens; it holds " + target.length() + " of " + target.capacity());
+        }
+        copyInto(target);
+    }
+
     /** Tokens of the last prompt taken over from the previous one instead of prefilled. */
     public int reusedTokens() {
         return reused;

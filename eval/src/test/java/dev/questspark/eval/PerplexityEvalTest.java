@@ -10,6 +10,7 @@ import dev.questspark.engine.Engine;
 import dev.questspark.quest.QuestConfig;
 import dev.questspark.testing.TestModels;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +83,33 @@ class PerplexityEvalTest {
         assertTrue(quarter.attention().startsWith("adaptive-f0.25"), quarter.attention());
         assertTrue(quarter.tokensAttended() < full.tokensAttended());
         assertEquals(full.steps(), quarter.steps());
+    }
+
+    @Test
+    void aTailScoresTheLastTokensAsTheWholeTextDoes() {
+        int scored = 20;
+        double[] all = PerplexityEval.nlls(engine, tokens, QuestConfig.dense().withPageSize(8));
+        double last = Arrays.stream(all, all.length - scored, all.length).average().orElseThrow();
+        List<PerplexityRow> rows = PerplexityEval.tail(engine, "story", tokens, scored, List.of(QuestConfig.dense().withPageSize(8)),
+                List.of(), r -> { });
+        assertEquals(1, rows.size());
+        assertEquals(scored, rows.get(0).predicted());
+        assertEquals(scored, rows.get(0).steps() / engine.info().layers(), "one decode step per scored token and layer");
+        // the prefix is prefilled in blocks instead of token by token: the same rounding allowance as above
+        assertEquals(last, rows.get(0).meanNll(), 1e-4);
+    }
+
+    @Test
+    void aTailUnderQuestIsDenseAtAFullBudgetAndReadsLessAtASmallOne() {
+        QuestConfig dense = QuestConfig.dense().withPageSize(8);
+        List<PerplexityRow> rows = PerplexityEval.tail(engine, "story", tokens, 16, List.of(dense,
+                QuestConfig.quest().withPageSize(8).withTokenBudget(256), QuestConfig.quest().withPageSize(8).withTokenBudget(16)),
+                List.of(new AdaptiveBudget(0.25, 16, 4096, 8)), r -> { });
+        assertEquals(4, rows.size());
+        assertEquals(rows.get(0).meanNll(), rows.get(1).meanNll(), 0.0, "a budget covering the text is dense");
+        assertNotEquals(rows.get(0).meanNll(), rows.get(2).meanNll());
+        assertTrue(rows.get(2).tokensAttended() < rows.get(0).tokensAttended());
+        assertTrue(rows.get(3).attention().startsWith("adaptive"), rows.get(3).attention());
+        assertEquals(rows.get(0).steps(), rows.get(3).steps());
     }
 }

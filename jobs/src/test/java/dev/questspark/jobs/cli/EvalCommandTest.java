@@ -28,4 +28,12 @@ class EvalCommandTest {
         assertTrue(out.toString().contains("--docs DIR") && out.toString().contains("(default: " + EvalMain.DEFAULT_REPORT + ")"),
                 out.toString());
     }
+
+    @Test
+    void perplexityTokensAndTheScoredTailAreFlags() {
+        var plan = EvalMain.parse(new String[]{"--ppl-tokens", "32760", "--ppl-scored", "1024"}).plan();
+        assertEquals(32760, plan.pplTokens());
+        assertEquals(1024, plan.pplScored());
+        assertEquals(0, EvalMain.parse(new String[0]).plan().pplScored(), "every token is scored by default");
+    }
 }
