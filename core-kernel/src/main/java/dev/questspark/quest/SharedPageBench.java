@@ -6,8 +6,9 @@ import java.util.Random;
 
 /**
  * The decode attention of one step (every layer) for N sequences continuing one shared document (forks of one prefilled cache, each
- * with a short question of its own): the shared-page pass ({@link SharedPageAttention}) against each sequence
- * attending alone, dense and Quest, timed side by side in alternating rounds, with the KV pages each reads.
+ * with a short question of its own), or N documents of their own: the batched pass ({@link SharedPageAttention})
+ * against each sequence attending alone, dense and Quest, timed side by side in alternating rounds, with the KV pages
+ * each reads.
  * {@code bin/quest bench-attention --sequences N} prints {@link Result#toJson()}. The cache has as many layers as
  * make the document's KV at least {@link #STEP_BYTES} (at most 30, SmolLM2's count), so a step streams it from memory
  * as the real model does instead of finding one layer in the last-level cache. Queries are one common direction
@@ -22,16 +23,17 @@ public final class SharedPageBench {
      * (keys and values, and for Quest the page bounds it scores, all binary16), counted per sequence when alone and
      * once per shared page in the shared pass.
      */
-    public record Result(String shape, int context, int layers, int sequences, int budget, int pageSize, int threads, String kernel,
+    public record Result(String shape, int context, int layers, int sequences, boolean sharedDocument, int budget, int pageSize,
+            int threads, String kernel,
             double denseAloneMs, double denseSharedMs, long denseAloneBytes, long denseSharedBytes, double questAloneMs,
             double questSharedMs, long questAloneBytes, long questSharedBytes) {
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"shape\":\"%s\",\"context\":%d,\"layers\":%d,\"sequences\":%d,\"token_budget\":%d,\"page_size\":%d,\"threads\":%d,"
+                    "{\"shape\":\"%s\",\"context\":%d,\"layers\":%d,\"sequences\":%d,\"shared_document\":%b,\"token_budget\":%d,\"page_size\":%d,\"threads\":%d,"
                             + "\"kernel\":\"%s\",\"dense_alone_ms\":%.4f,\"dense_shared_ms\":%.4f,\"dense_alone_kv_bytes\":%d,"
                             + "\"dense_shared_kv_bytes\":%d,\"quest_alone_ms\":%.4f,\"quest_shared_ms\":%.4f,"
                             + "\"quest_alone_kv_bytes\":%d,\"quest_shared_kv_bytes\":%d}",
-                    shape, context, layers, sequences, budget, pageSize, threads, kernel, denseAloneMs, denseSharedMs, denseAloneBytes,
+                    shape, context, layers, sequences, sharedDocument, budget, pageSize, threads, kernel, denseAloneMs, denseSharedMs, denseAloneBytes,
                     denseSharedBytes, questAloneMs, questSharedMs, questAloneBytes, questSharedBytes);
         }
     }
@@ -41,7 +43,13 @@ public final class SharedPageBench {
     /** KV bytes of the document over all layers, at least: well past a last-level cache. */
     static final long STEP_BYTES = 128L << 20;
 
+    /** N forks of one shared document. */
     public static Result run(String shape, int context, int sequences, int budget, int pageSize, int threads) {
+        return run(shape, context, sequences, budget, pageSize, threads, true);
+    }
+
+    /** N forks of one shared document, or (sharedDocument false) N caches each holding a document of its own. */
+    public static Result run(String shape, int context, int sequences, int budget, int pageSize, int threads, boolean sharedDocument) {
         AttentionShape s = AttentionShape.of(shape);
         if (sequences < 1 || sequences > AttentionKernel.MAX_SEQUENCES) {
             throw new IllegalArgumentException("sequences must be in [1, " + AttentionKernel.MAX_SEQUENCES + "], got " + sequences);
@@ -58,61 +66,70 @@ public final class SharedPageBench {
                 Long.MAX_VALUE);
         try (Parallel pool = new Parallel(threads); PagedKvCache parent = new PagedKvCache(cfg, pool)) {
             AttentionBench.Fixture.fill(parent, context, kvDim);
-            PagedKvCache[] forks = new PagedKvCache[sequences];
+            PagedKvCache[] caches = new PagedKvCache[sequences];
             int[] positions = new int[sequences];
             Random rnd = new Random(11);
             float[] common = gaussian(rnd, qDim, 1);
             float[] q = new float[sequences * qDim];
-            for (int i = 0; i < sequences; i++) {
-                forks[i] = parent.fork(pool);
-                float[] k = gaussian(rnd, QUESTION_TOKENS * kvDim, 1);
-                float[] v = gaussian(rnd, QUESTION_TOKENS * kvDim, 1);
-                for (int layer = 0; layer < layers; layer++) {
-                    forks[i].store(layer, context, QUESTION_TOKENS, k, v);
-                }
-                forks[i].advance(QUESTION_TOKENS);
-                positions[i] = forks[i].length() - 1;
-                float[] noise = gaussian(rnd, qDim, 0.7);
-                for (int j = 0; j < qDim; j++) {
-                    q[i * qDim + j] = common[j] + noise[j];
-                }
-            }
             try {
-                Timing d = time(forks, positions, q, qDim, dense, s.headDim(), pageSize);
-                Timing t = time(forks, positions, q, qDim, quest, s.headDim(), pageSize);
-                return new Result(s.id(), context, layers, sequences, budget, pageSize, threads, parent.kernelName(), d.aloneMs, d.sharedMs,
-                        d.aloneBytes, d.sharedBytes, t.aloneMs, t.sharedMs, t.aloneBytes, t.sharedBytes);
+                for (int i = 0; i < sequences; i++) {
+                    caches[i] = sharedDocument ? parent.fork(pool) : ownDocument(cfg, pool, context, kvDim);
+                    float[] k = gaussian(rnd, QUESTION_TOKENS * kvDim, 1);
+                    float[] v = gaussian(rnd, QUESTION_TOKENS * kvDim, 1);
+                    for (int layer = 0; layer < layers; layer++) {
+                        caches[i].store(layer, context, QUESTION_TOKENS, k, v);
+                    }
+                    caches[i].advance(QUESTION_TOKENS);
+                    positions[i] = caches[i].length() - 1;
+                    float[] noise = gaussian(rnd, qDim, 0.7);
+                    for (int j = 0; j < qDim; j++) {
+                        q[i * qDim + j] = common[j] + noise[j];
+                    }
+                }
+                Timing d = time(caches, positions, q, qDim, dense, s.headDim(), pageSize);
+                Timing t = time(caches, positions, q, qDim, quest, s.headDim(), pageSize);
+                return new Result(s.id(), context, layers, sequences, sharedDocument, budget, pageSize, threads, parent.kernelName(),
+                        d.aloneMs, d.sharedMs, d.aloneBytes, d.sharedBytes, t.aloneMs, t.sharedMs, t.aloneBytes, t.sharedBytes);
             } finally {
-                for (PagedKvCache f : forks) {
-                    f.close();
+                for (PagedKvCache c : caches) {
+                    if (c != null) {
+                        c.close();
+                    }
                 }
             }
         }
     }
 
+    /** A cache of its own holding the document (the same tokens as the parent's, in storage no other cache reads). */
+    private static PagedKvCache ownDocument(PagedKvCacheConfig cfg, Parallel pool, int context, int kvDim) {
+        PagedKvCache c = new PagedKvCache(cfg, pool);
+        AttentionBench.Fixture.fill(c, context, kvDim);
+        return c;
+    }
+
     private record Timing(double aloneMs, double sharedMs, long aloneBytes, long sharedBytes) {}
 
-    private static Timing time(PagedKvCache[] forks, int[] positions, float[] q, int qDim, QuestConfig setting, int headDim,
+    private static Timing time(PagedKvCache[] caches, int[] positions, float[] q, int qDim, QuestConfig setting, int headDim,
             int pageSize) {
-        for (PagedKvCache f : forks) {
-            f.setQuest(setting);
+        for (PagedKvCache c : caches) {
+            c.setQuest(setting);
         }
-        int n = forks.length;
+        int n = caches.length;
         float[] qRow = new float[qDim];
         float[] out = new float[n * qDim];
-        int layers = forks[0].config().layers();
+        int layers = caches[0].config().layers();
         Runnable alone = () -> {
             for (int layer = 0; layer < layers; layer++) {
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(q, i * qDim, qRow, 0, qDim);
-                    forks[i].attend(layer, positions[i], 1, qRow, out);
+                    caches[i].attend(layer, positions[i], 1, qRow, out);
                 }
             }
         };
         SharedPageAttention shared = new SharedPageAttention(qDim);
         Runnable together = () -> {
             for (int layer = 0; layer < layers; layer++) {
-                shared.attend(layer, forks, positions, n, q, out);
+                shared.attend(layer, caches, positions, n, q, out);
             }
         };
         together.run();

@@ -28,4 +28,16 @@ class SharedPageBenchTest {
         assertTrue(r.toJson().contains("\"quest_shared_kv_bytes\":"), r.toJson());
         assertThrows(IllegalArgumentException.class, () -> SharedPageBench.run("smollm2-135m", context, 65, 256, 16, 1));
     }
+
+    @Test
+    void separateDocumentsShareNoPage() {
+        int context = 256;
+        SharedPageBench.Result r = SharedPageBench.run("smollm2-135m", context, 3, 128, 16, 2, false);
+        long page = 16L * 64 * 4;
+        long pagesPerSequence = (context + SharedPageBench.QUESTION_TOKENS + 15) / 16;
+        assertEquals(r.layers() * 3 * 3 * pagesPerSequence * page, r.denseAloneBytes());
+        assertEquals(r.denseAloneBytes(), r.denseSharedBytes()); // each document's pages read by its own sequence only
+        assertEquals(r.questAloneBytes(), r.questSharedBytes());
+        assertTrue(r.toJson().contains("\"shared_document\":false"), r.toJson());
+    }
 }

@@ -142,6 +142,7 @@ final class Flags {
                 Flag.value("shape", "NAME", "smollm2-135m", "attention shape: smollm2-135m or llama2-7b"),
                 Flag.value("context", "N", "32768", "context length in tokens"),
                 Flag.value("sequences", "N", "0", "N > 0: N sequences forked from one shared document, shared-page pass vs alone"),
+                Flag.value("shared-document", "BOOL", "true", "with --sequences: forks of one document, or false: a document each"),
                 of(Settings.TOKEN_BUDGET),
                 of(Settings.PAGE_SIZE),
                 Flag.setting("threads", "N", "threads (0: all cores)"),
