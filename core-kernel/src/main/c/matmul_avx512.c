@@ -199,8 +199,9 @@ static INLINE VNNI void chunk_tokens(int kind, const tile_t *tl, int kc, int b0,
 }
 
 /*
- * Few tokens (decode): each block's quant registers are unpacked and used at once by all T (< 4) tokens, with
- * no repacked copy. Meanwhile the next tile's rows are prefetched (PF_TILES ahead), spread evenly over the blocks, so
+ * Up to TMAX tokens (decode, a batched decode step): each block's quant registers are unpacked and used at once by
+ * all T tokens, with no repacked copy (storing and reloading a repacked chunk cost a batch-8 step more than the
+ * unpacking it saves, since one group of tokens reads it once). Meanwhile the next tile's rows are prefetched (PF_TILES ahead), spread evenly over the blocks, so
  * the next tiles' weights stream in from memory while this one computes. The float operations per row are
  * those of chunk_tokens, so both paths give identical results.
  */
@@ -237,7 +238,8 @@ static INLINE VNNI void tile_direct(int kind, const uint8_t *w, size_t row_bytes
                                               const uint8_t *pf, size_t pf_bytes) {                            \
         tile_direct(kind, w, row_bytes, cols, act, act_stride, T, out, ldo, r, nrows, pf, pf_bytes);           \
     }
-#define TILE_DIRECT_ALL(kind) TILE_DIRECT(kind, 1) TILE_DIRECT(kind, 2) TILE_DIRECT(kind, 3)
+#define TILE_DIRECT_ALL(kind) TILE_DIRECT(kind, 1) TILE_DIRECT(kind, 2) TILE_DIRECT(kind, 3) TILE_DIRECT(kind, 4) \
+    TILE_DIRECT(kind, 5) TILE_DIRECT(kind, 6) TILE_DIRECT(kind, 7) TILE_DIRECT(kind, 8)
 TILE_DIRECT_ALL(K_Q4_0)
 TILE_DIRECT_ALL(K_Q4_1)
 TILE_DIRECT_ALL(K_Q8_0)
@@ -261,7 +263,7 @@ CHUNK_TOKENS_ALL(K_Q5_0)
 typedef void (*chunk_fn)(const tile_t *, int, int, const uint8_t *, size_t, int, int, float *, size_t, __mmask16, int);
 
 /*
- * Many tokens (batched decode, prefill): the repacked path reads its 16 rows as 16 strided streams, which the
+ * More than TMAX tokens (large batches, prefill): the repacked path reads its 16 rows as 16 strided streams, which the
  * hardware prefetchers follow poorly once the matrix is not in cache (measured on a 65536 x 576 Q4_1 matrix at 8
  * tokens: 43 GMAC per cpu-second against 93 for one in L2). So each tile first asks for the tile PF_AHEAD tiles on,
  * one contiguous range of rows, to be fetched while this one computes.
@@ -277,11 +279,11 @@ static INLINE void prefetch_tile_ahead(const uint8_t *w, size_t row_bytes, int r
     for (size_t off = 0; off < bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
 }
 
-static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const direct_fn direct[3], const uint8_t *w,
+static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const direct_fn direct[TMAX], const uint8_t *w,
                                      size_t row_bytes, int cols, const uint8_t *act, size_t act_stride, int n,
                                      float *out, size_t ldo, int r0, int r1) {
     const int nb = cols / 32;
-    if (n < 4) {
+    if (n <= TMAX) {
         for (int r = r0; r < r1; r += TILE) {
             int nrows = r1 - r < TILE ? r1 - r : TILE;
             int pf_row = r + PF_TILES * TILE < r1 ? r + PF_TILES * TILE : r1;
@@ -315,8 +317,10 @@ static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const di
                                    size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {        \
         static const chunk_fn chunk[4] = {chunk_tokens_##kind##_8, chunk_tokens_##kind##_4,                   \
                                           chunk_tokens_##kind##_2, chunk_tokens_##kind##_1};                  \
-        static const direct_fn direct[3] = {tile_direct_##kind##_1, tile_direct_##kind##_2,                   \
-                                            tile_direct_##kind##_3};                                          \
+        static const direct_fn direct[TMAX] = {tile_direct_##kind##_1, tile_direct_##kind##_2,                \
+                                               tile_direct_##kind##_3, tile_direct_##kind##_4,                \
+                                               tile_direct_##kind##_5, tile_direct_##kind##_6,                \
+                                               tile_direct_##kind##_7, tile_direct_##kind##_8};               \
         if (row_bytes > 0x7fffffff / TILE) {                                                                  \
             fallback_##name(w, row_bytes, cols, act, act_stride, n, out, ldo, r0, r1);                        \
             return;                                                                                           \

@@ -169,9 +169,7 @@ public final class LlamaModel {
     private void attentionInputs(int l, int n, ForwardState s, Parallel par) {
         LlamaConfig c = config;
         rmsNorm(s.xb, s.x, w.attnNorm[l], n, c.dim());
-        matmul(par, w.wq[l], s.xb, n, s.q);
-        matmul(par, w.wk[l], s.xb, n, s.k);
-        matmul(par, w.wv[l], s.xb, n, s.v);
+        matmuls(par, s.xb, n, w.wq[l], s.q, w.wk[l], s.k, w.wv[l], s.v);
         addBias(s.q, w.bq[l], n);
         addBias(s.k, w.bk[l], n);
         addBias(s.v, w.bv[l], n);
@@ -205,8 +203,7 @@ public final class LlamaModel {
     private void feedForward(int l, int n, ForwardState s, Parallel par) {
         LlamaConfig c = config;
         rmsNorm(s.xb, s.x, w.ffnNorm[l], n, c.dim());
-        matmul(par, w.wGate[l], s.xb, n, s.gate);
-        matmul(par, w.wUp[l], s.xb, n, s.up);
+        matmuls(par, s.xb, n, w.wGate[l], s.gate, w.wUp[l], s.up, null, null);
         if (variant.geluGate()) {
             GeluGate.geglu(s.gate, s.up, n * c.ffnDim()); // one value at a time: rows never interact
         } else {
@@ -277,6 +274,32 @@ public final class LlamaModel {
 
     private void matmul(Parallel par, WeightTensor m, float[] x, int n, float[] out) {
         par.forRange(m.rows(), 16, (start, end) -> kernel.matmul(m, x, n, out, start, end));
+    }
+
+    /**
+     * The products of one input with two or three matrices (c may be null) in one parallel region over their rows
+     * laid end to end: a step hands work to the pool once instead of once per matrix (a hand-off and its wait cost
+     * about as much as a small batched matmul). Each output row is computed as by {@link #matmul}, whatever the split.
+     */
+    private void matmuls(Parallel par, float[] x, int n, WeightTensor a, float[] outA, WeightTensor b, float[] outB,
+                         WeightTensor c, float[] outC) {
+        int ab = a.rows() + b.rows();
+        par.forRange(ab + (c == null ? 0 : c.rows()), 16, (start, end) -> {
+            matmulPart(a, x, n, outA, start, end, 0);
+            matmulPart(b, x, n, outB, start, end, a.rows());
+            if (c != null) {
+                matmulPart(c, x, n, outC, start, end, ab);
+            }
+        });
+    }
+
+    /** The rows of m that fall in [start, end) of a range where m's rows begin at base. */
+    private void matmulPart(WeightTensor m, float[] x, int n, float[] out, int start, int end, int base) {
+        int from = Math.max(start - base, 0);
+        int to = Math.min(end - base, m.rows());
+        if (from < to) {
+            kernel.matmul(m, x, n, out, from, to);
+        }
     }
 
     /** out[t] = x[t] / rms(x[t]) * weight for n rows of width d. */
