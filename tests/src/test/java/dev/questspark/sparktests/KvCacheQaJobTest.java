@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import dev.questspark.testing.TestModels;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -37,29 +39,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class KvCacheQaJobTest {
     private static final String[] QUEST = {"attention", "quest", "token-budget", "64", "page-size", "16", "dense-layers", "1"};
 
+    /** Shared by both tests: the batch-size-1 run into an empty cache is the start of both, so it runs once. */
     @TempDir
-    Path dir;
+    static Path dir;
+    private static Path docs;
+    private static Path questions;
+    private static Path cache;
+    /** The answers of the first batch-size-1 run (an empty cache: every document prefilled). */
+    private static Dataset<Row> first;
+    /** The snapshot files that run saved, with their bytes as it wrote them. */
+    private static Map<Path, byte[]> saved;
+
+    @BeforeAll
+    static void answerIntoAnEmptyCache(SparkSession spark) throws IOException {
+        docs = documents();
+        questions = questions();
+        cache = dir.resolve("kv");
+        first = answer(spark, cache, "first", "1");
+        saved = new TreeMap<>();
+        for (Path f : snapshots(cache)) {
+            saved.put(f, Files.readAllBytes(f));
+        }
+    }
 
     @Test
     void snapshotsAreSavedRestoredAndReplacedWhenDamaged(SparkSession spark) throws IOException {
-        Path docs = documents();
-        Path questions = questions();
-        Path cache = dir.resolve("kv");
         int d1 = documentSegment(TestData.STORY_A);
         int d2 = documentSegment(TestData.STORY_B);
-
-        Dataset<Row> first = answer(spark, docs, questions, cache, "first");
         Map<String, Integer> cached = cachedTokens(first);
         assertEquals(Map.of("q1", 0, "q2", d1, "q3", 0, "q4", 0), cached,
                 "first run: documents prefilled (q2 reuses its task's cache of d1)");
-        List<Path> files = snapshots(cache);
+        List<Path> files = List.copyOf(saved.keySet());
         assertEquals(2, files.size(), "one snapshot per document that fits the context, none for chunks: " + files);
-        Map<Path, byte[]> saved = new HashMap<>();
-        for (Path f : files) {
-            saved.put(f, Files.readAllBytes(f));
-        }
 
-        Dataset<Row> second = answer(spark, docs, questions, cache, "second");
+        Dataset<Row> second = answer(spark, cache, "second", "1");
         DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(first), withoutCacheColumns(second));
         assertEquals(Map.of("q1", d1, "q2", d1, "q3", d2, "q4", 0), cachedTokens(second),
                 "second run: every whole document comes from its snapshot");
@@ -67,7 +80,7 @@ class KvCacheQaJobTest {
         for (Path f : files) {
             flipBytes(f);
         }
-        Dataset<Row> third = answer(spark, docs, questions, cache, "third");
+        Dataset<Row> third = answer(spark, cache, "third", "1");
         DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(first), withoutCacheColumns(third));
         assertEquals(cached, cachedTokens(third), "damaged snapshots are misses: documents prefilled again");
         assertEquals(files, snapshots(cache));
@@ -78,48 +91,44 @@ class KvCacheQaJobTest {
 
     @Test
     void batchedQuestionsShareSnapshotsWithBatchSizeOne(SparkSession spark) throws IOException {
-        Path docs = documents();
-        Path questions = questions();
         int d1 = documentSegment(TestData.STORY_A);
         int d2 = documentSegment(TestData.STORY_B);
-        Path alone = dir.resolve("kv-alone");
         Path batched = dir.resolve("kv-batched");
-        Dataset<Row> one = answer(spark, docs, questions, alone, "one", "1");
 
-        Dataset<Row> first = answer(spark, docs, questions, batched, "b-first", "4");
-        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(one), withoutCacheColumns(first));
+        Dataset<Row> batchedFirst = answer(spark, batched, "b-first", "4");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(first), withoutCacheColumns(batchedFirst));
         List<Path> files = snapshots(batched);
-        assertEquals(snapshots(alone).stream().map(Path::getFileName).toList(), files.stream().map(Path::getFileName).toList(),
+        assertEquals(saved.keySet().stream().map(Path::getFileName).toList(), files.stream().map(Path::getFileName).toList(),
                 "the batch saves the snapshots batch-size 1 saves");
-        Map<Path, byte[]> saved = new HashMap<>();
+        Map<Path, byte[]> batchSaved = new HashMap<>();
         for (Path f : files) {
-            saved.put(f, Files.readAllBytes(f));
-            assertArrayEquals(Files.readAllBytes(alone.resolve(f.getFileName())), saved.get(f), "same bytes as batch-size 1's: " + f);
+            batchSaved.put(f, Files.readAllBytes(f));
+            assertArrayEquals(saved.get(cache.resolve(f.getFileName())), batchSaved.get(f), "same bytes as batch-size 1's: " + f);
         }
 
-        Dataset<Row> second = answer(spark, docs, questions, batched, "b-second", "4");
-        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(one), withoutCacheColumns(second));
+        Dataset<Row> second = answer(spark, batched, "b-second", "4");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(first), withoutCacheColumns(second));
         assertEquals(Map.of("q1", d1, "q2", d1, "q3", d2, "q4", 0), cachedTokens(second),
                 "second batched run: every whole document comes from its snapshot");
 
         for (Path f : files) {
             flipBytes(f);
         }
-        Dataset<Row> third = answer(spark, docs, questions, batched, "b-third", "4");
-        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(one), withoutCacheColumns(third));
+        Dataset<Row> third = answer(spark, batched, "b-third", "4");
+        DataFrameAssertions.assertDataFrameEquals(withoutCacheColumns(first), withoutCacheColumns(third));
         for (Path f : files) {
-            assertArrayEquals(saved.get(f), Files.readAllBytes(f), "damaged snapshot rewritten by the batch: " + f);
+            assertArrayEquals(batchSaved.get(f), Files.readAllBytes(f), "damaged snapshot rewritten by the batch: " + f);
         }
     }
 
-    private Path documents() {
+    private static Path documents() {
         return TestData.lines(dir.resolve("docs.jsonl"), List.of(
                 TestData.json("id", "d1", "text", TestData.STORY_A),
                 TestData.json("id", "d2", "text", TestData.STORY_B),
                 TestData.json("id", "long", "text", TestData.longText(40))));
     }
 
-    private Path questions() {
+    private static Path questions() {
         return TestData.lines(dir.resolve("questions.jsonl"), List.of(
                 TestData.json("question_id", "q1", "doc_id", "d1", "question", "What flew?"),
                 TestData.json("question_id", "q2", "doc_id", "d1", "question", "Who laughed?"),
@@ -127,14 +136,10 @@ class KvCacheQaJobTest {
                 TestData.json("question_id", "q4", "doc_id", "long", "question", "Who painted the lamp?")));
     }
 
-    private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, Path cache, String name) {
-        return answer(spark, docs, questions, cache, name, "1");
-    }
-
-    private Dataset<Row> answer(SparkSession spark, Path docs, Path questions, Path cache, String name, String batchSize) {
+    private static Dataset<Row> answer(SparkSession spark, Path kvCache, String name, String batchSize) {
         String output = dir.resolve(name).toString();
         new QaJob().run(spark, JobSettings.stories(QUEST).with(JobSettings.pairs("documents", docs.toString(),
-                "questions", questions.toString(), "output", output, "kv-cache", cache.toString(), "batch-size", batchSize)));
+                "questions", questions.toString(), "output", output, "kv-cache", kvCache.toString(), "batch-size", batchSize)));
         Dataset<Row> out = spark.read().parquet(output).orderBy("question_id");
         for (Row r : out.collectAsList()) {
             assertEquals("ok", r.getAs(OutputColumns.STATUS), r.getAs("question_id") + ": " + r.getAs(OutputColumns.ERROR));
