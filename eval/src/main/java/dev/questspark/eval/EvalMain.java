@@ -14,13 +14,13 @@ import java.util.Set;
  * written into docs/ unless asked). Flags: --model PATH, --quick, --docs DIR, --text PATH, --corpus DIR, --llamacpp DIR, --sections LIST, --threads N
  * (accuracy sections), and grid overrides --lengths, --depths, --trials, --budgets, --page-sizes, --speed-contexts,
  * --speed-threads, and the perplexity text's --ppl-tokens (tokens taken) and --ppl-scored (only the last N of them scored,
- * the rest prefilled densely). The regenerating command written into the report is the system property quest.eval.command
+ * the rest prefilled densely), and --answer-tokens (greedy tokens of a passkey answer). The regenerating command written into the report is the system property quest.eval.command
  * (set by the launcher) followed by the flags.
  */
 public final class EvalMain {
     static final String USAGE = "usage: eval [--quick] [--model PATH] [--docs DIR] [--text PATH] [--corpus DIR] [--llamacpp DIR] "
             + "[--sections " + String.join(",", EvalRun.SECTIONS) + "] [--threads N] [--lengths L,..] [--depths D,..] [--trials N] "
-            + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..] [--ppl-tokens N] [--ppl-scored N]";
+            + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..] [--ppl-tokens N] [--ppl-scored N] [--answer-tokens N]";
 
     /** The report folder when --docs is not given, under the project: never docs/, which only --docs docs updates. */
     public static final String DEFAULT_REPORT = "output/eval-report";
@@ -56,7 +56,7 @@ public final class EvalMain {
         boolean quick = false;
         Set<String> sections = new LinkedHashSet<>(EvalRun.SECTIONS);
         int threads = Runtime.getRuntime().availableProcessors();
-        String[][] overrides = new String[9][];
+        String[][] overrides = new String[10][];
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -77,6 +77,7 @@ public final class EvalMain {
                 case "--speed-threads" -> overrides[6] = list(value(args, ++i, a));
                 case "--ppl-tokens" -> overrides[7] = list(value(args, ++i, a));
                 case "--ppl-scored" -> overrides[8] = list(value(args, ++i, a));
+                case "--answer-tokens" -> overrides[9] = list(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown flag " + a + "; " + USAGE);
             }
         }
@@ -87,7 +88,7 @@ public final class EvalMain {
     static EvalPlan override(EvalPlan p, String[][] o) {
         return new EvalPlan(p.model(), o[0] == null ? p.passkeyLengths() : ints(o[0]), o[1] == null ? p.passkeyDepths() : doubles(o[1]),
                 o[2] == null ? p.passkeyTrials() : Integer.parseInt(o[2][0]), o[3] == null ? p.budgets() : ints(o[3]),
-                o[4] == null ? p.pageSizes() : ints(o[4]), p.answerTokens(), p.seed(), p.pplText(),
+                o[4] == null ? p.pageSizes() : ints(o[4]), o[9] == null ? p.answerTokens() : Integer.parseInt(o[9][0]), p.seed(), p.pplText(),
                 o[7] == null ? p.pplTokens() : Integer.parseInt(o[7][0]), o[8] == null ? p.pplScored() : Integer.parseInt(o[8][0]), p.pplPageSizes(),
                 p.corpus(), p.agreementDocTokens(), p.agreementTokens(), o[5] == null ? p.speedContexts() : ints(o[5]),
                 o[6] == null ? p.speedThreads() : ints(o[6]), o[3] == null ? p.speedBudgets() : ints(o[3]), p.speedDecodeTokens(),

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 final class EvalCommand extends Command {
     /** Flags passed on to {@link EvalMain} under the same names. */
     private static final List<String> PASSED = List.of("docs", "text", "corpus", "llamacpp", "lengths", "depths", "trials",
-            "budgets", "page-sizes", "speed-contexts", "speed-threads", "ppl-tokens", "ppl-scored");
+            "budgets", "page-sizes", "speed-contexts", "speed-threads", "ppl-tokens", "ppl-scored", "answer-tokens");
     /** The section run here rather than by {@link EvalMain}: output quality of the jobs' own row code. */
     static final String QUALITY = "quality";
     private static final String ALL_SECTIONS = "passkey,perplexity,agreement,speed,llamacpp," + QUALITY;
@@ -58,6 +58,8 @@ final class EvalCommand extends Command {
                 Flag.value("page-sizes", "N,N,...", join(FULL.pageSizes()), "Quest page sizes of the passkey grid"),
                 Flag.value("speed-contexts", "N,N,...", join(FULL.speedContexts()), "contexts of the speed table"),
                 Flag.value("speed-threads", "N,N,...", join(FULL.speedThreads()), "thread counts of the speed table"),
+                Flag.value("answer-tokens", "N", Integer.toString(FULL.answerTokens()),
+                        "greedy tokens of a passkey answer (models that restate the question need more)"),
                 Flag.value("ppl-tokens", "N", Integer.toString(FULL.pplTokens()), "tokens of the perplexity text taken"),
                 Flag.value("ppl-scored", "N", "0", "score only the last N of them (0: all), the rest prefilled densely once"),
                 Flag.value("quality-sets", "DIR", "data/quality", "QA and summary sets of the quality section"),

@@ -30,10 +30,11 @@ class EvalCommandTest {
     }
 
     @Test
-    void perplexityTokensAndTheScoredTailAreFlags() {
+    void perplexityTokensTheScoredTailAndAnswerTokensAreFlags() {
         var plan = EvalMain.parse(new String[]{"--ppl-tokens", "32760", "--ppl-scored", "1024"}).plan();
         assertEquals(32760, plan.pplTokens());
         assertEquals(1024, plan.pplScored());
         assertEquals(0, EvalMain.parse(new String[0]).plan().pplScored(), "every token is scored by default");
+        assertEquals(16, EvalMain.parse(new String[]{"--answer-tokens", "16"}).plan().answerTokens());
     }
 }
