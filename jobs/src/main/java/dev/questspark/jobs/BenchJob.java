@@ -82,7 +82,11 @@ public final class BenchJob implements SparkJob {
             throw new IllegalArgumentException("--qa-questions runs the qa task over the documents; the skewed corpus is"
                     + " summarize only: drop one of --skewed and --qa-questions");
         }
-        warmUp(spark, s);
+        if (skewed(s)) {
+            warmUp(spark, s);
+        } else {
+            warmUpOnCorpus(spark, s, corpus, questions, batchSizes);
+        }
         List<BenchRow> rows = new ArrayList<>();
         List<Timeline> timelines = new ArrayList<>();
         for (int parallelism : parallelisms(spark, s)) {
@@ -253,7 +257,8 @@ public final class BenchJob implements SparkJob {
 
     /**
      * Loads the model and touches its weights before the timed runs, so the first run is not charged for it: one
-     * short text in every partition slot, so each executor loads its copy.
+     * short text in every partition slot, so each executor loads its copy (the skewed corpus: its long document is
+     * too long to sample; see {@link #warmUpOnCorpus} for the others).
      */
     private static void warmUp(SparkSession spark, QuestSettings s) {
         int slots = spark.sparkContext().defaultParallelism();
@@ -263,6 +268,40 @@ public final class BenchJob implements SparkJob {
         }
         Dataset<Row> warm = spark.createDataFrame(rows, CORPUS).repartition(slots);
         generator(s, modes(s).get(0)).setMaxNewTokens(2).transform(warm).select(OutputColumns.STATUS).collectAsList();
+    }
+
+    /** Documents per task slot of the corpus warm-up, and the most tokens each of its rows generates. */
+    private static final int WARM_UP_DOCS_PER_SLOT = 2;
+    private static final int WARM_UP_TOKENS = 16;
+
+    /**
+     * Runs a sample of the corpus (the first WARM_UP_DOCS_PER_SLOT documents per task slot, short generations) through
+     * every task and attention mode at batch size 1 and at the largest batch size, untimed, before the timed runs.
+     * Without it the first timed run was charged for the executors' first prefills and batched steps (JIT compilation
+     * of those paths, the first touch of KV memory): it was the slowest run whatever its batch size, so each run
+     * order favoured the sizes it ran last (docs/benchmarks.md, "Spark jobs: batch size").
+     */
+    private static void warmUpOnCorpus(SparkSession spark, QuestSettings s, Dataset<Row> corpus, int questions,
+                                       List<Integer> batchSizes) {
+        int slots = spark.sparkContext().defaultParallelism();
+        Dataset<Row> sample = BalancedPartitions.of(spark, corpus.limit(WARM_UP_DOCS_PER_SLOT * slots), "id", "text", slots)
+                .cache();
+        long documents = sample.count();
+        Dataset<Row> asked = questions > 0 ? withQuestions(spark, sample, questions) : null;
+        int largest = batchSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
+        long t0 = System.nanoTime();
+        for (QuestConfig mode : modes(s)) {
+            for (String task : tasks(s, questions)) {
+                for (int batchSize : largest > 1 ? List.of(1, largest) : List.of(1)) {
+                    Run run = new Run(slots, batchSize, task, mode);
+                    generator(s, run).setMaxNewTokens(Math.min(WARM_UP_TOKENS, s.getInt("max-tokens"))).transform(Tasks.ANSWER.equals(task) ? asked : sample)
+                            .select(OutputColumns.STATUS).collectAsList();
+                }
+            }
+        }
+        sample.unpersist();
+        LOG.info(String.format(Locale.ROOT, "bench warm-up on %d documents of the corpus: %.2f s", documents,
+                (System.nanoTime() - t0) / 1e9));
     }
 
     /**
