@@ -44,7 +44,7 @@ class QaJobTest {
         String output = dir.resolve("answers").toString();
         // batch-size 1: one decoder per task keeps the document's KV between its questions, so the first question
         // prefills it and the next ones count it as cached (in a batch the questions share it in flight, and which
-        // of them counts the prefill depends on their threads; BatchSizeJobTest covers that path).
+        // of them counts the prefill depends on their threads; DeterminismTest covers that path).
         JobReport report = new QaJob().run(spark, JobSettings.stories("documents", docs.toString(),
                 "questions", questions.toString(), "output", output, "partitions", "2", "batch-size", "1"));
 
