@@ -26,6 +26,14 @@ final class AttentionExecutor {
      * outputs do not change.
      */
     static final long PARALLEL_MIN_BYTES = Long.getLong("quest.attention.parallel-min-bytes", 1L << 18);
+    /**
+     * Pages per unit of a Quest step's scoring when one selection is shared by a KV head's query heads (property
+     * quest.attention.score-chunk-pages; 0 scores each KV head's pages in one unit). A model with fewer KV heads than
+     * threads (Gemma 3 270M: one) would otherwise score a long context's pages on one thread while the others wait:
+     * 2,044 pages at 32K. Each page's score is computed exactly as in one call over all pages, so the chunking changes
+     * no output.
+     */
+    static final int SCORE_CHUNK_PAGES = Integer.getInteger("quest.attention.score-chunk-pages", 256);
 
     private final Parallel pool;
     private final AttentionKernel kernel;
@@ -257,10 +265,38 @@ final class AttentionExecutor {
      * {@link #scoreIndex} says; a shared-document pass scores them for several sequences at once).
      */
     void select(int layer, int context, float[] q, int qOff, int scored) {
-        int rest = (context - 1) / pageSize - scored;
-        run(kvHeads, (long) kvHeads * rest * headDim * 4, (a, b) -> {
+        int candidates = (context - 1) / pageSize;
+        int from = scored;
+        if (from == 0 && scoreChunks(candidates) > 1) {
+            scoreChunked(layer, candidates, q, qOff);
+            from = candidates; // every candidate scored: what is left is the selection
+        }
+        int already = from;
+        run(kvHeads, (long) kvHeads * (candidates - already) * headDim * 4, (a, b) -> {
             for (int h = a; h < b; h++) {
-                selectHead(layer, context, q, qOff, scored, h);
+                selectHead(layer, context, q, qOff, already, h);
+            }
+        });
+    }
+
+    /** Scoring units per KV head over the given candidate pages: more than one only for a shared selection. */
+    private int scoreChunks(int candidates) {
+        if (SCORE_CHUNK_PAGES <= 0 || quest.gqaPolicy() != QuestConfig.GqaPolicy.SHARED) {
+            return 1;
+        }
+        return ceilDiv(candidates, SCORE_CHUNK_PAGES);
+    }
+
+    /** Scores pages [0, candidates) of every KV head into {@link #scores} in chunks of SCORE_CHUNK_PAGES, on the pool. */
+    private void scoreChunked(int layer, int candidates, float[] q, int qOff) {
+        int chunks = scoreChunks(candidates);
+        run(kvHeads * chunks, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
+            for (int u = a; u < b; u++) {
+                int h = u / chunks;
+                int first = (u % chunks) * SCORE_CHUNK_PAGES;
+                int count = Math.min(SCORE_CHUNK_PAGES, candidates - first);
+                kernel.score(head(layer, h), first, count, q, qOff + h * group * headDim, group, true, scores,
+                        scoreIndex(h, 0, first, candidates));
             }
         });
     }
