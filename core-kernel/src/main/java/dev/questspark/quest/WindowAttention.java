@@ -87,33 +87,48 @@ final class WindowAttention {
         kernel.merge(states, stateOff, 2, group, headDim, out, outOff);
     }
 
-    /** A partial state of the group's query rows over tokens [from, to), as the Java kernel's attendPages computes one. */
-    private void attendTokens(HeadPages hp, int from, int to, float[] q, int qOff, float[] state, int off) {
+    /**
+     * A partial state of the group's query rows over tokens [from, to), as the Java kernel's attendPages computes one.
+     * The tokens' binary16 keys and values are converted once for all rows (at most pageSize - 1 tokens); every row
+     * then runs the same float operations in the same order as reading them one by one.
+     */
+    void attendTokens(HeadPages hp, int from, int to, float[] q, int qOff, float[] state, int off) {
         empty(state, off);
         if (from >= to) {
             return;
         }
         int d = headDim;
+        int n = to - from;
         float scale = hp.scale();
         int lOff = off + group;
         int aOff = off + 2 * group;
-        float[] s = new float[to - from];
+        float[] k = new float[n * d];
+        float[] v = new float[n * d];
+        for (int t = 0; t < n; t++) {
+            for (int c = 0; c < d; c++) {
+                k[t * d + c] = hp.key(from + t, c);
+                v[t * d + c] = hp.value(from + t, c);
+            }
+        }
+        float[] s = new float[n];
         for (int r = 0; r < group; r++) {
             float max = Float.NEGATIVE_INFINITY;
-            for (int t = from; t < to; t++) {
+            int qr = qOff + r * d;
+            for (int t = 0; t < n; t++) {
                 float dot = 0f;
                 for (int c = 0; c < d; c++) {
-                    dot += q[qOff + r * d + c] * hp.key(t, c);
+                    dot += q[qr + c] * k[t * d + c];
                 }
-                s[t - from] = dot * scale;
-                max = Math.max(max, s[t - from]);
+                s[t] = dot * scale;
+                max = Math.max(max, s[t]);
             }
             state[off + r] = max;
-            for (int t = from; t < to; t++) {
-                float w = (float) Math.exp(s[t - from] - max);
+            int ar = aOff + r * d;
+            for (int t = 0; t < n; t++) {
+                float w = (float) Math.exp(s[t] - max);
                 state[lOff + r] += w;
                 for (int c = 0; c < d; c++) {
-                    state[aOff + r * d + c] += w * hp.value(t, c);
+                    state[ar + c] += w * v[t * d + c];
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.questspark.quest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.kernel.Parallel;
@@ -49,6 +50,33 @@ class WindowAttentionTest {
                         diff = KvFixtures.maxAbsDiff(out, KvFixtures.reference(cache, 1, pos, n, q, null));
                         assertTrue(diff < TOLERANCE, what + " global layer diff " + diff);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theWindowsHeadTokensAreAttendedAsTheJavaKernelAttendsAPage() {
+        // the window's tokens before its first whole page are attended in Java: over the tokens of one page (whole, or
+        // up to a context inside it) that state must be the Java kernel's attendPages state of the page, bit for bit
+        SplittableRandom rnd = new SplittableRandom(9);
+        int group = 4;
+        int d = 256; // Gemma 3's head dim
+        int p = 16;
+        try (Parallel pool = new Parallel(1)) {
+            PagedKvCacheConfig cfg = KvFixtures.config(1, group, 1, d, 256, QuestConfig.quest().withPageSize(p));
+            try (PagedKvCache cache = new PagedKvCache(cfg, pool, new JavaAttentionKernel())) {
+                KvFixtures.fill(cache, rnd, 100);
+                HeadPages hp = cache.pages(0, 0);
+                WindowAttention w = new WindowAttention(new JavaAttentionKernel(), 48, group, d);
+                int size = AttentionKernel.stateSize(group, d);
+                float[] q = KvFixtures.random(rnd, group * d, 2.0);
+                for (int[] range : new int[][] {{16, 32}, {48, 61}, {96, 97}, {0, 16}}) {
+                    float[] mine = new float[size];
+                    float[] kernel = new float[size];
+                    w.attendTokens(hp, range[0], range[1], q, 0, mine, 0);
+                    new JavaAttentionKernel().attendPages(hp, range[1], null, 0, range[0] / p, 1, q, 0, group, kernel, 0);
+                    assertArrayEquals(kernel, mine, "tokens " + Arrays.toString(range));
                 }
             }
         }
