@@ -11,6 +11,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,16 +48,40 @@ class SplitSummarizeTest {
     @TempDir
     Path dir;
 
-    @Test
-    void splitStagesEqualTheOneTaskMapReduceOnOneToFortyChunks(SparkSession spark) {
+    /**
+     * The documents of the first two tests in one corpus, through the split job and the one-task map-reduce once
+     * (each job costs Spark far more than the fake model's work); each test checks its own documents' rows.
+     */
+    @TempDir
+    static Path shared;
+    private static List<Row> split;
+    private static List<Row> oneTask;
+
+    @BeforeAll
+    static void summarizeBothWays(SparkSession spark) {
         List<String> lines = new ArrayList<>();
         for (int n : CHUNKS) {
             lines.add(TestData.json("id", "doc-" + n, "text", text(n * STRIDE - 84)));
         }
-        Path docs = TestData.lines(dir.resolve("docs.jsonl"), lines);
-        List<Row> split = split(spark, docs, "split", "3");
-        List<Row> oneTask = oneTask(spark, docs, JobSettings.fake(dir));
-        assertEquals(oneTask, split);
+        String failing = text(5 * STRIDE - 84);
+        int middle = failing.length() / 2;
+        failing = failing.substring(0, middle) + " " + FakeModelLoader.FAIL + " " + failing.substring(middle);
+        lines.addAll(List.of(
+                TestData.json("id", "a-fails", "text", failing),
+                TestData.json("id", "b-long", "text", text(6 * STRIDE - 84)),
+                TestData.json("id", "c-empty", "text", ""),
+                TestData.json("id", "d-null", "text", null),
+                TestData.json("id", "e-short", "text", TestData.STORY_A),
+                TestData.json("id", "f-short-fails", "text", "Short, but " + FakeModelLoader.FAIL)));
+        Path docs = TestData.lines(shared.resolve("docs.jsonl"), lines);
+        split = split(spark, shared, docs, "split", "3");
+        oneTask = oneTask(spark, docs, JobSettings.fake(shared));
+    }
+
+    @Test
+    void splitStagesEqualTheOneTaskMapReduceOnOneToFortyChunks() {
+        List<Row> split = chunkCountDocuments(SplitSummarizeTest.split);
+        assertEquals(chunkCountDocuments(oneTask), split);
         assertEquals(List.of(1, 13, 2, 21, 3, 40, 5, 8), split.stream().map(r -> (Integer) r.getAs(OutputColumns.CHUNKS))
                 .collect(Collectors.toList()), "chunk counts, by id");
         for (Row r : split) {
@@ -68,19 +93,9 @@ class SplitSummarizeTest {
     }
 
     @Test
-    void aFailedChunkIsItsDocumentsErrorAndEmptyDocumentsAreErrors(SparkSession spark) {
-        String failing = text(5 * STRIDE - 84);
-        int middle = failing.length() / 2;
-        failing = failing.substring(0, middle) + " " + FakeModelLoader.FAIL + " " + failing.substring(middle);
-        Path docs = TestData.lines(dir.resolve("docs.jsonl"), List.of(
-                TestData.json("id", "a-fails", "text", failing),
-                TestData.json("id", "b-long", "text", text(6 * STRIDE - 84)),
-                TestData.json("id", "c-empty", "text", ""),
-                TestData.json("id", "d-null", "text", null),
-                TestData.json("id", "e-short", "text", TestData.STORY_A),
-                TestData.json("id", "f-short-fails", "text", "Short, but " + FakeModelLoader.FAIL)));
-        List<Row> split = split(spark, docs, "split", "2");
-        assertEquals(oneTask(spark, docs, JobSettings.fake(dir)).stream().map(SplitSummarizeTest::outcome).toList(),
+    void aFailedChunkIsItsDocumentsErrorAndEmptyDocumentsAreErrors() {
+        List<Row> split = errorDocuments(SplitSummarizeTest.split);
+        assertEquals(errorDocuments(oneTask).stream().map(SplitSummarizeTest::outcome).toList(),
                 split.stream().map(SplitSummarizeTest::outcome).toList());
         assertEquals(List.of("a-fails error fake engine failure", "b-long ok null", "c-empty error text is empty",
                 "d-null error text is null", "e-short ok null", "f-short-fails error fake engine failure"),
@@ -91,6 +106,16 @@ class SplitSummarizeTest {
         assertTrue((int) failed.getAs(OutputColumns.MODEL_CALLS) >= 1, "calls made before the failure are counted");
     }
 
+    /** The first test's documents (1 to 40 chunks), by id. */
+    private static List<Row> chunkCountDocuments(List<Row> rows) {
+        return rows.stream().filter(r -> ((String) r.getAs("id")).startsWith("doc-")).toList();
+    }
+
+    /** The second test's documents (failures, empty and short ones), by id. */
+    private static List<Row> errorDocuments(List<Row> rows) {
+        return rows.stream().filter(r -> !((String) r.getAs("id")).startsWith("doc-")).toList();
+    }
+
     @Test
     void outputsRepeatAcrossPartitionCountsAndARetriedTask(SparkSession spark) {
         List<String> lines = new ArrayList<>();
@@ -99,12 +124,12 @@ class SplitSummarizeTest {
         }
         lines.add(TestData.json("id", "empty", "text", ""));
         Path docs = TestData.lines(dir.resolve("docs.jsonl"), lines);
-        List<Row> one = split(spark, docs, "one", "1");
-        assertEquals(one, split(spark, docs, "four", "4"));
+        List<Row> one = split(spark, dir, docs, "one", "1");
+        assertEquals(one, split(spark, dir, docs, "four", "4"));
         Path marker = dir.resolve("failed-once");
         spark.conf().set("spark.quest.test.failOnceMarker", marker.toString());
         try {
-            List<Row> retried = split(spark, docs, "retried", "2");
+            List<Row> retried = split(spark, dir, docs, "retried", "2");
             assertTrue(Files.exists(marker), "a task failed once and was retried");
             assertEquals(one, retried);
         } finally {
@@ -117,12 +142,12 @@ class SplitSummarizeTest {
         Path docs = TestData.lines(dir.resolve("docs.jsonl"), List.of(
                 TestData.json("id", "doc-1", "text", text(STRIDE - 84)), TestData.json("id", "doc-9", "text", text(9 * STRIDE - 84))));
         String[] sampled = {"temperature", "0.8", "seed", "7"};
-        List<Row> split = split(spark, docs, "split", "2", sampled);
+        List<Row> split = split(spark, dir, docs, "split", "2", sampled);
         assertEquals(oneTask(spark, docs, JobSettings.fake(dir, sampled)), split);
     }
 
     /** The summarize job's rows, without timings, by id. */
-    private List<Row> split(SparkSession spark, Path docs, String name, String partitions, String... more) {
+    private static List<Row> split(SparkSession spark, Path dir, Path docs, String name, String partitions, String... more) {
         String output = dir.resolve(name).toString();
         QuestSettings s = JobSettings.fake(dir, more).with(JobSettings.pairs("input", docs.toString(), "output", output,
                 "partitions", partitions));
