@@ -201,9 +201,10 @@ static INLINE VNNI void chunk_tokens(int kind, const tile_t *tl, int kc, int b0,
 /*
  * Up to TMAX tokens (decode, a batched decode step): each block's quant registers are unpacked and used at once by
  * all T tokens, with no repacked copy (storing and reloading a repacked chunk cost a batch-8 step more than the
- * unpacking it saves, since one group of tokens reads it once). Meanwhile the next tile's rows are prefetched (PF_TILES ahead), spread evenly over the blocks, so
- * the next tiles' weights stream in from memory while this one computes. The float operations per row are
- * those of chunk_tokens, so both paths give identical results.
+ * unpacking it saves, since one group of tokens reads it once: StepMatmulBench, 11.2 -> 8.7 ms). Meanwhile the next
+ * tile's rows are prefetched (PF_TILES ahead; 2 or 4 measured slower), spread evenly over the blocks, so the next
+ * tiles' weights stream in from memory while this one computes. The float operations per row are those of
+ * chunk_tokens, so both paths give identical results.
  */
 enum { PF_TILES = 1 };
 

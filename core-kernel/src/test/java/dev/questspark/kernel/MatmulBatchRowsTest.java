@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Batched decoding stacks B sequences' activation rows into one matmul. A row's result must not depend on how many
- * rows share the call or where it sits among them (kernels switch between a direct path below 4 tokens and
- * register-blocked tiles of 8/4/2/1 tokens above), so a sequence decoded in a batch gets bit-identical logits to the
- * same sequence decoded alone. Checked for every weight type on every implementation, with n = 1..17 (not a multiple
+ * rows share the call or where it sits among them (kernels switch from direct tiles, up to 8 tokens with AVX-512 and 3
+ * with AVX2, to repacked tiles run by token groups of 8/4/2/1 or 4/2/1 above), so a sequence decoded in a batch gets
+ * bit-identical logits to the same sequence decoded alone. Checked for every weight type on every implementation, with n = 1..17 (not a multiple
  * of any token block) and rows not a multiple of any tile height; the native kernel is also checked against its Java
  * twin on those batches.
  */
