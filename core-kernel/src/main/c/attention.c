@@ -252,6 +252,14 @@ void qk_attn_core_scalar(const qk_attn_job *jobs, int n, int d, int p, float sca
             if (best < 0 || page < bestPage) best = j, bestPage = page;
         }
         if (best < 0) break;
+        if (bestPage >= jobs[best].kv->split) {
+            /* its own pages from here on: all of them now (see own_runs in attention_simd.inc) */
+            for (; pos[best] < jobs[best].count; pos[best]++) {
+                int page = jobs[best].ids != NULL ? jobs[best].ids[pos[best]] : jobs[best].first + pos[best];
+                page_scalar(&jobs[best], page, d, p, scale, work);
+            }
+            continue;
+        }
         page_scalar(&jobs[best], bestPage, d, p, scale, work);
         pos[best]++;
     }

@@ -174,7 +174,8 @@ int qk_attn_pages(const qk_kv *kv, int d, int p, float scale, int tokens, const 
  * The shared-page pass of a batched decode step: `n` independent qk_attn_pages calls (sequence i: its pages,
  * token limit, query rows q_i and state_i), of sequences that may share pages (the forks of one parent). Pages are
  * visited in ascending order across all sequences, so a shared page wanted by several of them is fetched from
- * memory once and reread from cache; each sequence's arithmetic is that of its own call, bit for bit.
+ * memory once and reread from cache; a sequence's own pages (past its split) run back to back, one stream for the
+ * prefetchers. Each sequence's arithmetic is that of its own call, bit for bit.
  */
 typedef struct {
     qk_kv kv;
