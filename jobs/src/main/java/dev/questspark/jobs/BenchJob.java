@@ -82,10 +82,14 @@ public final class BenchJob implements SparkJob {
             throw new IllegalArgumentException("--qa-questions runs the qa task over the documents; the skewed corpus is"
                     + " summarize only: drop one of --skewed and --qa-questions");
         }
-        if (skewed(s)) {
+        int warmUpDocs = intOr(s, "warm-up-docs", WARM_UP_DOCS_PER_SLOT);
+        if (warmUpDocs < 0) {
+            throw new IllegalArgumentException("--warm-up-docs must be 0 (only load the model) or more, got " + warmUpDocs);
+        }
+        if (skewed(s) || warmUpDocs == 0) {
             warmUp(spark, s);
         } else {
-            warmUpOnCorpus(spark, s, corpus, questions, batchSizes);
+            warmUpOnCorpus(spark, s, corpus, warmUpDocs, questions, batchSizes);
         }
         List<BenchRow> rows = new ArrayList<>();
         List<Timeline> timelines = new ArrayList<>();
@@ -270,21 +274,21 @@ public final class BenchJob implements SparkJob {
         generator(s, modes(s).get(0)).setMaxNewTokens(2).transform(warm).select(OutputColumns.STATUS).collectAsList();
     }
 
-    /** Documents per task slot of the corpus warm-up, and the most tokens each of its rows generates. */
+    /** Documents per task slot of the corpus warm-up (the default of --warm-up-docs), and the most tokens each of its rows generates. */
     private static final int WARM_UP_DOCS_PER_SLOT = 2;
     private static final int WARM_UP_TOKENS = 16;
 
     /**
-     * Runs a sample of the corpus (the first WARM_UP_DOCS_PER_SLOT documents per task slot, short generations) through
+     * Runs a sample of the corpus (the first docsPerSlot documents per task slot, short generations) through
      * every task and attention mode at batch size 1 and at the largest batch size, untimed, before the timed runs.
      * Without it the first timed run was charged for the executors' first prefills and batched steps (JIT compilation
      * of those paths, the first touch of KV memory): it was the slowest run whatever its batch size, so each run
      * order favoured the sizes it ran last (docs/benchmarks.md, "Spark jobs: batch size").
      */
-    private static void warmUpOnCorpus(SparkSession spark, QuestSettings s, Dataset<Row> corpus, int questions,
-                                       List<Integer> batchSizes) {
+    private static void warmUpOnCorpus(SparkSession spark, QuestSettings s, Dataset<Row> corpus, int docsPerSlot,
+                                       int questions, List<Integer> batchSizes) {
         int slots = spark.sparkContext().defaultParallelism();
-        Dataset<Row> sample = BalancedPartitions.of(spark, corpus.limit(WARM_UP_DOCS_PER_SLOT * slots), "id", "text", slots)
+        Dataset<Row> sample = BalancedPartitions.of(spark, corpus.limit(docsPerSlot * slots), "id", "text", slots)
                 .cache();
         long documents = sample.count();
         Dataset<Row> asked = questions > 0 ? withQuestions(spark, sample, questions) : null;

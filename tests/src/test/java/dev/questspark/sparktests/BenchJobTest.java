@@ -56,7 +56,7 @@ class BenchJobTest {
         Path out = dir.resolve("batch");
         JobReport report = new BenchJob().run(spark, JobSettings.stories("output", out.toString(), "lengths", "96,200",
                 "docs-per-length", "2", "budgets", "64", "page-size", "16", "quest-only", "true", "batch-sizes", "1,3",
-                "qa-questions", "2", "parallelism", "1", "max-tokens", "8"));
+                "qa-questions", "2", "parallelism", "1", "max-tokens", "8", "warm-up-docs", "0"));
         assertEquals(4 * 2 + 4 * 2 * 2, report.rowsOut(), "(4 summaries + 8 answers) x batch sizes 1 and 3, Quest only");
         assertEquals(0, report.rowsError());
 

@@ -112,6 +112,8 @@ final class Flags {
         f.add(Flag.value("qa-questions", "N", "0", "also answer N questions per document (qa over each document's"
                 + " shared KV; answers/s)"));
         f.add(Flag.toggle("quest-only", "skip the dense run: Quest at each of --budgets only"));
+        f.add(Flag.value("warm-up-docs", "N", "2", "documents per task slot of the untimed warm-up before the timed runs,"
+                + " through every task and mode at batch size 1 and the largest (0: only load the model)"));
         f.add(Flag.value("tasks", "LIST", "summarize,qa", "what to run over the corpus: summarize, qa (with --qa-questions)"));
         f.addAll(documents());
         f.addAll(group(Setting.Group.QA));
