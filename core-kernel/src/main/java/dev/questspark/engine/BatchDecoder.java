@@ -254,8 +254,12 @@ public final class BatchDecoder implements AutoCloseable {
                 }
             }
         } catch (Throwable t) {
-            LOG.error("the batch decoder stopped on an unexpected error", t);
-            failAll(t);
+            try {
+                LOG.error("the batch decoder stopped on an unexpected error", t);
+                failAll(t);
+            } finally {
+                abandonAll();
+            }
             return;
         }
         failAll(new CancellationException("the batch decoder is closed"));
@@ -560,7 +564,8 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     private void failAll(Throwable t) {
-        RuntimeException error = t instanceof RuntimeException re ? re : new IllegalStateException(t);
+        RuntimeException error = t instanceof RuntimeException re ? re
+                : new IllegalStateException("the batch decoder stopped on an unexpected error (the cause); create a new decoder", t);
         while (!active.isEmpty()) {
             finish(active.size() - 1, error);
         }
@@ -584,6 +589,25 @@ public final class BatchDecoder implements AutoCloseable {
                 d.prefilled.close();
                 d.prefilled = null;
             }
+        }
+    }
+
+    /**
+     * The last resort after an unexpected error, when failAll itself may have failed part way: every request still
+     * open completes exceptionally, touching nothing but its future, so no caller waits for a driver that has stopped.
+     */
+    private void abandonAll() {
+        CancellationException stopped = new CancellationException("the batch decoder stopped on an unexpected error"
+                + " (logged); create a new decoder");
+        for (Slot s : active) {
+            s.pending.future.completeExceptionally(stopped);
+        }
+        synchronized (lock) {
+            closed = true;
+            for (Pending p : queue) {
+                p.future.completeExceptionally(stopped);
+            }
+            queue.clear();
         }
     }
 

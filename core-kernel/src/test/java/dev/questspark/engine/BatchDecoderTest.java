@@ -3,6 +3,7 @@ package dev.questspark.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +20,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -202,6 +205,37 @@ class BatchDecoderTest {
         try (BatchDecoder d = e.newBatchDecoder(QuestConfig.dense(), CONTEXT, 2)) {
             d.close();
             assertInstanceOf(CancellationException.class, BatchOutcome.of(d.submit(requests.get(0))).error());
+        }
+    }
+
+    /** An Error that cannot even be printed: wrapping it by its message used to kill the driver before any future completed. */
+    static final class UnprintableError extends Error {
+        @Override
+        public String toString() {
+            throw new IllegalStateException("this error cannot be printed");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void anErrorOnTheDriverFailsEveryOpenRequestInsteadOfLeavingItsCallerWaiting() {
+        Engine e = engine(2);
+        Consumer<String> breaks = text -> {
+            throw new UnprintableError();
+        };
+        List<BatchRequest> reqs = new ArrayList<>();
+        reqs.add(new BatchRequest(null, e.encodePrompt("Once upon a time", false), GenerationConfig.greedy(8), breaks, false));
+        for (int i = 0; i < 5; i++) {
+            reqs.add(new BatchRequest(new int[] {e.tokenizer().bos()}, GenerationConfig.greedy(200)));
+        }
+        try (BatchDecoder d = e.newBatchDecoder(QuestConfig.dense(), CONTEXT, 2)) {
+            List<BatchOutcome> got = d.generateAll(reqs);
+            assertEquals(reqs.size(), got.size());
+            for (BatchOutcome o : got) {
+                assertNotNull(o.error(), "a request that cannot finish 200 tokens before the error must fail, not succeed");
+            }
+            assertInstanceOf(CancellationException.class, BatchOutcome.of(d.submit(reqs.get(1))).error(),
+                    "the stopped decoder takes no more requests");
         }
     }
 
