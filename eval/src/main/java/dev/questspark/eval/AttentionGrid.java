@@ -25,15 +25,79 @@ public final class AttentionGrid {
         return budgets.stream().map(b -> QuestConfig.quest().withTokenBudget(b).withSinkPages(0)).toList();
     }
 
+    /** Each variant (a Quest setting other than its budget) at every budget. */
+    public static List<QuestConfig> variants(List<QuestConfig> variants, List<Integer> budgets) {
+        List<QuestConfig> out = new ArrayList<>();
+        for (QuestConfig v : variants) {
+            for (int b : budgets) {
+                out.add(v.withTokenBudget(b));
+            }
+        }
+        return out;
+    }
+
+    /** Quest variants from "spec;spec;..." ({@link #variant} each), or none from "none". */
+    public static List<QuestConfig> variantList(String specs) {
+        if (specs.strip().equals("none")) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(specs.split(";")).map(String::strip).filter(v -> !v.isEmpty()).map(AttentionGrid::variant).toList();
+    }
+
+    /**
+     * A Quest variant from "key=value,..." with the keys gqa-policy (shared, per-head), sink-pages, page-size and
+     * dense-layers (the settings of the same names); the others stay at {@link QuestConfig#quest()}'s defaults.
+     */
+    public static QuestConfig variant(String spec) {
+        QuestConfig q = QuestConfig.quest();
+        for (String kv : spec.split(",")) {
+            String[] p = kv.trim().split("=", 2);
+            if (p.length != 2 || p[1].isBlank()) {
+                throw new IllegalArgumentException("a Quest variant is key=value,... (gqa-policy, sink-pages, page-size, dense-layers), got '"
+                        + spec + "'");
+            }
+            String v = p[1].trim();
+            q = switch (p[0].trim()) {
+                case "gqa-policy" -> q.withGqaPolicy(gqaPolicy(v));
+                case "sink-pages" -> q.withSinkPages(Integer.parseInt(v));
+                case "page-size" -> q.withPageSize(Integer.parseInt(v));
+                case "dense-layers" -> q.withDenseLayers(Integer.parseInt(v));
+                default -> throw new IllegalArgumentException("unknown Quest variant key '" + p[0].trim()
+                        + "'; keys are gqa-policy, sink-pages, page-size, dense-layers");
+            };
+        }
+        return q;
+    }
+
+    private static QuestConfig.GqaPolicy gqaPolicy(String v) {
+        for (QuestConfig.GqaPolicy g : QuestConfig.GqaPolicy.values()) {
+            if (g.configName().equals(v)) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException("gqa-policy must be shared or per-head, got '" + v + "'");
+    }
+
     /**
      * The attention name rows carry: "dense", "quest" (this engine's defaults, sink pages included) or "quest-paper"
-     * (Quest without sink pages, the paper's selection).
+     * (Quest without sink pages, the paper's selection), followed by what else differs from the defaults:
+     * "-per-head" (gqa-policy), "-sinkN" (N sink pages other than 0 and the default), "-denseN" (dense-layers).
      */
     public static String name(QuestConfig q) {
         if (q.attention() == QuestConfig.Attention.DENSE) {
             return "dense";
         }
-        return q.sinkPages() == 0 && QuestConfig.DEFAULT_SINK_PAGES != 0 ? "quest-paper" : "quest";
+        StringBuilder n = new StringBuilder(q.sinkPages() == 0 && QuestConfig.DEFAULT_SINK_PAGES != 0 ? "quest-paper" : "quest");
+        if (q.gqaPolicy() != QuestConfig.GqaPolicy.SHARED) {
+            n.append('-').append(q.gqaPolicy().configName());
+        }
+        if (q.sinkPages() != 0 && q.sinkPages() != QuestConfig.DEFAULT_SINK_PAGES) {
+            n.append("-sink").append(q.sinkPages());
+        }
+        if (q.denseLayers() != QuestConfig.DEFAULT_DENSE_LAYERS) {
+            n.append("-dense").append(q.denseLayers());
+        }
+        return n.toString();
     }
 
     /** "dense" or "quest-b256-p16": the key of a setting in tables and charts. */

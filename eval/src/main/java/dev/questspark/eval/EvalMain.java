@@ -1,8 +1,10 @@
 package dev.questspark.eval;
 
 import java.io.IOException;
+import dev.questspark.quest.QuestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,13 +16,16 @@ import java.util.Set;
  * written into docs/ unless asked). Flags: --model PATH, --quick, --docs DIR, --text PATH, --corpus DIR, --llamacpp DIR, --sections LIST, --threads N
  * (accuracy sections), and grid overrides --lengths, --depths, --trials, --budgets, --page-sizes, --speed-contexts,
  * --speed-threads, and the perplexity text's --ppl-tokens (tokens taken) and --ppl-scored (only the last N of them scored,
- * the rest prefilled densely), and --answer-tokens (greedy tokens of a passkey answer). The regenerating command written into the report is the system property quest.eval.command
+ * the rest prefilled densely), and --answer-tokens (greedy tokens of a passkey answer); --paper-budgets and
+ * --adaptive-budgets (B,.. or none) set the ablation rows, and --variants key=value,..;key=value,.. (gqa-policy,
+ * sink-pages, page-size, dense-layers) adds Quest settings, each measured at every budget. The regenerating command written into the report is the system property quest.eval.command
  * (set by the launcher) followed by the flags.
  */
 public final class EvalMain {
     static final String USAGE = "usage: eval [--quick] [--model PATH] [--docs DIR] [--text PATH] [--corpus DIR] [--llamacpp DIR] "
             + "[--sections " + String.join(",", EvalRun.SECTIONS) + "] [--threads N] [--lengths L,..] [--depths D,..] [--trials N] "
-            + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..] [--ppl-tokens N] [--ppl-scored N] [--answer-tokens N]";
+            + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..] [--ppl-tokens N] [--ppl-scored N] [--answer-tokens N] "
+            + "[--paper-budgets B,..|none] [--adaptive-budgets B,..|none] [--variants key=value,..;..]";
 
     /** The report folder when --docs is not given, under the project: never docs/, which only --docs docs updates. */
     public static final String DEFAULT_REPORT = "output/eval-report";
@@ -56,7 +61,8 @@ public final class EvalMain {
         boolean quick = false;
         Set<String> sections = new LinkedHashSet<>(EvalRun.SECTIONS);
         int threads = Runtime.getRuntime().availableProcessors();
-        String[][] overrides = new String[10][];
+        String[][] overrides = new String[12][];
+        List<QuestConfig> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -78,21 +84,25 @@ public final class EvalMain {
                 case "--ppl-tokens" -> overrides[7] = list(value(args, ++i, a));
                 case "--ppl-scored" -> overrides[8] = list(value(args, ++i, a));
                 case "--answer-tokens" -> overrides[9] = list(value(args, ++i, a));
+                case "--paper-budgets" -> overrides[10] = list(value(args, ++i, a));
+                case "--adaptive-budgets" -> overrides[11] = list(value(args, ++i, a));
+                case "--variants" -> variants.addAll(AttentionGrid.variantList(value(args, ++i, a)));
                 default -> throw new IllegalArgumentException("unknown flag " + a + "; " + USAGE);
             }
         }
         EvalPlan plan = quick ? EvalPlan.quick(model, text, corpus, llama) : EvalPlan.full(model, text, corpus, llama);
-        return new Options(override(plan, overrides), quick ? "quick" : "full", sections, threads, docs);
+        return new Options(override(plan, overrides, variants), quick ? "quick" : "full", sections, threads, docs);
     }
 
-    static EvalPlan override(EvalPlan p, String[][] o) {
+    static EvalPlan override(EvalPlan p, String[][] o, List<QuestConfig> variants) {
         return new EvalPlan(p.model(), o[0] == null ? p.passkeyLengths() : ints(o[0]), o[1] == null ? p.passkeyDepths() : doubles(o[1]),
                 o[2] == null ? p.passkeyTrials() : Integer.parseInt(o[2][0]), o[3] == null ? p.budgets() : ints(o[3]),
                 o[4] == null ? p.pageSizes() : ints(o[4]), o[9] == null ? p.answerTokens() : Integer.parseInt(o[9][0]), p.seed(), p.pplText(),
                 o[7] == null ? p.pplTokens() : Integer.parseInt(o[7][0]), o[8] == null ? p.pplScored() : Integer.parseInt(o[8][0]), p.pplPageSizes(),
                 p.corpus(), p.agreementDocTokens(), p.agreementTokens(), o[5] == null ? p.speedContexts() : ints(o[5]),
                 o[6] == null ? p.speedThreads() : ints(o[6]), o[3] == null ? p.speedBudgets() : ints(o[3]), p.speedDecodeTokens(),
-                p.llamaCppDir(), p.llamaCppRepeats(), p.adaptiveBudgets(), p.paperBudgets());
+                p.llamaCppDir(), p.llamaCppRepeats(), o[11] == null ? p.adaptiveBudgets() : budgetsOrNone(o[11]),
+                o[10] == null ? p.paperBudgets() : budgetsOrNone(o[10]), variants.isEmpty() ? p.variants() : List.copyOf(variants));
     }
 
     private static Set<String> sections(String v) {
@@ -111,6 +121,10 @@ public final class EvalMain {
 
     private static List<Integer> ints(String[] v) {
         return Arrays.stream(v).map(Integer::valueOf).toList();
+    }
+
+    private static List<Integer> budgetsOrNone(String[] v) {
+        return v.length == 1 && v[0].equals("none") ? List.of() : ints(v);
     }
 
     private static List<Double> doubles(String[] v) {

@@ -32,12 +32,14 @@ import java.util.List;
  * @param adaptiveBudgets     fixed budgets (page size 16) each compared with an adaptive budget of equal mean tokens attended
  * @param paperBudgets        budgets (page size 16) at which Quest without sink pages, the paper's selection, is also
  *                            measured (passkey, perplexity, agreement)
+ * @param variants            further Quest settings (GQA policy, sink pages, page size, dense layers), each measured at every
+ *                            budget of budgets (passkey and perplexity)
  */
 public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> passkeyDepths, int passkeyTrials, List<Integer> budgets,
                        List<Integer> pageSizes, int answerTokens, long seed, Path pplText, int pplTokens, int pplScored, List<Integer> pplPageSizes,
                        Path corpus, int agreementDocTokens, int agreementTokens, List<Integer> speedContexts, List<Integer> speedThreads,
                        List<Integer> speedBudgets, int speedDecodeTokens, Path llamaCppDir, int llamaCppRepeats,
-                       List<Integer> adaptiveBudgets, List<Integer> paperBudgets) {
+                       List<Integer> adaptiveBudgets, List<Integer> paperBudgets, List<QuestConfig> variants) {
     /** Page sizes of the speed section: the default and the small one the passkey grid finds most accurate. */
     public static final List<Integer> SPEED_PAGE_SIZES = List.of(QuestConfig.DEFAULT_PAGE_SIZE, 8);
     public static final List<Integer> ALL_BUDGETS = List.of(64, 128, 256, 512, 1024);
@@ -47,14 +49,14 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
         return new EvalPlan(model, List.of(1024, 2048, 4096, 8192), List.of(0.0, 0.25, 0.5, 0.75, 1.0), 20,
                 ALL_BUDGETS, List.of(8, 16, 32), 8, 2024, pplText, 8192, 0, List.of(16), corpus, 4096, 64,
                 List.of(512, 1024, 2048, 4096, 8192), List.of(1, 2), ALL_BUDGETS, 64, llamaCppDir, 3, List.of(128, 512),
-                List.of(256, 1024));
+                List.of(256, 1024), List.of());
     }
 
     /** A reduced grid that finishes in minutes: short contexts, few trials, fewer settings. */
     public static EvalPlan quick(Path model, Path pplText, Path corpus, Path llamaCppDir) {
         return new EvalPlan(model, List.of(1024, 2048), List.of(0.0, 0.5, 1.0), 2, List.of(64, 128, 256), List.of(8, 16, 32), 8, 2024,
                 pplText, 1024, 0, List.of(16), corpus, 1024, 24, List.of(512, 1024, 2048), List.of(1, 2), List.of(64, 256), 16,
-                llamaCppDir, 1, List.of(128), List.of(256));
+                llamaCppDir, 1, List.of(128), List.of(256), List.of());
     }
 
     /**
@@ -66,7 +68,7 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
         List<Integer> contexts = speedContexts.stream().map(c -> Math.min(c, contextLength - speedDecodeTokens - 1)).distinct().toList();
         return new EvalPlan(model, lengths, passkeyDepths, passkeyTrials, budgets, pageSizes, answerTokens, seed, pplText, pplTokens,
                 pplScored, pplPageSizes, corpus, agreementDocTokens, agreementTokens, contexts, speedThreads, speedBudgets, speedDecodeTokens,
-                llamaCppDir, llamaCppRepeats, adaptiveBudgets, paperBudgets);
+                llamaCppDir, llamaCppRepeats, adaptiveBudgets, paperBudgets, variants);
     }
 
     /** Adaptive twins of adaptiveBudgets over the passkey lengths (equal mean budget over the lengths). */
@@ -98,6 +100,7 @@ public record EvalPlan(Path model, List<Integer> passkeyLengths, List<Double> pa
     private List<QuestConfig> withPaper(List<QuestConfig> grid) {
         List<QuestConfig> out = new java.util.ArrayList<>(grid);
         out.addAll(AttentionGrid.paper(paperBudgets));
+        out.addAll(AttentionGrid.variants(variants, budgets));
         return out;
     }
 

@@ -26,7 +26,10 @@ import java.util.stream.Collectors;
 final class EvalCommand extends Command {
     /** Flags passed on to {@link EvalMain} under the same names. */
     private static final List<String> PASSED = List.of("docs", "text", "corpus", "llamacpp", "lengths", "depths", "trials",
-            "budgets", "page-sizes", "speed-contexts", "speed-threads", "ppl-tokens", "ppl-scored", "answer-tokens");
+            "budgets", "page-sizes", "speed-contexts", "speed-threads", "ppl-tokens", "ppl-scored", "answer-tokens", "paper-budgets", "adaptive-budgets", "variants");
+    /** Quest settings the eval's grid sets per row: --conf cannot set them for every row, so it is refused. */
+    private static final List<String> GRID_SETTINGS = List.of("attention", "token-budget", "page-size", "dense-layers", "gqa-policy",
+            "sink-pages", "token-budget-fraction");
     /** The section run here rather than by {@link EvalMain}: output quality of the jobs' own row code. */
     static final String QUALITY = "quality";
     private static final String ALL_SECTIONS = "passkey,perplexity,agreement,speed,llamacpp," + QUALITY;
@@ -60,6 +63,12 @@ final class EvalCommand extends Command {
                 Flag.value("speed-threads", "N,N,...", join(FULL.speedThreads()), "thread counts of the speed table"),
                 Flag.value("answer-tokens", "N", Integer.toString(FULL.answerTokens()),
                         "greedy tokens of a passkey answer (models that restate the question need more)"),
+                Flag.value("paper-budgets", "N,N,...|none", join(FULL.paperBudgets()),
+                        "budgets of the quest-paper rows (no sink pages), page size 16"),
+                Flag.value("adaptive-budgets", "N,N,...|none", join(FULL.adaptiveBudgets()),
+                        "fixed budgets each compared with an adaptive budget of equal mean tokens attended"),
+                Flag.value("variants", "K=V,..;K=V,..", "none", "further Quest settings measured at every budget (passkey, perplexity): "
+                        + "gqa-policy, sink-pages, page-size, dense-layers, e.g. gqa-policy=per-head;sink-pages=0,page-size=8"),
                 Flag.value("ppl-tokens", "N", Integer.toString(FULL.pplTokens()), "tokens of the perplexity text taken"),
                 Flag.value("ppl-scored", "N", "0", "score only the last N of them (0: all), the rest prefilled densely once"),
                 Flag.value("quality-sets", "DIR", "data/quality", "QA and summary sets of the quality section"),
@@ -73,6 +82,14 @@ final class EvalCommand extends Command {
 
     @Override
     int run(ParsedFlags f, PrintStream out) throws Exception {
+        for (String c : f.conf()) {
+            for (String g : GRID_SETTINGS) {
+                if (c.replaceFirst("^spark\\.", "").startsWith("quest." + g + "=")) {
+                    throw new UsageException("eval sets " + g + " per row of its grid, so --conf " + c + " would be ignored; use --budgets, "
+                            + "--page-sizes or --variants (e.g. --variants gqa-policy=per-head;sink-pages=0)");
+                }
+            }
+        }
         QuestSettings s = QuestSettings.defaults().with(f.settings());
         List<String> args = new ArrayList<>();
         if (f.on("quick")) {

@@ -37,4 +37,21 @@ class EvalCommandTest {
         assertEquals(0, EvalMain.parse(new String[0]).plan().pplScored(), "every token is scored by default");
         assertEquals(16, EvalMain.parse(new String[]{"--answer-tokens", "16"}).plan().answerTokens());
     }
+
+    @Test
+    void gridSettingsGivenAsConfAreRefusedWithTheFlagToUse() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = QuestCli.run(new String[]{"eval", "--sections", "perplexity", "--conf", "spark.quest.gqa-policy=per-head"},
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true), new java.io.PrintStream(err, true));
+        assertTrue(code != 0, "exit code " + code);
+        assertTrue(err.toString().contains("--variants"), err.toString());
+    }
+
+    @Test
+    void variantsAndAblationsAreFlags() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        QuestCli.run(new String[]{"eval", "--help"}, new java.io.PrintStream(out, true), System.err);
+        assertTrue(out.toString().contains("--variants") && out.toString().contains("--paper-budgets")
+                && out.toString().contains("--adaptive-budgets"), out.toString());
+    }
 }
