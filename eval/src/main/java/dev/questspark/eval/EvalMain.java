@@ -18,14 +18,15 @@ import java.util.Set;
  * --speed-threads, and the perplexity text's --ppl-tokens (tokens taken) and --ppl-scored (only the last N of them scored,
  * the rest prefilled densely), and --answer-tokens (greedy tokens of a passkey answer); --paper-budgets and
  * --adaptive-budgets (B,.. or none) set the ablation rows, and --variants key=value,..;key=value,.. (gqa-policy,
- * sink-pages, page-size, dense-layers) adds Quest settings, each measured at every budget. The regenerating command written into the report is the system property quest.eval.command
+ * sink-pages, page-size, dense-layers) adds Quest settings, each measured at every budget; --seed N is the base seed
+ * of the passkeys and filler phases (another seed, other prompts). The regenerating command written into the report is the system property quest.eval.command
  * (set by the launcher) followed by the flags.
  */
 public final class EvalMain {
     static final String USAGE = "usage: eval [--quick] [--model PATH] [--docs DIR] [--text PATH] [--corpus DIR] [--llamacpp DIR] "
             + "[--sections " + String.join(",", EvalRun.SECTIONS) + "] [--threads N] [--lengths L,..] [--depths D,..] [--trials N] "
             + "[--budgets B,..] [--page-sizes P,..] [--speed-contexts C,..] [--speed-threads T,..] [--ppl-tokens N] [--ppl-scored N] [--answer-tokens N] "
-            + "[--paper-budgets B,..|none] [--adaptive-budgets B,..|none] [--variants key=value,..;..]";
+            + "[--paper-budgets B,..|none] [--adaptive-budgets B,..|none] [--variants key=value,..;..] [--seed N]";
 
     /** The report folder when --docs is not given, under the project: never docs/, which only --docs docs updates. */
     public static final String DEFAULT_REPORT = "output/eval-report";
@@ -61,7 +62,7 @@ public final class EvalMain {
         boolean quick = false;
         Set<String> sections = new LinkedHashSet<>(EvalRun.SECTIONS);
         int threads = Runtime.getRuntime().availableProcessors();
-        String[][] overrides = new String[12][];
+        String[][] overrides = new String[13][];
         List<QuestConfig> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -86,6 +87,7 @@ public final class EvalMain {
                 case "--answer-tokens" -> overrides[9] = list(value(args, ++i, a));
                 case "--paper-budgets" -> overrides[10] = list(value(args, ++i, a));
                 case "--adaptive-budgets" -> overrides[11] = list(value(args, ++i, a));
+                case "--seed" -> overrides[12] = list(value(args, ++i, a));
                 case "--variants" -> variants.addAll(AttentionGrid.variantList(value(args, ++i, a)));
                 default -> throw new IllegalArgumentException("unknown flag " + a + "; " + USAGE);
             }
@@ -97,7 +99,8 @@ public final class EvalMain {
     static EvalPlan override(EvalPlan p, String[][] o, List<QuestConfig> variants) {
         return new EvalPlan(p.model(), o[0] == null ? p.passkeyLengths() : ints(o[0]), o[1] == null ? p.passkeyDepths() : doubles(o[1]),
                 o[2] == null ? p.passkeyTrials() : Integer.parseInt(o[2][0]), o[3] == null ? p.budgets() : ints(o[3]),
-                o[4] == null ? p.pageSizes() : ints(o[4]), o[9] == null ? p.answerTokens() : Integer.parseInt(o[9][0]), p.seed(), p.pplText(),
+                o[4] == null ? p.pageSizes() : ints(o[4]), o[9] == null ? p.answerTokens() : Integer.parseInt(o[9][0]),
+                o[12] == null ? p.seed() : Long.parseLong(o[12][0]), p.pplText(),
                 o[7] == null ? p.pplTokens() : Integer.parseInt(o[7][0]), o[8] == null ? p.pplScored() : Integer.parseInt(o[8][0]), p.pplPageSizes(),
                 p.corpus(), p.agreementDocTokens(), p.agreementTokens(), o[5] == null ? p.speedContexts() : ints(o[5]),
                 o[6] == null ? p.speedThreads() : ints(o[6]), o[3] == null ? p.speedBudgets() : ints(o[3]), p.speedDecodeTokens(),

@@ -31,6 +31,12 @@ class EvalVariantsTest {
     }
 
     @Test
+    void theSeedIsAFlag() {
+        assertEquals(7, EvalMain.parse(new String[] {"--seed", "7"}).plan().seed());
+        assertEquals(2024, EvalMain.parse(new String[0]).plan().seed());
+    }
+
+    @Test
     void badVariantsNameWhatIsWrong() {
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("gqa-policy=max"));
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("budget=4"));

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 final class EvalCommand extends Command {
     /** Flags passed on to {@link EvalMain} under the same names. */
     private static final List<String> PASSED = List.of("docs", "text", "corpus", "llamacpp", "lengths", "depths", "trials",
-            "budgets", "page-sizes", "speed-contexts", "speed-threads", "ppl-tokens", "ppl-scored", "answer-tokens", "paper-budgets", "adaptive-budgets", "variants");
+            "budgets", "page-sizes", "speed-contexts", "speed-threads", "ppl-tokens", "ppl-scored", "answer-tokens", "paper-budgets", "adaptive-budgets", "variants", "seed");
     /** Quest settings the eval's grid sets per row: --conf cannot set them for every row, so it is refused. */
     private static final List<String> GRID_SETTINGS = List.of("attention", "token-budget", "page-size", "dense-layers", "gqa-policy",
             "sink-pages", "token-budget-fraction");
@@ -69,6 +69,7 @@ final class EvalCommand extends Command {
                         "fixed budgets each compared with an adaptive budget of equal mean tokens attended"),
                 Flag.value("variants", "K=V,..;K=V,..", "none", "further Quest settings measured at every budget (passkey, perplexity): "
                         + "gqa-policy, sink-pages, page-size, dense-layers, e.g. gqa-policy=per-head;sink-pages=0,page-size=8"),
+                Flag.value("seed", "N", Long.toString(FULL.seed()), "base seed of the passkeys and filler phases"),
                 Flag.value("ppl-tokens", "N", Integer.toString(FULL.pplTokens()), "tokens of the perplexity text taken"),
                 Flag.value("ppl-scored", "N", "0", "score only the last N of them (0: all), the rest prefilled densely once"),
                 Flag.value("quality-sets", "DIR", "data/quality", "QA and summary sets of the quality section"),
