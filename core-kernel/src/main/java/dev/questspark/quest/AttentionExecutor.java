@@ -403,17 +403,39 @@ final class AttentionExecutor {
 
     /** Windowed attention of a sliding layer; a decode step (n = 1, counted) is recorded in the statistics. */
     private void windowed(int layer, int pos, int n, float[] q, float[] out, boolean counted) {
+        window.attend(pool, layerPages(layer), firstToken(layer), pos, n, q, out);
+        if (counted && n == 1) {
+            recordWindow(pos);
+        }
+    }
+
+    /** Whether a decode step at pos in layer is a windowed one ({@link #windowDecode}). */
+    boolean windowStep(int layer, int pos) {
+        return sliding[layer] && window.needed(pos, 1);
+    }
+
+    /**
+     * The decode step {@link #attend} runs at pos when {@link #windowStep}, on the calling thread, q and out at offsets:
+     * the same result and counters. A batched step runs several sequences' steps at once ({@link WindowRows}).
+     */
+    void windowDecode(int layer, int pos, float[] q, int qOff, float[] out, int outOff) {
+        window.attendOne(layerPages(layer), firstToken(layer), pos, q, qOff, out, outOff);
+        recordWindow(pos);
+    }
+
+    private HeadPages[] layerPages(int layer) {
         HeadPages[] layerPages = new HeadPages[kvHeads];
         for (int h = 0; h < kvHeads; h++) {
             layerPages[h] = head(layer, h);
         }
-        window.attend(pool, layerPages, firstToken(layer), pos, n, q, out);
-        if (counted && n == 1) {
-            int context = pos + 1;
-            long tokens = Math.min(context, window.size());
-            long bytes = (long) kvHeads * tokens * headDim * 4;
-            record(0, (long) kvHeads * ceilDiv((int) tokens, pageSize), tokens * kvHeads, bytes, (long) kvHeads * context * headDim * 4);
-        }
+        return layerPages;
+    }
+
+    private void recordWindow(int pos) {
+        int context = pos + 1;
+        long tokens = Math.min(context, window.size());
+        long bytes = (long) kvHeads * tokens * headDim * 4;
+        record(0, (long) kvHeads * ceilDiv((int) tokens, pageSize), tokens * kvHeads, bytes, (long) kvHeads * context * headDim * 4);
     }
 
     private void prefill(int layer, int pos, int n, float[] q, float[] out) {

@@ -224,6 +224,27 @@ public final class PagedKvCache implements KvCache {
         }
     }
 
+    /**
+     * Whether a one-token {@link #attend} at pos in layer is a sliding layer's windowed step, which
+     * {@link #attendWindow} then runs; checks what attend checks (position stored, window inside the ring).
+     */
+    boolean windowStep(int layer, int pos) {
+        checkDecode(layer, pos);
+        if (rings(layer) && Math.max(0, pos - config.slidingWindow() + 1) < ring.firstToken(layer)) {
+            throw new IllegalStateException("sliding-window layer " + layer + " holds tokens from " + ring.firstToken(layer)
+                    + " on; the window of position " + pos + " starts before them");
+        }
+        return executor.windowStep(layer, pos);
+    }
+
+    /**
+     * The windowed step {@link #windowStep} announced, on the calling thread, the query at q[qOff ..] and the output at
+     * out[outOff ..] (heads * headDim floats each): what {@link #attend} of that one token gives, counters included.
+     */
+    void attendWindow(int layer, int pos, float[] q, int qOff, float[] out, int outOff) {
+        executor.windowDecode(layer, pos, q, qOff, out, outOff);
+    }
+
     @Override
     public int length() {
         return length;

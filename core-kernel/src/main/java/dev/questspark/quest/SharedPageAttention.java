@@ -1,8 +1,10 @@
 package dev.questspark.quest;
 
+import dev.questspark.kernel.Parallel;
 import dev.questspark.model.BatchAttention;
 import dev.questspark.model.KvCache;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * page selected by several sequences once per unit and segment, and Quest scores the document's page bounds once
  * for all of them. Sequences of different documents gain one parallel section per phase for all of them instead of
  * a few per sequence. Each row's output is bit-identical to its cache's own {@link KvCache#attend}: the same units,
- * segments, tiles and merge order. Other rows, and rows of sliding-window layers, attend alone.
+ * segments, tiles and merge order. Rows of sliding-window layers attend their own windows, one row per unit of one
+ * parallel section ({@link WindowRows}); other rows attend alone.
  * One thread at a time.
  */
 public final class SharedPageAttention implements BatchAttention {
@@ -29,6 +32,7 @@ public final class SharedPageAttention implements BatchAttention {
     private final float[] qRow;   // (heads * headDim)
     private final float[] outRow; // (heads * headDim)
     private float[] states = new float[0];
+    private int[] windowRows = new int[0]; // rows of a sliding-window layer that attend their windows at once
     private final AtomicLong pagesWanted = new AtomicLong();
     private final AtomicLong pagesRead = new AtomicLong();
     private final AtomicLong boundsWanted = new AtomicLong();
@@ -58,13 +62,22 @@ public final class SharedPageAttention implements BatchAttention {
         // page once for every sequence that wants it, and spreads the work of all sequences over the pool at once
         // (one sequence after another would run a few small parallel sections per sequence and layer).
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>(); // by page size (a cache's storage layout)
+        int windowed = 0;
+        Parallel pool = null;
         for (int i = 0; i < rows; i++) {
-            // a sliding-window layer (Gemma 3) attends only its window, which its own cache knows: alone
+            // a sliding-window layer (Gemma 3) attends only its window, which its own cache knows: the rows at once
             if (caches[i] instanceof PagedKvCache c && !c.config().slides(layer)) {
                 groups.computeIfAbsent(c.config().quest().pageSize(), k -> new ArrayList<>()).add(i);
+            } else if (caches[i] instanceof PagedKvCache c && c.windowStep(layer, positions[i])) {
+                windowRows = windowed < windowRows.length ? windowRows : Arrays.copyOf(windowRows, rows);
+                windowRows[windowed++] = i;
+                pool = c.executor().pool();
             } else {
                 attendAlone(layer, caches[i], positions[i], i, q, out);
             }
+        }
+        if (windowed > 0) {
+            WindowRows.attend(pool, layer, caches, positions, windowRows, windowed, qDim, q, out);
         }
         for (List<Integer> group : groups.values()) {
             if (group.size() == 1) {

@@ -67,6 +67,22 @@ final class WindowAttention {
     }
 
     /**
+     * {@link #attend} of the one query token at position pos (q at q[qOff ..], out at out[outOff ..]) on the calling
+     * thread: the same units in the same order, so the same result. A batched decode step spreads its rows' window
+     * layers over the pool itself ({@link WindowRows}), one row per unit, as one row is too small to split.
+     */
+    void attendOne(HeadPages[] layerPages, int first, int pos, float[] q, int qOff, float[] out, int outOff) {
+        int kvHeads = layerPages.length;
+        if (states.length < kvHeads * 2 * stateSize) {
+            states = new float[kvHeads * 2 * stateSize];
+        }
+        for (int h = 0; h < kvHeads; h++) {
+            int off = h * group * headDim;
+            attendOne(layerPages[h], first, pos, q, qOff + off, h * 2 * stateSize, out, outOff + off);
+        }
+    }
+
+    /**
      * One query token at position t, its group of query heads at q[qOff ..], over one KV head's pages; positions are
      * taken relative to first, which moves whole pages and so leaves the arithmetic as it is.
      */
