@@ -134,6 +134,7 @@ final class Flags {
                 Flag.value("chart", "PNG", "none", "write a chart of aggregate tok/s against batch size"),
                 of(Settings.TOKEN_BUDGET),
                 of(Settings.PAGE_SIZE),
+                of(Settings.DENSE_LAYERS),
                 of(Settings.KV_MEMORY_BUDGET),
                 Flag.setting("threads", "N", "threads (0: all cores)"),
                 JSON);

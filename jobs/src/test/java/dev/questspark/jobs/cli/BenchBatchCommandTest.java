@@ -50,6 +50,14 @@ class BenchBatchCommandTest {
     }
 
     @Test
+    void denseLayersReachTheMeasuredSetting() {
+        // stories260K has 5 layers: with all of them dense, Quest reads every KV token as dense does
+        String out = run("bench-batch", "--model", stories(), "--context", "100", "--batch-sizes", "1", "--attention", "quest:32",
+                "--page-size", "8", "--dense-layers", "5", "--decode-tokens", "3", "--threads", "1", "--json");
+        assertTrue(out.contains("\"kv_read_fraction\":1.0000"), out);
+    }
+
+    @Test
     void aBadAttentionListIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = QuestCli.run(new String[] {"bench-batch", "--model", stories(), "--attention", "sparse"},
