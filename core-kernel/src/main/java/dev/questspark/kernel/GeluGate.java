@@ -27,7 +27,12 @@ public final class GeluGate {
 
     /** gate[i] = gelu(gate[i]) * up[i] for i < n. */
     public static void geglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+        geglu(gate, up, 0, n);
+    }
+
+    /** gate[i] = gelu(gate[i]) * up[i] for from <= i < to: each value alone, so any split gives the same result. */
+    public static void geglu(float[] gate, float[] up, int from, int to) {
+        for (int i = from; i < to; i++) {
             float x = gate[i];
             float g;
             if (x <= -10.0f) {

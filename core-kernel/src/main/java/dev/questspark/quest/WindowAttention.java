@@ -118,11 +118,11 @@ final class WindowAttention {
         float scale = hp.scale();
         int lOff = off + group;
         int aOff = off + 2 * group;
-        float[] k = new float[n * d];
+        float[] kT = new float[d * n]; // (headDim, n): channel-major, so the n dots advance side by side
         float[] v = new float[n * d];
         for (int t = 0; t < n; t++) {
             for (int c = 0; c < d; c++) {
-                k[t * d + c] = hp.key(from + t, c);
+                kT[c * n + t] = hp.key(from + t, c);
                 v[t * d + c] = hp.value(from + t, c);
             }
         }
@@ -130,12 +130,18 @@ final class WindowAttention {
         for (int r = 0; r < group; r++) {
             float max = Float.NEGATIVE_INFINITY;
             int qr = qOff + r * d;
-            for (int t = 0; t < n; t++) {
-                float dot = 0f;
-                for (int c = 0; c < d; c++) {
-                    dot += q[qr + c] * k[t * d + c];
+            // every dot still sums its channels in order 0..d-1 (the Java kernel's order, bit for bit), but the n
+            // independent sums run together instead of one long chain of dependent additions after another
+            Arrays.fill(s, 0f);
+            for (int c = 0; c < d; c++) {
+                float qc = q[qr + c];
+                int kc = c * n;
+                for (int t = 0; t < n; t++) {
+                    s[t] += qc * kT[kc + t];
                 }
-                s[t] = dot * scale;
+            }
+            for (int t = 0; t < n; t++) {
+                s[t] *= scale;
                 max = Math.max(max, s[t]);
             }
             state[off + r] = max;
