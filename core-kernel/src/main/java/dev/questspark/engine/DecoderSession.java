@@ -183,8 +183,13 @@ public final class DecoderSession implements AutoCloseable {
         }
         model.forwardBatch(caches, ids, count, state, parallel, attention, batchLogits);
         int vocab = model.config().vocabSize();
+        // a row of logits is 1 MB for Gemma 3's 262,144 tokens: the rows' copies split over the pool
+        parallel.forRange(count, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                System.arraycopy(batchLogits, i * vocab, sessions[i].logits, 0, vocab);
+            }
+        });
         for (int i = 0; i < count; i++) {
-            System.arraycopy(batchLogits, i * vocab, sessions[i].logits, 0, vocab);
             sessions[i].hasLogits = true;
         }
         Arrays.fill(caches, 0, count, null);

@@ -172,24 +172,35 @@ public final class LlamaModel {
         LlamaConfig c = config;
         rmsNorm(s.xb, s.x, w.attnNorm[l], n, c.dim());
         matmuls(par, s.xb, n, w.wq[l], s.q, w.wk[l], s.k, w.wv[l], s.v);
-        addBias(s.q, w.bq[l], n);
-        addBias(s.k, w.bk[l], n);
-        addBias(s.v, w.bv[l], n);
+        if (n == 1) {
+            headInputs(l, 0, 1, s);
+        } else {
+            // rows are independent: a batch's (or a prompt block's) rows split over the pool, each row computed as alone
+            par.forRange(n, 1, (from, to) -> headInputs(l, from, to, s));
+        }
+    }
+
+    /** Rows [from, to) of s.q, s.k, s.v after their projections: biases, (Gemma) head norms, RoPE, query scale, binary16. */
+    private void headInputs(int l, int from, int to, ForwardState s) {
+        LlamaConfig c = config;
+        addBias(s.q, w.bq[l], from, to);
+        addBias(s.k, w.bk[l], from, to);
+        addBias(s.v, w.bv[l], from, to);
         if (variant.qkNorm()) {
-            rmsNorm(s.q, s.q, w.qNorm[l], n * c.heads(), c.headDim());
-            rmsNorm(s.k, s.k, w.kNorm[l], n * c.kvHeads(), c.headDim());
+            rmsNorm(s.q, s.q, w.qNorm[l], from * c.heads(), to * c.heads(), c.headDim());
+            rmsNorm(s.k, s.k, w.kNorm[l], from * c.kvHeads(), to * c.kvHeads(), c.headDim());
         }
         boolean sliding = variant.slides(l);
         float[] cos = sliding ? s.ropeCosSliding : s.ropeCos;
         float[] sin = sliding ? s.ropeSinSliding : s.ropeSin;
-        rope(s.q, c.heads(), n, cos, sin);
-        rope(s.k, c.kvHeads(), n, cos, sin);
+        rope(s.q, c.heads(), from, to, cos, sin);
+        rope(s.k, c.kvHeads(), from, to, cos, sin);
         if (variant.queryScale() != 1f) {
-            for (int i = 0; i < n * c.qDim(); i++) {
+            for (int i = from * c.qDim(); i < to * c.qDim(); i++) {
                 s.q[i] *= variant.queryScale();
             }
         }
-        roundToHalf(s.q, n * c.qDim()); // as llama.cpp does before multiplying f16 keys: keeps greedy tokens equal
+        roundToHalf(s.q, from * c.qDim(), to * c.qDim()); // as llama.cpp does before multiplying f16 keys: keeps greedy tokens equal
     }
 
     /** s.x += (post-norm of) the output projection of n rows of attention output s.att. */
@@ -319,7 +330,12 @@ public final class LlamaModel {
 
     /** out[t] = x[t] / rms(x[t]) * weight for n rows of width d. */
     private void rmsNorm(float[] out, float[] x, float[] weight, int n, int d) {
-        for (int t = 0; t < n; t++) {
+        rmsNorm(out, x, weight, 0, n, d);
+    }
+
+    /** out[t] = x[t] / rms(x[t]) * weight for rows [from, to) of width d. */
+    private void rmsNorm(float[] out, float[] x, float[] weight, int from, int to, int d) {
+        for (int t = from; t < to; t++) {
             rmsNormRow(out, x, t * d, weight, d, t * d);
         }
     }
@@ -342,12 +358,12 @@ public final class LlamaModel {
         }
     }
 
-    private void addBias(float[] y, float[] bias, int n) {
+    private void addBias(float[] y, float[] bias, int from, int to) {
         if (bias == null) {
             return;
         }
         int d = bias.length;
-        for (int t = 0; t < n; t++) {
+        for (int t = from; t < to; t++) {
             for (int i = 0; i < d; i++) {
                 y[t * d + i] += bias[i];
             }
@@ -378,11 +394,11 @@ public final class LlamaModel {
         }
     }
 
-    /** Rotates the first ropeDim channels of every head of n tokens, token t by row t of ropeCos/ropeSin. */
-    private void rope(float[] y, int nHeads, int n, float[] ropeCos, float[] ropeSin) {
+    /** Rotates the first ropeDim channels of every head of tokens [from, to), token t by row t of ropeCos/ropeSin. */
+    private void rope(float[] y, int nHeads, int from, int to, float[] ropeCos, float[] ropeSin) {
         int hd = config.headDim();
         int half = config.ropeDim() / 2;
-        for (int t = 0; t < n; t++) {
+        for (int t = from; t < to; t++) {
             for (int h = 0; h < nHeads; h++) {
                 int base = (t * nHeads + h) * hd;
                 for (int i = 0; i < half; i++) {
@@ -399,8 +415,8 @@ public final class LlamaModel {
         }
     }
 
-    private static void roundToHalf(float[] y, int len) {
-        for (int i = 0; i < len; i++) {
+    private static void roundToHalf(float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
             y[i] = Float16.round(y[i]);
         }
     }
