@@ -117,9 +117,26 @@ static const uint8_t *weight_bytes(JNIEnv *env, jobject data, jint type, jint ro
     return base;
 }
 
+size_t qk_packed_bytes(int type, int rows, int cols) {
+    if ((type != QK_Q4_1 && type != QK_Q8_0) || rows <= 0 || cols <= 0 || cols % 32 != 0) return 0;
+    return (size_t)((rows + 15) / 16) * 16 * (size_t)(cols / 32) * (size_t)qk_type_size(type);
+}
+
+/* Checks a packed copy's buffer against the matrix shape; returns its bytes or NULL with an exception pending. */
+static const uint8_t *packed_bytes(JNIEnv *env, jobject packed, jint type, jint rows, jint cols) {
+    const uint8_t *base = (*env)->GetDirectBufferAddress(env, packed);
+    jlong capacity = (*env)->GetDirectBufferCapacity(env, packed);
+    size_t need = qk_packed_bytes(type, rows, cols);
+    if (base == NULL || capacity < 0 || need == 0 || (unsigned long long)capacity != (unsigned long long)need) {
+        throw_iae(env, "native matmul: the packed copy is not a direct buffer of qk_packed_bytes(type, rows, cols)");
+        return NULL;
+    }
+    return base;
+}
+
 /* Runs the kernel into a private buffer and copies the rows back: only for JVMs that copy critical arrays,
  * where writing the whole array back would undo other threads' rows. */
-static void matmul_into_copy(JNIEnv *env, const qk_matmul_ops *ops, jint type, const uint8_t *w, size_t row_bytes,
+static void matmul_into_copy(JNIEnv *env, qk_matmul_fn fn, const uint8_t *w, size_t row_bytes,
                              jint cols, const uint8_t *act, size_t act_stride, jint n, jfloatArray out, jint rows,
                              jint r0, jint r1) {
     size_t width = (size_t)(r1 - r0);
@@ -128,17 +145,19 @@ static void matmul_into_copy(JNIEnv *env, const qk_matmul_ops *ops, jint type, c
         throw_named(env, "java/lang/OutOfMemoryError", "native matmul: no memory for the output copy");
         return;
     }
-    ops->matmul[type](w, row_bytes, cols, act, act_stride, n, tmp, width, r0, r1);
+    fn(w, row_bytes, cols, act, act_stride, n, tmp, width, r0, r1);
     for (jint t = 0; t < n; t++) (*env)->SetFloatArrayRegion(env, out, t * rows + r0, (jsize)width, tmp + (size_t)t * width);
     free(tmp);
 }
 
 JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmul0(
-        JNIEnv *env, jclass cls, jobject data, jint type, jint rows, jint cols, jfloatArray x, jint n,
+        JNIEnv *env, jclass cls, jobject data, jobject packed, jint type, jint rows, jint cols, jfloatArray x, jint n,
         jfloatArray out, jint r0, jint r1) {
     size_t row_bytes;
     const uint8_t *w = weight_bytes(env, data, type, rows, cols, &row_bytes);
     if (w == NULL) return;
+    const uint8_t *pw = packed == NULL ? NULL : packed_bytes(env, packed, type, rows, cols);
+    if (packed != NULL && pw == NULL) return;
     if (x == NULL || out == NULL) {
         throw_iae(env, "native matmul: x and out must not be null");
         return;
@@ -158,6 +177,11 @@ JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmul0(
     if (n == 0 || r0 == r1) return;
 
     const qk_matmul_ops *ops = qk_matmul_active();
+    qk_matmul_fn fn = ops->matmul[type];
+    if (pw != NULL && ops->packed[type] != NULL && r0 % 16 == 0) { /* the packed tiles start at multiples of 16 */
+        fn = ops->packed[type];
+        w = pw;
+    }
     int act_format = qk_act_format(type);
     size_t act_stride = qk_act_stride(act_format, cols);
     uint8_t *act = qk_thread_scratch((size_t)n * act_stride);
@@ -174,12 +198,39 @@ JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmul0(
     float *op = (*env)->GetPrimitiveArrayCritical(env, out, &copied);
     if (op == NULL) return;
     if (!copied) {
-        ops->matmul[type](w, row_bytes, cols, act, act_stride, n, op + r0, (size_t)rows, r0, r1);
+        fn(w, row_bytes, cols, act, act_stride, n, op + r0, (size_t)rows, r0, r1);
         (*env)->ReleasePrimitiveArrayCritical(env, out, op, 0);
     } else {
         (*env)->ReleasePrimitiveArrayCritical(env, out, op, JNI_ABORT);
-        matmul_into_copy(env, ops, type, w, row_bytes, cols, act, act_stride, n, out, rows, r0, r1);
+        matmul_into_copy(env, fn, w, row_bytes, cols, act, act_stride, n, out, rows, r0, r1);
     }
+}
+
+/* Bytes of the packed copy of a matrix, 0 when this CPU's best kernels have no packed form of its type. */
+JNIEXPORT jlong JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_packedBytes0(
+        JNIEnv *env, jclass cls, jint type, jint rows, jint cols) {
+    if (type < 0 || type >= QK_TYPE_COUNT || ops_for(qk_isa())->pack[type] == NULL) return 0;
+    return (jlong)qk_packed_bytes(type, rows, cols);
+}
+
+/* Writes the packed copy of a matrix (with the best ISA's packer, so a later ISA change keeps it usable). */
+JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_pack0(
+        JNIEnv *env, jclass cls, jobject data, jint type, jint rows, jint cols, jobject packed) {
+    size_t row_bytes;
+    const uint8_t *w = weight_bytes(env, data, type, rows, cols, &row_bytes);
+    if (w == NULL) return;
+    if (packed == NULL) {
+        throw_iae(env, "native pack: the packed buffer is null");
+        return;
+    }
+    qk_pack_fn pack = ops_for(qk_isa())->pack[type];
+    if (pack == NULL) {
+        throw_iae(env, "native pack: this CPU has no packed kernel for the type");
+        return;
+    }
+    uint8_t *pw = (uint8_t *)packed_bytes(env, packed, type, rows, cols);
+    if (pw == NULL) return;
+    pack(w, row_bytes, rows, cols, pw);
 }
 
 JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_dequantizeRow0(

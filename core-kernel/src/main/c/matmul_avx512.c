@@ -334,6 +334,151 @@ MATMUL_TILES(q4_1, K_Q4_1)
 MATMUL_TILES(q8_0, K_Q8_0)
 MATMUL_TILES(q5_0, K_Q5_0)
 
+/* ---- Packed Q4_1 and Q8_0 (layout in questkernel.h) ---- */
+
+/*
+ * The quant registers and scales of one block of a packed tile: the values unpack_block and the head gather give for
+ * the same rows, read with a few contiguous loads. Loads are unaligned-safe; the Java side aligns the copy anyway.
+ */
+static INLINE VNNI void packed_block(int kind, const uint8_t *blk, __m512i q[8], __m512 *d, __m512 *m) {
+    if (kind == K_Q8_0) {
+        *d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)blk));
+        *m = *d;
+        for (int g = 0; g < 8; g++) q[g] = _mm512_loadu_si512(blk + 32 + 64 * g);
+    } else {
+        const __m512i low4 = _mm512_set1_epi8(0x0f);
+        __m512i heads = _mm512_loadu_si512(blk);
+        for (int k = 0; k < 4; k++) {
+            __m512i t = _mm512_loadu_si512(blk + 64 + 64 * k);
+            q[k] = _mm512_and_si512(t, low4);
+            q[4 + k] = _mm512_and_si512(_mm512_srli_epi32(t, 4), low4);
+        }
+        *d = low_halves_to_f32(heads);
+        *m = high_halves_to_f32(heads);
+    }
+}
+
+/* Bytes of one packed block of 16 rows. */
+static INLINE int packed_block_bytes(int kind) { return TILE * block_bytes(kind); }
+
+/* tile_direct over a packed tile (its first block at tile): same float operations, so the same results. */
+static INLINE VNNI void packed_direct(int kind, const uint8_t *tile, int cols, const uint8_t *act, size_t act_stride,
+                                      int T, float *out, size_t ldo, int nrows, const uint8_t *pf, size_t pf_bytes) {
+    const int nb = cols / 32, pbsize = packed_block_bytes(kind);
+    const __mmask16 rows = (__mmask16)((1u << nrows) - 1);
+    tokens_t tk;
+    __m512 acc[TMAX];
+    token_pointers(kind, &tk, act, act_stride, cols, 0, T, 0);
+    for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
+    size_t pf_lines = (pf_bytes + 63) / 64, pf_per_block = (pf_lines + nb - 1) / nb, pf_next = 0;
+    for (int b = 0; b < nb; b++) {
+        for (size_t k = 0; k < pf_per_block && pf_next < pf_lines; k++, pf_next++) {
+            _mm_prefetch((const char *)pf + pf_next * 64, _MM_HINT_T0);
+        }
+        __m512i q[8];
+        __m512 d, m;
+        packed_block(kind, tile + (size_t)b * pbsize, q, &d, &m);
+        block_accumulate(kind, &tk, b, T, q, d, m, acc);
+    }
+    for (int t = 0; t < T; t++) _mm512_mask_storeu_ps(out + (size_t)t * ldo, rows, acc[t]);
+}
+
+#define PACKED_DIRECT(kind, T)                                                                                   \
+    static VNNI void packed_direct_##kind##_##T(const uint8_t *tile, int cols, const uint8_t *act, size_t act_stride, \
+                                                float *out, size_t ldo, int nrows, const uint8_t *pf, size_t pf_bytes) { \
+        packed_direct(kind, tile, cols, act, act_stride, T, out, ldo, nrows, pf, pf_bytes);                     \
+    }
+#define PACKED_DIRECT_ALL(kind) PACKED_DIRECT(kind, 1) PACKED_DIRECT(kind, 2) PACKED_DIRECT(kind, 3) \
+    PACKED_DIRECT(kind, 4) PACKED_DIRECT(kind, 5) PACKED_DIRECT(kind, 6) PACKED_DIRECT(kind, 7) PACKED_DIRECT(kind, 8)
+PACKED_DIRECT_ALL(K_Q4_1)
+PACKED_DIRECT_ALL(K_Q8_0)
+
+typedef void (*packed_direct_fn)(const uint8_t *, int, const uint8_t *, size_t, float *, size_t, int, const uint8_t *,
+                                 size_t);
+
+/*
+ * matmul_tiles over a packed copy (r0 a multiple of 16): up to TMAX tokens use the direct tiles; more fill the
+ * repacked chunk from the packed blocks (plain loads) and run the same chunk functions.
+ */
+static INLINE VNNI void packed_tiles(int kind, const chunk_fn chunk[4], const packed_direct_fn direct[TMAX],
+                                     const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,
+                                     size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {
+    const int nb = cols / 32, pbsize = packed_block_bytes(kind);
+    const size_t tile_bytes = (size_t)TILE * row_bytes;
+    for (int r = r0; r < r1; r += TILE) {
+        int nrows = r1 - r < TILE ? r1 - r : TILE;
+        const uint8_t *tile = w + (size_t)(r / TILE) * tile_bytes;
+        float *tile_out = out + (r - r0);
+        if (n <= TMAX) {
+            int more = r + TILE < r1;
+            direct[n - 1](tile, cols, act, act_stride, tile_out, ldo, nrows, tile + tile_bytes, more ? tile_bytes : 0);
+            continue;
+        }
+        if (r + PF_AHEAD * TILE < r1) {
+            const char *from = (const char *)(tile + PF_AHEAD * tile_bytes);
+            for (size_t off = 0; off < tile_bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
+        }
+        __mmask16 mask = (__mmask16)((1u << nrows) - 1);
+        tile_t tl;
+        for (int b0 = 0; b0 < nb; b0 += KC) {
+            int kc = nb - b0 < KC ? nb - b0 : KC;
+            for (int b = 0; b < kc; b++) packed_block(kind, tile + (size_t)(b0 + b) * pbsize, tl.q[b], &tl.d[b], &tl.m[b]);
+            int t = 0;
+            for (; t + 8 <= n; t += 8) chunk[0](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0);
+            if (n - t >= 4) { chunk[1](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0); t += 4; }
+            if (n - t >= 2) { chunk[2](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0); t += 2; }
+            if (n - t >= 1) chunk[3](&tl, kc, b0, act, act_stride, cols, t, tile_out, ldo, mask, b0 == 0);
+        }
+    }
+}
+
+#define MATMUL_PACKED(name, kind)                                                                              \
+    static VNNI void packed_##name(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
+                                   size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {        \
+        static const chunk_fn chunk[4] = {chunk_tokens_##kind##_8, chunk_tokens_##kind##_4,                   \
+                                          chunk_tokens_##kind##_2, chunk_tokens_##kind##_1};                  \
+        static const packed_direct_fn direct[TMAX] = {packed_direct_##kind##_1, packed_direct_##kind##_2,     \
+                                                      packed_direct_##kind##_3, packed_direct_##kind##_4,     \
+                                                      packed_direct_##kind##_5, packed_direct_##kind##_6,     \
+                                                      packed_direct_##kind##_7, packed_direct_##kind##_8};    \
+        packed_tiles(kind, chunk, direct, w, row_bytes, cols, act, act_stride, n, out, ldo, r0, r1);          \
+    }
+MATMUL_PACKED(q4_1, K_Q4_1)
+MATMUL_PACKED(q8_0, K_Q8_0)
+
+/* Writes the packed copy of a Q4_1 or Q8_0 matrix: each block's bytes moved as the tiles above read them. */
+static INLINE VNNI void pack_tiles(int kind, const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
+    const int nb = cols / 32, bsize = block_bytes(kind), pbsize = packed_block_bytes(kind);
+    const uint8_t *p[TILE];
+    for (int r = 0; r < rows; r += TILE) {
+        int nrows = rows - r < TILE ? rows - r : TILE;
+        uint8_t *tile = packed + (size_t)(r / TILE) * TILE * row_bytes;
+        for (int b = 0; b < nb; b++) {
+            uint8_t *blk = tile + (size_t)b * pbsize;
+            block_pointers(p, w, row_bytes, r, nrows, (size_t)b * bsize);
+            if (kind == K_Q8_0) {
+                __m512i q[8];
+                unpack_block(kind, p, q);
+                for (int i = 0; i < TILE; i++) memcpy(blk + 2 * i, p[i], 2);
+                for (int g = 0; g < 8; g++) _mm512_storeu_si512(blk + 32 + 64 * g, q[g]);
+            } else {
+                __m512i t[4];
+                load_transpose16(p, 4, t);
+                for (int i = 0; i < TILE; i++) memcpy(blk + 4 * i, p[i], 4);
+                for (int k = 0; k < 4; k++) _mm512_storeu_si512(blk + 64 + 64 * k, t[k]);
+            }
+        }
+    }
+}
+
+static VNNI void pack_q4_1(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
+    pack_tiles(K_Q4_1, w, row_bytes, rows, cols, packed);
+}
+
+static VNNI void pack_q8_0(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
+    pack_tiles(K_Q8_0, w, row_bytes, rows, cols, packed);
+}
+
 /* ---- Q4_K and Q6_K: the same tiles over 256-value blocks ---- */
 
 /*
@@ -557,6 +702,10 @@ int qk_matmul_ops_avx512(qk_matmul_ops *ops) {
     ops->matmul[QK_Q5_0] = matmul_q5_0;
     ops->matmul[QK_Q4_K] = matmul_q4_k;
     ops->matmul[QK_Q6_K] = matmul_q6_k;
+    ops->pack[QK_Q4_1] = pack_q4_1;
+    ops->pack[QK_Q8_0] = pack_q8_0;
+    ops->packed[QK_Q4_1] = packed_q4_1;
+    ops->packed[QK_Q8_0] = packed_q8_0;
     ops->name = "avx512-vnni";
     return 1;
 }

@@ -73,9 +73,26 @@ typedef void (*qk_quantize_fn)(const float *x, int n, int cols, uint8_t *dst, si
 typedef void (*qk_matmul_fn)(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act, size_t act_stride,
                              int n, float *out, size_t ldo, int r0, int r1);
 
+/*
+ * Packed weights: a copy of a matrix made once at load in the order the AVX-512 tiles read it, so that a block's
+ * registers are a few aligned loads instead of sixteen row loads, a transpose and a gather. Tiles of 16 rows (the
+ * last one padded with zero rows), each tile's blocks in order, block b of tile k at
+ * packed + (k * nb + b) * qk_type_size(type), where nb = cols / 32:
+ *   Q4_1 (20 bytes a row): uint32_t head[16] (row i's d | m << 16, as stored in the row);
+ *                          uint8_t q[4][64] (register k, lane i = quant bytes 4k..4k+3 of row i)
+ *   Q8_0 (34 bytes a row): uint16_t d[16]; uint8_t q[8][64] (register g, lane i = quants 4g..4g+3 of row i + 128)
+ * The values are the row's, only moved, so a packed kernel gives bit for bit the results of the row kernel.
+ * qk_packed_bytes is the copy's size (0 for a type without a packed form).
+ */
+size_t qk_packed_bytes(int type, int rows, int cols);
+typedef void (*qk_pack_fn)(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed);
+
 typedef struct {
     qk_quantize_fn quantize[QK_ACT_COUNT];
     qk_matmul_fn matmul[QK_TYPE_COUNT];
+    /* NULL where the ISA has no packed kernel; packed[type] takes w = the packed copy and r0 a multiple of 16 */
+    qk_pack_fn pack[QK_TYPE_COUNT];
+    qk_matmul_fn packed[QK_TYPE_COUNT];
     const char *name;
 } qk_matmul_ops;
 

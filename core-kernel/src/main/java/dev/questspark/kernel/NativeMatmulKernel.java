@@ -1,20 +1,39 @@
 package dev.questspark.kernel;
 
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The native SIMD matmul kernel (libquestkernel.so, matmul*.c). Weights are read in place from the tensor's
  * direct buffer; the C side re-checks every size before reading. Kernels are chosen once per process from the
  * CPU's instruction set: AVX-512 VNNI, AVX2+FMA, or portable C.
+ *
+ * <p>Where the CPU's kernels have a packed form of a tensor's type (AVX-512: Q4_1 and Q8_0), the tensor's first
+ * matmul lays out a {@link PackedCopy} of it (as many bytes again, off the heap) and every later one reads that
+ * instead: same results bit for bit, fewer instructions per block (a batch-8 step's matmuls: see benchmarks.md).
+ * {@code -Dquest.matmul.packed=false} keeps every matmul on the GGUF bytes.
  */
 public final class NativeMatmulKernel implements MatmulKernel {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeMatmulKernel.class);
+    /** Whether tensors get a packed copy (system property quest.matmul.packed, default true). */
+    static final boolean PACKED_DEFAULT = Boolean.parseBoolean(System.getProperty("quest.matmul.packed", "true"));
+
     /** Instruction-set levels of {@link #setIsa(int)}, as numbered in questkernel.h. */
     static final int ISA_SCALAR = 0;
     static final int ISA_AVX2 = 1;
     static final int ISA_AVX512 = 2;
 
+    private final boolean packed;
+
     /** @throws IllegalStateException when libquestkernel.so cannot be loaded */
     public NativeMatmulKernel() {
+        this(PACKED_DEFAULT);
+    }
+
+    /** packed: whether tensors get (and matmuls read) a packed copy where the CPU's kernels have one. */
+    public NativeMatmulKernel(boolean packed) {
+        this.packed = packed;
         if (!NativeLibrary.isLoaded()) {
             throw new IllegalStateException("the native kernel library could not be loaded (" + NativeLibrary.failure()
                     + "); run with -Dquest.kernel=java to use the Java kernel");
@@ -32,7 +51,27 @@ public final class NativeMatmulKernel implements MatmulKernel {
         if (n == 0 || rowStart == rowEnd) {
             return;
         }
-        matmul0(w.data(), w.type().id(), w.rows(), w.cols(), x, n, out, rowStart, rowEnd);
+        ByteBuffer copy = packed ? w.packed().get(() -> pack(w)) : null;
+        matmul0(w.data(), copy, w.type().id(), w.rows(), w.cols(), x, n, out, rowStart, rowEnd);
+    }
+
+    /** The packed copy of w, or null when this CPU's kernels have no packed form of its type or memory is short. */
+    private static ByteBuffer pack(WeightTensor w) {
+        long bytes = packedBytes0(w.type().id(), w.rows(), w.cols());
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE - 128) {
+            return null;
+        }
+        ByteBuffer copy;
+        try { // alignedSlice also rounds the capacity down to a multiple of 64
+            copy = ByteBuffer.allocateDirect((int) ((bytes + 63) / 64 * 64 + 64)).alignedSlice(64);
+        } catch (OutOfMemoryError e) { // the direct-memory limit (-XX:MaxDirectMemorySize): read the GGUF bytes instead
+            LOG.warn("no direct memory for the packed copy of {} ({} bytes): its matmuls read the GGUF layout ({})",
+                    w.name(), bytes, e.getMessage());
+            return null;
+        }
+        copy = copy.slice(0, (int) bytes);
+        pack0(w.data(), w.type().id(), w.rows(), w.cols(), copy);
+        return copy;
     }
 
     @Override
@@ -65,7 +104,18 @@ public final class NativeMatmulKernel implements MatmulKernel {
     /** Raw entry point, for tests that check the C side's own validation. */
     static void matmulUnchecked(ByteBuffer data, int typeId, int rows, int cols, float[] x, int n, float[] out,
                                 int rowStart, int rowEnd) {
-        matmul0(data, typeId, rows, cols, x, n, out, rowStart, rowEnd);
+        matmul0(data, null, typeId, rows, cols, x, n, out, rowStart, rowEnd);
+    }
+
+    /** Raw entry point with a packed copy (or any buffer), for tests that check the C side's own validation. */
+    static void matmulPackedUnchecked(ByteBuffer data, ByteBuffer packed, int typeId, int rows, int cols, float[] x, int n,
+                                      float[] out, int rowStart, int rowEnd) {
+        matmul0(data, packed, typeId, rows, cols, x, n, out, rowStart, rowEnd);
+    }
+
+    /** Bytes of the packed copy of a rows x cols matrix of the type; 0 when this CPU's kernels have none. */
+    static long packedBytes(int typeId, int rows, int cols) {
+        return packedBytes0(typeId, rows, cols);
     }
 
     /** Raw entry point, for tests that check the C side's own validation. */
@@ -73,8 +123,12 @@ public final class NativeMatmulKernel implements MatmulKernel {
         dequantizeRow0(data, typeId, rows, cols, row, out, off);
     }
 
-    private static native void matmul0(ByteBuffer data, int typeId, int rows, int cols, float[] x, int n, float[] out,
-                                       int rowStart, int rowEnd);
+    private static native void matmul0(ByteBuffer data, ByteBuffer packed, int typeId, int rows, int cols, float[] x, int n,
+                                       float[] out, int rowStart, int rowEnd);
+
+    private static native long packedBytes0(int typeId, int rows, int cols);
+
+    private static native void pack0(ByteBuffer data, int typeId, int rows, int cols, ByteBuffer packed);
 
     private static native void dequantizeRow0(ByteBuffer data, int typeId, int rows, int cols, int row, float[] out,
                                               int off);
