@@ -48,6 +48,9 @@ public final class SharedSpark implements ParameterResolver {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.sql.codegen.wholeStage", "false")
+                    // Expressions evaluated by Spark's interpreter instead of Janino-compiled classes: each test runs
+                    // many small jobs on a few rows, where compiling every projection costs more than it saves.
+                    .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
                     .config("spark.sql.adaptive.enabled", "false")
                     .config("spark.sql.warehouse.dir", warehouse.toString())
                     .getOrCreate();
