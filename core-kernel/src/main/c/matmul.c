@@ -118,8 +118,18 @@ static const uint8_t *weight_bytes(JNIEnv *env, jobject data, jint type, jint ro
 }
 
 size_t qk_packed_bytes(int type, int rows, int cols) {
-    if ((type != QK_Q4_1 && type != QK_Q8_0) || rows <= 0 || cols <= 0 || cols % 32 != 0) return 0;
-    return (size_t)((rows + 15) / 16) * 16 * (size_t)(cols / 32) * (size_t)qk_type_size(type);
+    if (rows <= 0 || cols <= 0) return 0;
+    size_t tiles = (size_t)((rows + 15) / 16);
+    switch (type) {
+        case QK_Q4_1: case QK_Q8_0: case QK_Q5_0:
+            return cols % 32 != 0 ? 0 : tiles * 16 * (size_t)(cols / 32) * (size_t)qk_type_size(type);
+        case QK_Q4_K: /* 64 bytes more per 256-block of 16 rows: the scales and mins unpacked to bytes */
+            return cols % 256 != 0 ? 0 : tiles * (size_t)(cols / 256) * (16 * 144 + 64);
+        case QK_Q6_K:
+            return cols % 256 != 0 ? 0 : tiles * 16 * (size_t)(cols / 256) * 210;
+        default:
+            return 0;
+    }
 }
 
 /* Checks a packed copy's buffer against the matrix shape; returns its bytes or NULL with an exception pending. */

@@ -352,6 +352,20 @@ static INLINE VNNI void packed_block(int kind, const uint8_t *blk, __m512i q[8],
         *d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)blk));
         *m = *d;
         for (int g = 0; g < 8; g++) q[g] = _mm512_loadu_si512(blk + 32 + 64 * g);
+    } else if (kind == K_Q5_0) {
+        const __m512i low4 = _mm512_set1_epi8(0x0f), sixteen = _mm512_set1_epi8(16);
+        for (int k = 0; k < 4; k++) {
+            __m512i t = _mm512_loadu_si512(blk + 96 + 64 * k);
+            q[k] = _mm512_and_si512(t, low4);
+            q[4 + k] = _mm512_and_si512(_mm512_srli_epi32(t, 4), low4);
+        }
+        for (int g = 0; g < 8; g++) { /* the fifth bits as add_high_bits sets them */
+            uint64_t set;
+            memcpy(&set, blk + 32 + 8 * g, 8);
+            q[g] = _mm512_mask_add_epi8(q[g], (__mmask64)set, q[g], sixteen);
+        }
+        *d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)blk));
+        *m = *d;
     } else {
         const __m512i low4 = _mm512_set1_epi8(0x0f);
         __m512i heads = _mm512_loadu_si512(blk);
@@ -399,6 +413,7 @@ static INLINE VNNI void packed_direct(int kind, const uint8_t *tile, int cols, c
     PACKED_DIRECT(kind, 4) PACKED_DIRECT(kind, 5) PACKED_DIRECT(kind, 6) PACKED_DIRECT(kind, 7) PACKED_DIRECT(kind, 8)
 PACKED_DIRECT_ALL(K_Q4_1)
 PACKED_DIRECT_ALL(K_Q8_0)
+PACKED_DIRECT_ALL(K_Q5_0)
 
 typedef void (*packed_direct_fn)(const uint8_t *, int, const uint8_t *, size_t, float *, size_t, int, const uint8_t *,
                                  size_t);
@@ -448,8 +463,9 @@ static INLINE VNNI void packed_tiles(int kind, const chunk_fn chunk[4], const pa
     }
 MATMUL_PACKED(q4_1, K_Q4_1)
 MATMUL_PACKED(q8_0, K_Q8_0)
+MATMUL_PACKED(q5_0, K_Q5_0)
 
-/* Writes the packed copy of a Q4_1 or Q8_0 matrix: each block's bytes moved as the tiles above read them. */
+/* Writes the packed copy of a Q4_1, Q8_0 or Q5_0 matrix: each block's bytes moved as the tiles above read them. */
 static INLINE VNNI void pack_tiles(int kind, const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
     const int nb = cols / 32, bsize = block_bytes(kind), pbsize = packed_block_bytes(kind);
     const uint8_t *p[TILE];
@@ -464,6 +480,18 @@ static INLINE VNNI void pack_tiles(int kind, const uint8_t *w, size_t row_bytes,
                 unpack_block(kind, p, q);
                 for (int i = 0; i < TILE; i++) memcpy(blk + 2 * i, p[i], 2);
                 for (int g = 0; g < 8; g++) _mm512_storeu_si512(blk + 32 + 64 * g, q[g]);
+            } else if (kind == K_Q5_0) {
+                __m512i t[4];
+                load_transpose16(p, 6, t);
+                uint64_t set[8] = {0};
+                for (int i = 0; i < TILE; i++) {
+                    uint32_t qh;
+                    memcpy(blk + 2 * i, p[i], 2);
+                    memcpy(&qh, p[i] + 2, 4);
+                    for (int g = 0; g < 8; g++) set[g] |= (uint64_t)((qh >> (4 * g)) & 0xf) << (4 * i);
+                }
+                memcpy(blk + 32, set, sizeof(set));
+                for (int k = 0; k < 4; k++) _mm512_storeu_si512(blk + 96 + 64 * k, t[k]);
             } else {
                 __m512i t[4];
                 load_transpose16(p, 4, t);
@@ -480,6 +508,10 @@ static VNNI void pack_q4_1(const uint8_t *w, size_t row_bytes, int rows, int col
 
 static VNNI void pack_q8_0(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
     pack_tiles(K_Q8_0, w, row_bytes, rows, cols, packed);
+}
+
+static VNNI void pack_q5_0(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
+    pack_tiles(K_Q5_0, w, row_bytes, rows, cols, packed);
 }
 
 /* ---- Q4_K and Q6_K: the same tiles over 256-value blocks ---- */
@@ -676,6 +708,245 @@ static INLINE VNNI void matmul_ktiles(int kind, const kchunk_fn fns[4], const ui
 
 static qk_matmul_fn fallback_q4_k, fallback_q6_k;
 
+/*
+ * Packed Q4_K and Q6_K (layout in questkernel.h): per 16 rows and 256-block, the quant registers as the repack above
+ * loads and transposes them, and the scales already in the lanes the tiles use, so that a block costs plain loads
+ * and the same integer and float operations; the results are bit for bit those of the GGUF-layout kernels.
+ */
+enum { Q4K_SC = 64, Q4K_MINS = 192, Q4K_Q = 320, Q4K_PACKED = 2368 };
+enum { Q6K_QH = 2048, Q6K_SC = 3072, Q6K_D = 3328, Q6K_PACKED = 3360 };
+
+static INLINE int kpacked_bytes(int kind) { return kind == K_Q4_K ? Q4K_PACKED : Q6K_PACKED; }
+
+/* Quant register qi of a packed block: values 4(qi % 8) .. + 3 of sub-block qi / 8 (Q4_K), as repack_q4_k /
+ * repack_q6_k set tl->q[k][qi]. */
+static INLINE VNNI __m512i kpacked_q(int kind, const uint8_t *blk, int qi) {
+    const __m512i low4 = _mm512_set1_epi8(0x0f);
+    if (kind == K_Q4_K) {
+        __m512i t = _mm512_loadu_si512(blk + Q4K_Q + 64 * (8 * (qi / 16) + qi % 8));
+        return (qi / 8) % 2 ? _mm512_and_si512(_mm512_srli_epi32(t, 4), low4) : _mm512_and_si512(t, low4);
+    }
+    const int h = qi / 32, part = (qi / 8) % 4, g = qi % 8;
+    __m512i lo = _mm512_loadu_si512(blk + 64 * (16 * h + 8 * (part & 1) + g));
+    lo = part >= 2 ? _mm512_srli_epi32(lo, 4) : lo;
+    __m512i qh = _mm512_loadu_si512(blk + Q6K_QH + 64 * (8 * h + g));
+    __m512i hi = _mm512_and_si512(_mm512_srli_epi32(qh, 2 * part), _mm512_set1_epi8(3));
+    return _mm512_or_si512(_mm512_and_si512(lo, low4), _mm512_slli_epi32(hi, 4));
+}
+
+/* The int16 pairs of tl->pairs[k][j]: Q4_K mins 2j and 2j + 1, Q6_K scales 2j and 2j + 1. */
+static INLINE VNNI __m512i kpacked_pair(int kind, const uint8_t *blk, int j) {
+    if (kind == K_Q4_K) return _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(blk + Q4K_MINS + 32 * j)));
+    return _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(blk + Q6K_SC + 32 * j)));
+}
+
+/* Scale j of each row (Q4_K: sub-block j's 6-bit scale; Q6_K: group j's int8 scale), as tl->sc[k][j]. */
+static INLINE VNNI __m512i kpacked_sc(int kind, const uint8_t *blk, int j) {
+    if (kind == K_Q4_K) return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(blk + Q4K_SC + 16 * j)));
+    __m512i pair = kpacked_pair(kind, blk, j / 2);
+    return j % 2 ? _mm512_srai_epi32(pair, 16) : _mm512_srai_epi32(_mm512_slli_epi32(pair, 16), 16);
+}
+
+static INLINE VNNI __m512 kpacked_d(int kind, const uint8_t *blk) {
+    if (kind == K_Q4_K) return low_halves_to_f32(_mm512_loadu_si512(blk));
+    return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q6K_D)));
+}
+
+/* Fills block k of a repacked chunk from a packed block (the large-batch path). */
+static INLINE VNNI void kpacked_fill(int kind, ktile_t *tl, int k, const uint8_t *blk) {
+    for (int qi = 0; qi < 64; qi++) tl->q[k][qi] = kpacked_q(kind, blk, qi);
+    for (int j = 0; j < (kind == K_Q4_K ? 8 : 16); j++) tl->sc[k][j] = kpacked_sc(kind, blk, j);
+    for (int j = 0; j < (kind == K_Q4_K ? 4 : 8); j++) tl->pairs[k][j] = kpacked_pair(kind, blk, j);
+    tl->d[k] = kpacked_d(kind, blk);
+    tl->dmin[k] = kind == K_Q4_K ? high_halves_to_f32(_mm512_loadu_si512(blk)) : tl->d[k];
+}
+
+/*
+ * Up to TMAX tokens over one packed tile (its first block at tile), in registers: kchunk_tokens' integer and float
+ * operations in the same order, so the same results; the next tile is prefetched as in packed_direct.
+ */
+static INLINE VNNI void kpacked_direct(int kind, const uint8_t *tile, int cols, const uint8_t *act, size_t act_stride,
+                                       int T, float *out, size_t ldo, int nrows, const uint8_t *pf, size_t pf_bytes) {
+    const int nk = cols / 256, pb = kpacked_bytes(kind);
+    const int subs = kind == K_Q4_K ? 8 : 16, groups = kind == K_Q4_K ? 8 : 4;
+    const __mmask16 rows = (__mmask16)((1u << nrows) - 1);
+    const uint8_t *tq[TMAX];
+    const float *td[TMAX];
+    const int16_t *tb[TMAX];
+    __m512 acc[TMAX];
+    for (int t = 0; t < T; t++) {
+        const uint8_t *tok = act + (size_t)t * act_stride;
+        tq[t] = tok;
+        td[t] = (const float *)(tok + qk_act_d_offset(cols));
+        tb[t] = (const int16_t *)(tok + qk_act_s_offset(QK_ACT_Q8_K, cols));
+        acc[t] = _mm512_setzero_ps();
+    }
+    size_t pf_lines = (pf_bytes + 63) / 64, pf_per_block = (pf_lines + nk - 1) / nk, pf_next = 0;
+    for (int k = 0; k < nk; k++) {
+        for (size_t c = 0; c < pf_per_block && pf_next < pf_lines; c++, pf_next++) {
+            _mm_prefetch((const char *)pf + pf_next * 64, _MM_HINT_T0);
+        }
+        const uint8_t *blk = tile + (size_t)k * pb;
+        __m512i isum[TMAX], side[TMAX];
+        for (int t = 0; t < T; t++) {
+            isum[t] = _mm512_setzero_si512();
+            side[t] = _mm512_setzero_si512();
+        }
+        for (int j = 0; j < subs; j++) {
+            __m512i part[TMAX];
+            for (int t = 0; t < T; t++) part[t] = _mm512_setzero_si512();
+            for (int g = 0; g < groups; g++) {
+                const __m512i wq = kpacked_q(kind, blk, groups * j + g);
+                for (int t = 0; t < T; t++) {
+                    int a4;
+                    memcpy(&a4, tq[t] + k * 256 + (groups * j + g) * 4, 4);
+                    part[t] = _mm512_dpbusd_epi32(part[t], wq, _mm512_set1_epi32(a4));
+                }
+            }
+            const __m512i sc = kpacked_sc(kind, blk, j);
+            for (int t = 0; t < T; t++) isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(part[t], sc));
+        }
+        const __m512 d = kpacked_d(kind, blk);
+        for (int t = 0; t < T; t++) {
+            const int16_t *bs = tb[t] + k * 16;
+            if (kind == K_Q4_K) {
+                for (int j = 0; j < 4; j++) {
+                    uint32_t pair = (uint16_t)(bs[4 * j] + bs[4 * j + 1]) | (uint32_t)(uint16_t)(bs[4 * j + 2] + bs[4 * j + 3]) << 16;
+                    side[t] = _mm512_dpwssd_epi32(side[t], kpacked_pair(kind, blk, j), _mm512_set1_epi32((int)pair));
+                }
+            } else {
+                for (int j = 0; j < 8; j++) {
+                    int pair;
+                    memcpy(&pair, bs + 2 * j, 4);
+                    side[t] = _mm512_dpwssd_epi32(side[t], kpacked_pair(kind, blk, j), _mm512_set1_epi32(pair));
+                }
+                isum[t] = _mm512_sub_epi32(isum[t], _mm512_slli_epi32(side[t], 5));
+            }
+            __m512 dd = _mm512_mul_ps(d, _mm512_set1_ps(td[t][k]));
+            acc[t] = _mm512_fmadd_ps(dd, _mm512_cvtepi32_ps(isum[t]), acc[t]);
+            if (kind == K_Q4_K) {
+                __m512 dm = _mm512_mul_ps(high_halves_to_f32(_mm512_loadu_si512(blk)), _mm512_set1_ps(td[t][k]));
+                acc[t] = _mm512_fnmadd_ps(dm, _mm512_cvtepi32_ps(side[t]), acc[t]);
+            }
+        }
+    }
+    for (int t = 0; t < T; t++) _mm512_mask_storeu_ps(out + (size_t)t * ldo, rows, acc[t]);
+}
+
+#define KPACKED_DIRECT(kind, T)                                                                                  \
+    static VNNI void kpacked_direct_##kind##_##T(const uint8_t *tile, int cols, const uint8_t *act, size_t act_stride, \
+                                                 float *out, size_t ldo, int nrows, const uint8_t *pf, size_t pf_bytes) { \
+        kpacked_direct(kind, tile, cols, act, act_stride, T, out, ldo, nrows, pf, pf_bytes);                    \
+    }
+#define KPACKED_DIRECT_ALL(kind) KPACKED_DIRECT(kind, 1) KPACKED_DIRECT(kind, 2) KPACKED_DIRECT(kind, 3) \
+    KPACKED_DIRECT(kind, 4) KPACKED_DIRECT(kind, 5) KPACKED_DIRECT(kind, 6) KPACKED_DIRECT(kind, 7) KPACKED_DIRECT(kind, 8)
+KPACKED_DIRECT_ALL(K_Q4_K)
+KPACKED_DIRECT_ALL(K_Q6_K)
+
+/* matmul_ktiles over a packed copy (r0 a multiple of 16): direct tiles up to TMAX tokens, repacked chunks above. */
+static INLINE VNNI void kpacked_tiles(int kind, const kchunk_fn fns[4], const packed_direct_fn direct[TMAX],
+                                      const uint8_t *w, int cols, const uint8_t *act, size_t act_stride, int n,
+                                      float *out, size_t ldo, int r0, int r1) {
+    const int nk = cols / 256, pb = kpacked_bytes(kind);
+    const size_t tile_bytes = (size_t)nk * pb;
+    ktile_t tl;
+    for (int r = r0; r < r1; r += TILE) {
+        int nrows = r1 - r < TILE ? r1 - r : TILE;
+        const uint8_t *tile = w + (size_t)(r / TILE) * tile_bytes;
+        float *tile_out = out + (r - r0);
+        if (n <= TMAX) {
+            int more = r + TILE < r1;
+            direct[n - 1](tile, cols, act, act_stride, tile_out, ldo, nrows, tile + tile_bytes, more ? tile_bytes : 0);
+            continue;
+        }
+        if (r + PF_AHEAD * TILE < r1) {
+            const char *from = (const char *)(tile + PF_AHEAD * tile_bytes);
+            for (size_t off = 0; off < tile_bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
+        }
+        __mmask16 mask = (__mmask16)((1u << nrows) - 1);
+        for (int k0 = 0; k0 < nk; k0 += KCK) {
+            int kc = nk - k0 < KCK ? nk - k0 : KCK;
+            for (int k = 0; k < kc; k++) kpacked_fill(kind, &tl, k, tile + (size_t)(k0 + k) * pb);
+            int t = 0;
+            for (; t + 8 <= n; t += 8) fns[0](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0);
+            if (n - t >= 4) { fns[1](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0); t += 4; }
+            if (n - t >= 2) { fns[2](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0); t += 2; }
+            if (n - t >= 1) fns[3](&tl, kc, k0, act, act_stride, cols, t, tile_out, ldo, mask, k0 == 0);
+        }
+    }
+}
+
+#define MATMUL_KPACKED(name, kind)                                                                             \
+    static VNNI void packed_##name(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
+                                   size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {        \
+        static const kchunk_fn fns[4] = {kchunk_##kind##_8, kchunk_##kind##_4, kchunk_##kind##_2,             \
+                                         kchunk_##kind##_1};                                                  \
+        static const packed_direct_fn direct[TMAX] = {kpacked_direct_##kind##_1, kpacked_direct_##kind##_2,   \
+                                                      kpacked_direct_##kind##_3, kpacked_direct_##kind##_4,   \
+                                                      kpacked_direct_##kind##_5, kpacked_direct_##kind##_6,   \
+                                                      kpacked_direct_##kind##_7, kpacked_direct_##kind##_8};  \
+        (void)row_bytes;                                                                                      \
+        kpacked_tiles(kind, fns, direct, w, cols, act, act_stride, n, out, ldo, r0, r1);                      \
+    }
+MATMUL_KPACKED(q4_k, K_Q4_K)
+MATMUL_KPACKED(q6_k, K_Q6_K)
+
+/* Writes the packed copy of a Q4_K or Q6_K matrix: each 256-block of 16 rows as the packed tiles above read it. */
+static INLINE VNNI void kpack(int kind, const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
+    const int nk = cols / 256, pb = kpacked_bytes(kind), bsize = kind == K_Q4_K ? 144 : 210;
+    const uint8_t *p[TILE];
+    for (int r = 0; r < rows; r += TILE) {
+        int nrows = rows - r < TILE ? rows - r : TILE;
+        for (int k = 0; k < nk; k++) {
+            uint8_t *blk = packed + ((size_t)(r / TILE) * nk + k) * pb;
+            block_pointers(p, w, row_bytes, r, nrows, (size_t)k * bsize);
+            if (kind == K_Q4_K) {
+                for (int c = 0; c < 4; c++) {
+                    for (int half = 0; half < 2; half++) {
+                        __m512i t[4];
+                        load_transpose16(p, 16 + 32 * c + 16 * half, t);
+                        for (int i = 0; i < 4; i++) _mm512_storeu_si512(blk + Q4K_Q + 64 * (8 * c + 4 * half + i), t[i]);
+                    }
+                }
+                for (int i = 0; i < TILE; i++) {
+                    const uint8_t *s = p[i] + 4; /* the 12 scale bytes, read as ggml's get_scale_min_k4 */
+                    memcpy(blk + 4 * i, p[i], 4);
+                    for (int j = 0; j < 8; j++) {
+                        uint8_t sc = j < 4 ? s[j] & 63 : (s[j + 4] & 0xf) | ((s[j - 4] >> 6) << 4);
+                        uint8_t mn = j < 4 ? s[j + 4] & 63 : (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+                        blk[Q4K_SC + 16 * j + i] = sc;
+                        blk[Q4K_MINS + 32 * (j / 2) + 2 * i + j % 2] = mn;
+                    }
+                }
+            } else {
+                for (int h = 0; h < 2; h++) {
+                    __m512i t[4];
+                    for (int i = 0; i < 4; i++) {
+                        load_transpose16(p, 64 * h + 16 * i, t);
+                        for (int m = 0; m < 4; m++) _mm512_storeu_si512(blk + 64 * (16 * h + 4 * i + m), t[m]);
+                    }
+                    for (int i = 0; i < 2; i++) {
+                        load_transpose16(p, 128 + 32 * h + 16 * i, t);
+                        for (int m = 0; m < 4; m++) _mm512_storeu_si512(blk + Q6K_QH + 64 * (8 * h + 4 * i + m), t[m]);
+                    }
+                }
+                for (int i = 0; i < TILE; i++) {
+                    for (int j = 0; j < 16; j++) blk[Q6K_SC + 32 * (j / 2) + 2 * i + j % 2] = p[i][192 + j];
+                    memcpy(blk + Q6K_D + 2 * i, p[i] + 208, 2);
+                }
+            }
+        }
+    }
+}
+
+static VNNI void pack_q4_k(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
+    kpack(K_Q4_K, w, row_bytes, rows, cols, packed);
+}
+
+static VNNI void pack_q6_k(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed) {
+    kpack(K_Q6_K, w, row_bytes, rows, cols, packed);
+}
+
 #define MATMUL_KTILES(name, kind)                                                                             \
     static VNNI void matmul_##name(const uint8_t *w, size_t row_bytes, int cols, const uint8_t *act,          \
                                    size_t act_stride, int n, float *out, size_t ldo, int r0, int r1) {        \
@@ -709,6 +980,12 @@ int qk_matmul_ops_avx512(qk_matmul_ops *ops) {
     ops->pack[QK_Q8_0] = pack_q8_0;
     ops->packed[QK_Q4_1] = packed_q4_1;
     ops->packed[QK_Q8_0] = packed_q8_0;
+    ops->pack[QK_Q5_0] = pack_q5_0;
+    ops->pack[QK_Q4_K] = pack_q4_k;
+    ops->packed[QK_Q4_K] = packed_q4_k;
+    ops->pack[QK_Q6_K] = pack_q6_k;
+    ops->packed[QK_Q6_K] = packed_q6_k;
+    ops->packed[QK_Q5_0] = packed_q5_0;
     ops->name = "avx512-vnni";
     return 1;
 }

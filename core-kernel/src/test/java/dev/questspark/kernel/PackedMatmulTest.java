@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.questspark.gguf.GgmlType;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The packed copies of Q4_1 and Q8_0 tensors (questkernel.h, "Packed weights"): a native kernel that packs gives
+ * The packed copies of Q4_1, Q8_0, Q5_0, Q4_K and Q6_K tensors (questkernel.h, "Packed weights"): a native kernel that packs gives
  * bit for bit what one reading the GGUF bytes gives, at every ISA level (the AVX-512 kernels read the copy, the
  * others ignore it), for every batch size 1..17 (direct tiles up to 8 tokens, repacked chunks above), for rows not a
  * multiple of 16 (the last tile is padded) and for row ranges that start inside a tile (those read the GGUF bytes).
@@ -23,14 +24,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(NativeIsa.Restore.class)
 class PackedMatmulTest {
+    /** The types with a packed AVX-512 kernel. */
+    private static final GgmlType[] PACKED_TYPES = {GgmlType.Q4_1, GgmlType.Q8_0, GgmlType.Q5_0, GgmlType.Q4_K, GgmlType.Q6_K};
+
     @ParameterizedTest(name = "isa {0}")
     @MethodSource("dev.questspark.kernel.NativeIsa#levels")
     void packedAndGgufLayoutsGiveIdenticalRows(int isa) {
         Random rnd = new Random(23 + isa);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q8_0}) {
+        for (GgmlType type : PACKED_TYPES) {
             for (int[] shape : new int[][] {{37, 64}, {48, 576}, {5, 96}}) {
                 int rows = shape[0];
-                int cols = shape[1];
+                int cols = shape[1] * (type.blockSize() / 32); // 256-value blocks: 8x as many values, as many blocks
                 WeightTensor w = MatmulReference.randomWeights(rnd, type, rows, cols);
                 // pack at the best level (as a model's first matmul does), then run at the level under test
                 new NativeMatmulKernel(true).matmul(w, MatmulReference.randomActivations(rnd, 1, cols), 1, new float[rows], 0, rows);
@@ -68,9 +72,11 @@ class PackedMatmulTest {
             WeightTensor w = MatmulReference.randomWeights(rnd, type, 20, cols);
             new NativeMatmulKernel(true).matmul(w, MatmulReference.randomActivations(rnd, 2, cols), 2, new float[40], 0, 20);
             ByteBuffer copy = w.packed().get(() -> null);
-            if (vnni && (type == GgmlType.Q4_1 || type == GgmlType.Q8_0)) {
+            if (vnni && Arrays.asList(PACKED_TYPES).contains(type)) {
                 assertNotNull(copy, type + " has a packed kernel");
-                assertEquals(32L * w.rowBytes(), copy.capacity(), type + ": two tiles of 16 rows, the last padded");
+                // Q4_K: 64 bytes more per 256-block of 16 rows (its scales and mins unpacked to bytes)
+                long extra = type == GgmlType.Q4_K ? 2L * 64 * (cols / 256) : 0;
+                assertEquals(32L * w.rowBytes() + extra, copy.capacity(), type + ": two tiles of 16 rows, the last padded");
                 assertEquals(copy.capacity(), NativeMatmulKernel.packedBytes(type.id(), 20, cols));
             } else {
                 assertNull(copy, type + " has no packed kernel here");
