@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * direct buffer; the C side re-checks every size before reading. Kernels are chosen once per process from the
  * CPU's instruction set: AVX-512 VNNI, AVX2+FMA, or portable C.
  *
- * <p>Where the CPU's kernels have a packed form of a tensor's type (AVX-512: Q4_1 and Q8_0), the tensor's first
+ * <p>Where the CPU's kernels have a packed form of a tensor's type (AVX-512: Q4_1, Q8_0, Q5_0, Q4_K and Q6_K), the tensor's first
  * matmul lays out a {@link PackedCopy} of it (as many bytes again, off the heap) and every later one reads that
  * instead: same results bit for bit, fewer instructions per block (a batch-8 step's matmuls: see benchmarks.md).
  * {@code -Dquest.matmul.packed=false} keeps every matmul on the GGUF bytes.
