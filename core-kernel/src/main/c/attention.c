@@ -131,65 +131,68 @@ void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, 
     free(buf);
 }
 
-/* ---- top-k selection (the same keys and algorithm as dev.questspark.quest.PageSelector) ---- */
+/* ---- top-k selection (the same pages as dev.questspark.quest.PageSelector) ---- */
 
-static int64_t select_key(float s, int i) {
+/* A score as an unsigned key in the order of its float value: NaN as -inf, -0 and +0 equal. */
+static inline uint32_t select_key(float s) {
     if (s != s) s = -INFINITY;
-    s += 0.0f; /* -0 and +0 tie */
-    int32_t b;
+    s += 0.0f;
+    uint32_t b;
     memcpy(&b, &s, 4);
-    int32_t sortable = b < 0 ? b ^ 0x7fffffff : b;
-    uint64_t u = ((uint64_t) (uint32_t) sortable << 32) | (uint64_t) (0xffffffffu - (uint32_t) i);
-    return (int64_t) u;
+    return b & 0x80000000u ? ~b : b | 0x80000000u;
 }
 
-static int cmp_desc(const void *a, const void *b) {
-    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-    return x < y ? 1 : (x > y ? -1 : 0);
-}
-
-static int64_t median3(int64_t a, int64_t b, int64_t c) {
-    if (a > b) { int64_t t = a; a = b; b = t; }
-    return c <= a ? a : (b < c ? b : c);
-}
-
-static void partition_largest(int64_t *keys, int n, int k) {
-    int lo = 0, hi = n - 1, target = k - 1;
-    int rounds = 2 * (32 - __builtin_clz((unsigned) n)) + 8;
-    while (hi > lo) {
-        if (rounds-- == 0) {
-            qsort(keys + lo, (size_t) (hi - lo + 1), sizeof *keys, cmp_desc);
-            return;
-        }
-        int64_t pivot = median3(keys[lo], keys[(lo + hi) >> 1], keys[hi]);
-        int i = lo, j = hi;
-        while (i <= j) {
-            while (keys[i] > pivot) i++;
-            while (keys[j] < pivot) j--;
-            if (i <= j) { int64_t t = keys[i]; keys[i] = keys[j]; keys[j] = t; i++; j--; }
-        }
-        if (target <= j) hi = j;
-        else if (target >= i) lo = i;
-        else return;
-    }
-}
-
+/*
+ * Radix selection of the k-th largest key, a byte at a time from the top: a histogram of the byte over the candidates
+ * still sharing the bytes found so far, walked down from the largest candidate's byte, so no comparison branches on
+ * the scores (a quickselect over 875 pages mispredicted about every other comparison). The pages chosen are those
+ * with a larger key than the k-th, then the lowest-indexed ones equal to it: the k largest (score, -index) pairs,
+ * the set the sorting selection chose.
+ */
 int qk_attn_select(const float *scores, int n, int k, int32_t *out) {
     if (k <= 0 || n <= 0) return 0;
     if (k >= n) {
         for (int i = 0; i < n; i++) out[i] = i;
         return n;
     }
-    int64_t *keys = malloc((size_t) n * sizeof *keys);
-    unsigned char *chosen = calloc((size_t) n, 1);
-    if (keys == NULL || chosen == NULL) { free(keys); free(chosen); return -1; }
-    for (int i = 0; i < n; i++) keys[i] = select_key(scores[i], i);
-    partition_largest(keys, n, k);
-    for (int i = 0; i < k; i++) chosen[0xffffffffu - (uint32_t) (keys[i] & 0xffffffff)] = 1;
+    uint32_t *key = qk_thread_scratch((size_t) n * 8);
+    if (key == NULL) return -1;
+    uint32_t *cand = key + n; /* keys of the candidates still sharing the bytes found so far */
+    uint32_t hist[256];
+    for (int i = 0; i < n; i++) key[i] = select_key(scores[i]);
+    const uint32_t *src = key;
+    int m = n, need = k;
+    uint32_t kth = 0;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        memset(hist, 0, sizeof hist);
+        uint32_t top = 0;
+        for (int i = 0; i < m; i++) {
+            uint32_t v = src[i];
+            hist[(v >> shift) & 0xff]++;
+            top = v > top ? v : top;
+        }
+        uint32_t b = (top >> shift) & 0xff;
+        while (hist[b] < (uint32_t) need) need -= (int) hist[b--];
+        kth |= b << shift;
+        /* the candidates of byte b: need of them are taken, with all larger keys */
+        int w = 0;
+        for (int i = 0; i < m; i++) {
+            cand[w] = src[i];
+            w += ((src[i] >> shift) & 0xff) == b;
+        }
+        src = cand;
+        m = w;
+    }
+    /* kth is the k-th largest key; need pages equal to it are taken, the lowest-indexed first */
     int w = 0;
-    for (int i = 0; i < n; i++) if (chosen[i]) out[w++] = i;
-    free(keys);
-    free(chosen);
+    for (int i = 0; i < n && w < k; i++) {
+        uint32_t v = key[i];
+        int eq = v == kth;
+        int take = (v > kth) | (eq & (need > 0));
+        need -= eq & take;
+        out[w] = i;
+        w += take;
+    }
     return k;
 }
 
