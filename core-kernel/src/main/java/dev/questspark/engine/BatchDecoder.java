@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * shorten the other sequences' wait (their latency), which an offline batch job does not measure; it does no less work,
  * since a prefill block already reuses each weight over many tokens.
  *
+ * <p><b>Shared prefixes.</b> A prompt (or document) that starts with tokens another context of the batch was prefilled
+ * with (a running sequence's prompt, a document in use) copies the KV entries of the longest such prefix from it and
+ * prefills only the rest ({@link DecoderSession#copyPrefix}): the questions over one document given as chunks chosen
+ * per question, or prompts behind one instruction, pay for their common part once. A prompt token's KV entries depend
+ * only on the tokens before it and prefill is the same in one piece or several, so the outcome is bit for bit the
+ * prefill's. {@code quest.batch.share-prefixes=false} turns it off (every prompt prefilled whole).
+ *
  * <p><b>Identity.</b> Greedy output of each sequence is token-identical to the same prompt decoded alone, at any batch
  * size, batch composition and thread count: matmul rows, norms, RoPE and SwiGLU do not depend on the other rows, and
  * attention gives each row what its own cache would ({@link BatchAttention}). Seeded sampling is identical too.
@@ -67,6 +74,7 @@ public final class BatchDecoder implements AutoCloseable {
     private volatile QuestConfig quest;
     private final int maxContext;
     private final int batchSize;
+    private final boolean sharePrefixes;
     private final KvMemoryBudget budget;
     private final Parallel parallel;
     private final ForwardState prefillState;
@@ -78,7 +86,7 @@ public final class BatchDecoder implements AutoCloseable {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock
     private final List<SharedDocument> documents = new ArrayList<>(); // guarded by lock: open or still in use
     private boolean closed;                                       // guarded by lock
-    private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0, 0);  // guarded by lock
+    private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0, 0, 0);  // guarded by lock
     private final AttentionStats attentionStats = new AttentionStats();
 
     // driver-thread state
@@ -91,6 +99,12 @@ public final class BatchDecoder implements AutoCloseable {
 
     BatchDecoder(LlamaModel model, Tokenizer tokenizer, QuestConfig quest, int maxContextTokens, int batchSize, int threads,
                  KvMemoryBudget budget, int prefillBlock) {
+        this(model, tokenizer, quest, maxContextTokens, batchSize, threads, budget, prefillBlock, EngineSettings.sharePrefixes());
+    }
+
+    /** sharePrefixes: prompts copy the KV entries of the longest prefix another context of the batch holds. */
+    BatchDecoder(LlamaModel model, Tokenizer tokenizer, QuestConfig quest, int maxContextTokens, int batchSize, int threads,
+                 KvMemoryBudget budget, int prefillBlock, boolean sharePrefixes) {
         LlamaConfig c = model.config();
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch-size must be at least 1, got " + batchSize);
@@ -103,6 +117,7 @@ public final class BatchDecoder implements AutoCloseable {
         this.quest = quest;
         this.maxContext = Math.min(maxContextTokens, c.contextLength());
         this.batchSize = batchSize;
+        this.sharePrefixes = sharePrefixes;
         this.budget = budget;
         this.prefillState = new ForwardState(c, prefillBlock);
         this.stepState = batchSize <= prefillBlock ? prefillState : new ForwardState(c, batchSize);
@@ -358,11 +373,18 @@ public final class BatchDecoder implements AutoCloseable {
         DecoderSession session = null;
         try {
             long t0 = System.nanoTime();
-            session = r.document() == null ? newSequence(r) : continueDocument(r);
-            session.prefill(r.prompt());
+            int reused = 0;
+            if (r.document() == null) {
+                session = newSequence(r);
+                reused = prefillSharing(session, r.prompt());
+            } else {
+                session = continueDocument(r);
+                session.prefill(r.prompt());
+            }
             long t1 = System.nanoTime();
-            active.add(new Slot(p, session, session.startGeneration(r.config(), r.onText(), r.ignoreEndOfGeneration())));
-            addStats(1, r.prompt().length, t1 - t0, 0, 0, 0, 0, 0);
+            active.add(new Slot(p, session, session.startGeneration(r.config(), r.onText(), r.ignoreEndOfGeneration()),
+                    r.document() == null));
+            addStats(1, r.prompt().length, reused, t1 - t0, 0, 0, 0, 0, 0);
             return true;
         } catch (KvCacheBudgetException e) {
             if (session != null) {
@@ -417,10 +439,11 @@ public final class BatchDecoder implements AutoCloseable {
     private void prefill(SharedDocument doc) {
         long t0 = System.nanoTime();
         DecoderSession s = doc.store() == null ? null : restored(doc);
+        int reused = 0;
         if (s == null) {
             s = documentSession(doc);
             try {
-                s.prefill(doc.tokens());
+                reused = prefillSharing(s, doc.tokens());
             } catch (RuntimeException e) {
                 s.close();
                 throw e;
@@ -431,7 +454,62 @@ public final class BatchDecoder implements AutoCloseable {
         }
         doc.logits = s.logits().clone();
         doc.prefilled = s;
-        addStats(0, doc.length(), System.nanoTime() - t0, 0, 0, 0, 0, 0);
+        addStats(0, doc.length(), reused, System.nanoTime() - t0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Prefills tokens into the empty session, first copying the KV entries of the longest prefix of them that a
+     * prefilled context of the batch holds (at most all but the last token, whose logits the prefill gives); returns
+     * the tokens copied.
+     */
+    private int prefillSharing(DecoderSession session, int[] tokens) {
+        DecoderSession from = null;
+        int best = 0;
+        if (sharePrefixes) {
+            for (PrefixSource source : prefixSources()) {
+                int n = commonPrefix(source.tokens(), source.length(), tokens, tokens.length - 1);
+                if (n > best && session.canCopyPrefix(source.session())) {
+                    best = n;
+                    from = source.session();
+                }
+            }
+        }
+        if (from == null) {
+            session.prefill(tokens);
+            return 0;
+        }
+        session.copyPrefix(from, best);
+        session.prefill(Arrays.copyOfRange(tokens, best, tokens.length));
+        return best;
+    }
+
+    /** A context computed as a prompt: its first length tokens may be copied. */
+    private record PrefixSource(DecoderSession session, int[] tokens, int length) {}
+
+    /** The prefilled documents, then the running sequences with caches of their own (their prompts). */
+    private List<PrefixSource> prefixSources() {
+        List<PrefixSource> out = new ArrayList<>();
+        synchronized (lock) {
+            for (SharedDocument d : documents) {
+                if (d.prefilled != null) {
+                    out.add(new PrefixSource(d.prefilled, d.tokens(), d.length()));
+                }
+            }
+        }
+        for (Slot s : active) {
+            if (s.ownCache) {
+                int[] prompt = s.pending.request.prompt();
+                out.add(new PrefixSource(s.session, prompt, prompt.length));
+            }
+        }
+        return out;
+    }
+
+    /** Length of the common prefix of a[0, aLen) and b[0, bLen). */
+    static int commonPrefix(int[] a, int aLen, int[] b, int bLen) {
+        int n = Math.min(aLen, bLen);
+        int i = Arrays.mismatch(a, 0, n, b, 0, n);
+        return i < 0 ? n : i;
     }
 
     /** An empty session for a document, its cache reserved in the batch's budget. */
@@ -512,7 +590,7 @@ public final class BatchDecoder implements AutoCloseable {
             }
         }
         Arrays.fill(stepSessions, 0, rows, null);
-        addStats(0, 0, 0, rows > 0 ? 1 : 0, rows, generated, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - cpu0);
+        addStats(0, 0, 0, 0, rows > 0 ? 1 : 0, rows, generated, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - cpu0);
         completeFinished();
     }
 
@@ -611,11 +689,12 @@ public final class BatchDecoder implements AutoCloseable {
         }
     }
 
-    private void addStats(long prompts, long prefillTokens, long prefillNanos, long steps, long rows, long tokens,
-                          long decodeNanos, long decodeCpuNanos) {
+    private void addStats(long prompts, long prefillTokens, long reusedTokens, long prefillNanos, long steps, long rows,
+                          long tokens, long decodeNanos, long decodeCpuNanos) {
         synchronized (lock) {
             BatchStats s = stats;
-            stats = new BatchStats(s.prompts() + prompts, s.prefillTokens() + prefillTokens, s.prefillNanos() + prefillNanos,
+            stats = new BatchStats(s.prompts() + prompts, s.prefillTokens() + prefillTokens,
+                    s.reusedPrefixTokens() + reusedTokens, s.prefillNanos() + prefillNanos,
                     s.decodeSteps() + steps, s.decodeRows() + rows, s.decodeTokens() + tokens, s.decodeNanos() + decodeNanos,
                     s.decodeCpuNanos() + decodeCpuNanos);
         }
@@ -628,12 +707,14 @@ public final class BatchDecoder implements AutoCloseable {
         final Pending pending;
         final DecoderSession session;
         final GenerationRun run;
+        final boolean ownCache; // not a fork of a document: its prompt's KV entries may be copied
         long decodeStart;
 
-        Slot(Pending pending, DecoderSession session, GenerationRun run) {
+        Slot(Pending pending, DecoderSession session, GenerationRun run, boolean ownCache) {
             this.pending = pending;
             this.session = session;
             this.run = run;
+            this.ownCache = ownCache;
         }
     }
 }

@@ -6,7 +6,9 @@ import dev.questspark.model.BatchAttention;
 import dev.questspark.model.ForwardState;
 import dev.questspark.model.KvCache;
 import dev.questspark.model.LlamaModel;
+import dev.questspark.quest.HeadPages;
 import dev.questspark.quest.PagedKvCache;
+import dev.questspark.quest.PagedKvCacheConfig;
 import dev.questspark.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -214,6 +216,65 @@ public final class DecoderSession implements AutoCloseable {
             }
             hasLogits = false;
         }
+    }
+
+    /**
+     * Whether {@link #copyPrefix} can start this session from from's context: both caches are paged, unforked, of one
+     * shape, and keep every token (a sliding-window layer that keeps only its window has dropped what a prefix needs).
+     */
+    boolean canCopyPrefix(DecoderSession from) {
+        if (!(cache instanceof PagedKvCache to) || !(from.cache instanceof PagedKvCache src) || to.parent() != null
+                || src.parent() != null || from.model != model) {
+            return false;
+        }
+        PagedKvCacheConfig a = to.config();
+        PagedKvCacheConfig b = src.config();
+        if (a.quest().pageSize() != b.quest().pageSize() || a.layers() != b.layers() || a.kvHeads() != b.kvHeads()
+                || a.headDim() != b.headDim()) {
+            return false;
+        }
+        for (int layer = 0; layer < a.layers(); layer++) {
+            if (a.rings(layer) || b.rings(layer)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Starts this empty session with the first len tokens of from's context by copying their keys and values (page
+     * bounds recomputed from the keys, as a snapshot load does) instead of running them through the model. from must
+     * have computed them as a prompt ({@link #prefill}, or a restored prefill): a prompt token's KV entries depend only on
+     * the tokens before it, and a prompt gives the same cache whether it came in one piece or in several, so a
+     * following {@link #prefill} of the rest gives exactly the cache, logits and counters of prefilling the whole
+     * prompt here. Check {@link #canCopyPrefix} first.
+     */
+    void copyPrefix(DecoderSession from, int len) {
+        if (length != 0 || cache.length() != 0) {
+            throw new IllegalStateException("copyPrefix needs an empty session; this one holds " + length + " tokens");
+        }
+        if (!canCopyPrefix(from)) {
+            throw new IllegalArgumentException("copyPrefix needs two unforked paged caches of one model and shape, without"
+                    + " sliding-window rings");
+        }
+        if (len < 1 || len > from.cache.length() || len > from.length) {
+            throw new IllegalArgumentException("cannot copy " + len + " tokens of a context whose cache holds "
+                    + from.cache.length());
+        }
+        PagedKvCache to = (PagedKvCache) cache;
+        PagedKvCache src = (PagedKvCache) from.cache;
+        to.ensureCapacity(len);
+        for (int layer = 0; layer < to.config().layers(); layer++) {
+            for (int h = 0; h < to.config().kvHeads(); h++) {
+                HeadPages hp = src.pages(layer, h);
+                to.load(layer, h, hp.keysView(), hp.valuesView(), len);
+            }
+        }
+        to.advance(len);
+        tokens = Arrays.copyOf(from.tokens, Math.max(len, tokens.length));
+        Arrays.fill(tokens, len, tokens.length, 0);
+        length = len;
+        hasLogits = false;
     }
 
     /** Next-token logits after the whole context (a view, valid until the next call). */

@@ -5,7 +5,14 @@ final class EngineSettings {
     /** Tokens per prefill block: larger blocks reuse each weight block across more tokens. */
     private static final int PREFILL_BLOCK = Integer.getInteger("quest.prefill.block", 128);
 
+    /** Whether a batch's prompts copy the KV entries of a prefix another of its contexts holds (see BatchDecoder). */
+    private static final boolean SHARE_PREFIXES = Boolean.parseBoolean(System.getProperty("quest.batch.share-prefixes", "true"));
+
     private EngineSettings() {}
+
+    static boolean sharePrefixes() {
+        return SHARE_PREFIXES;
+    }
 
     static int prefillBlock() {
         if (PREFILL_BLOCK < 1) {
