@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * since a prefill block already reuses each weight over many tokens.
  *
  * <p><b>Shared prefixes.</b> A prompt (or document) that starts with tokens another context of the batch was prefilled
- * with (a running sequence's prompt, a document in use) copies the KV entries of the longest such prefix from it and
- * prefills only the rest ({@link DecoderSession#copyPrefix}): the questions over one document given as chunks chosen
- * per question, or prompts behind one instruction, pay for their common part once. A prompt token's KV entries depend
+ * with (a running sequence's prompt, a document in use, or one of the last batchSize contexts that finished, kept
+ * while memory allows) copies the KV entries of the longest such prefix from it and prefills only the rest
+ * ({@link DecoderSession#copyPrefix}): the questions over one document given as chunks chosen per question, or
+ * prompts behind one instruction, pay for their common part once. A prompt token's KV entries depend
  * only on the tokens before it and prefill is the same in one piece or several, so the outcome is bit for bit the
  * prefill's. {@code quest.batch.share-prefixes=false} turns it off (every prompt prefilled whole).
  *
@@ -92,6 +93,7 @@ public final class BatchDecoder implements AutoCloseable {
     // driver-thread state
     private final List<Slot> active = new ArrayList<>();
     private final List<Runnable> finished = new ArrayList<>();
+    private final ArrayDeque<PrefixSource> retained = new ArrayDeque<>(); // finished contexts kept as prefix sources, oldest first
     private final DecoderSession[] stepSessions;
     private final KvCache[] stepCaches;
     private final int[] stepTokens;
@@ -294,15 +296,23 @@ public final class BatchDecoder implements AutoCloseable {
     private void admit() {
         while (active.size() < batchSize) {
             Pending p;
+            boolean waits;
             synchronized (lock) {
                 if (closed || queue.isEmpty()) {
                     return;
                 }
                 p = queue.peek();
-                if (!active.isEmpty() && p.request.document() == null && bytesFor(p.request) > budget.available()) {
+                waits = !active.isEmpty() && p.request.document() == null && bytesFor(p.request) > budget.available();
+                if (!waits) {
+                    queue.poll();
+                }
+            }
+            if (waits) {
+                if (retained.isEmpty()) {
                     return; // waits, in order, for running sequences to leave and free their memory
                 }
-                queue.poll();
+                dropRetained();
+                continue;
             }
             if (!start(p)) {
                 synchronized (lock) {
@@ -336,9 +346,37 @@ public final class BatchDecoder implements AutoCloseable {
         }
         for (SharedDocument d : free) {
             if (d.prefilled != null) {
-                d.prefilled.close();
+                retain(new PrefixSource(d.prefilled, d.tokens(), d.length()));
                 d.prefilled = null;
             }
+        }
+    }
+
+    /**
+     * Keeps a finished context as a prefix source for the prompts still to come (the next questions over a document
+     * often join after the first ones left): the newest batchSize of them, within an eighth of the memory budget; they
+     * give their memory back first whenever a request needs it.
+     */
+    private void retain(PrefixSource source) {
+        if (!sharePrefixes) {
+            source.session().close();
+            return;
+        }
+        retained.addLast(source);
+        long bytes = 0;
+        for (PrefixSource r : retained) {
+            bytes += ((PagedKvCache) r.session().kvCache()).allocatedBytes();
+        }
+        while (retained.size() > batchSize || retained.size() > 1 && bytes > budget.limit() / 8) {
+            PrefixSource old = retained.removeFirst();
+            bytes -= ((PagedKvCache) old.session().kvCache()).allocatedBytes();
+            old.session().close();
+        }
+    }
+
+    private void dropRetained() {
+        while (!retained.isEmpty()) {
+            retained.removeFirst().session().close();
         }
     }
 
@@ -379,6 +417,7 @@ public final class BatchDecoder implements AutoCloseable {
                 reused = prefillSharing(session, r.prompt());
             } else {
                 session = continueDocument(r);
+                t0 = System.nanoTime(); // the document's prefill is counted on its own
                 session.prefill(r.prompt());
             }
             long t1 = System.nanoTime();
@@ -389,6 +428,10 @@ public final class BatchDecoder implements AutoCloseable {
         } catch (KvCacheBudgetException e) {
             if (session != null) {
                 release(session);
+            }
+            if (!retained.isEmpty()) {
+                dropRetained();
+                return false; // tried again with the retained prefixes' memory back
             }
             if (!active.isEmpty()) {
                 return false;
@@ -486,9 +529,12 @@ public final class BatchDecoder implements AutoCloseable {
     /** A context computed as a prompt: its first length tokens may be copied. */
     private record PrefixSource(DecoderSession session, int[] tokens, int length) {}
 
-    /** The prefilled documents, then the running sequences with caches of their own (their prompts). */
+    /**
+     * The prefilled documents, the running sequences with caches of their own (their prompts), and the finished
+     * contexts retained.
+     */
     private List<PrefixSource> prefixSources() {
-        List<PrefixSource> out = new ArrayList<>();
+        List<PrefixSource> out = new ArrayList<>(retained);
         synchronized (lock) {
             for (SharedDocument d : documents) {
                 if (d.prefilled != null) {
@@ -602,7 +648,13 @@ public final class BatchDecoder implements AutoCloseable {
         if (s.pending.request.attentionSink() != null) {
             s.pending.request.attentionSink().add(s.session.stats());
         }
-        release(s.session);
+        if (error == null && s.ownCache) {
+            attentionStats.add(s.session.stats());
+            int[] prompt = s.pending.request.prompt();
+            retain(new PrefixSource(s.session, prompt, prompt.length));
+        } else {
+            release(s.session);
+        }
         finished.add(() -> {
             if (error == null) {
                 done(s.pending);
@@ -668,6 +720,7 @@ public final class BatchDecoder implements AutoCloseable {
                 d.prefilled = null;
             }
         }
+        dropRetained();
     }
 
     /**

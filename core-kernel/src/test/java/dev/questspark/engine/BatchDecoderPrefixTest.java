@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Shared prefixes in a {@link BatchDecoder} (stories260K, pages of 8, Quest budget 32): prompts and documents that
- * start like a context the batch already prefilled copy its KV entries and prefill only the rest. The twin is the
+ * start like a context the batch holds (running, or finished and kept) copy its KV entries and prefill only the rest.
+ * The twin is the
  * same batch with sharing off (every prompt prefilled whole) and each prompt decoded alone; all three give the same
  * tokens, text and finish reason (exact: the copied entries are the prefill's bytes), and a bad prompt fails alone.
  */
@@ -106,7 +107,7 @@ class BatchDecoderPrefixTest {
                 alone.add(s.generate(r.config(), null));
             }
         }
-        for (int b : new int[] {1, 3, 8}) {
+        for (int b : new int[] {1, 8}) {
             for (boolean share : new boolean[] {true, false}) {
                 try (BatchDecoder d = decoder(e, quest, b, share)) {
                     List<BatchOutcome> got = d.generateAll(reqs);
@@ -114,7 +115,7 @@ class BatchDecoderPrefixTest {
                         assertSame(alone.get(i), got.get(i), attention + " batch " + b + " share " + share + " request " + i);
                     }
                     BatchStats st = d.stats();
-                    if (share && b > 1) {
+                    if (share) { // at batch size 1 from the finished contexts it keeps
                         assertTrue(st.reusedPrefixTokens() > 0, "prompts shared prefixes: " + st);
                     }
                     if (!share) {
@@ -193,6 +194,34 @@ class BatchDecoderPrefixTest {
             }
             assertTrue(d.stats().reusedPrefixTokens() > 0, d.stats().toString());
         }
+    }
+
+    @Test
+    void keptContextsGiveTheirMemoryBackWhenARequestNeedsIt() {
+        Engine e = engine();
+        Random rnd = new Random(21);
+        int[] base = soup(e, rnd, 100);
+        var c = e.model().config();
+        long perSequence = PagedKvCache.bytesRequired(new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(),
+                c.headDim(), 160, QUEST, PagedKvCacheConfig.DEFAULT_MEMORY_BUDGET));
+        KvMemoryBudget budget = new KvMemoryBudget(2 * perSequence + perSequence / 2); // two sequences, not three
+        List<BatchRequest> reqs = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            reqs.add(new BatchRequest(concat(base, soup(e, rnd, 2 + i)), GenerationConfig.greedy(40)));
+        }
+        try (BatchDecoder d = new BatchDecoder(e.model(), e.tokenizer(), QUEST, CONTEXT, 4, e.threads(), budget,
+                EngineSettings.prefillBlock(), true)) {
+            List<BatchOutcome> got = d.generateAll(reqs);
+            for (int i = 0; i < reqs.size(); i++) {
+                try (DecoderSession s = e.newSession(QUEST, CONTEXT)) {
+                    s.prefill(reqs.get(i).prompt());
+                    assertSame(s.generate(reqs.get(i).config(), null), got.get(i), "request " + i);
+                }
+            }
+            assertTrue(d.stats().reusedPrefixTokens() >= 99, "requests copied the base: " + d.stats());
+            assertTrue(d.stats().meanBatchSize() <= 2 + 1e-9, "more than two sequences ran at once: " + d.stats());
+        }
+        assertEquals(0, budget.used(), "kept contexts gave their memory back at close");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.questspark.jobs.model;
 
 import dev.questspark.engine.BatchDecoder;
 import dev.questspark.engine.BatchRequest;
+import dev.questspark.engine.BatchStats;
 import dev.questspark.engine.DecoderSession;
 import dev.questspark.engine.DocumentStore;
 import dev.questspark.engine.GenerationConfig;
@@ -11,8 +12,11 @@ import dev.questspark.model.AttentionStats;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link BatchGenerator} over the engine's {@link BatchDecoder}. A document segment in use by several calls at once
@@ -22,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * to one after its prefill, as {@code CachedDecoder} does at batch-size 1.
  */
 final class EngineBatchGenerator implements BatchGenerator {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineBatchGenerator.class);
     private final BatchDecoder decoder;
     private final EngineSnapshots snapshots; // nullable: documents are always prefilled
     private final Map<Key, Use> documents = new HashMap<>(); // guarded by this
@@ -77,6 +82,11 @@ final class EngineBatchGenerator implements BatchGenerator {
 
     @Override
     public void close() {
+        BatchStats s = decoder.stats();
+        LOG.info(String.format(Locale.ROOT, "batch decoder of %d: %d prompts, %d prompt tokens (%d of them copied from a"
+                + " shared prefix), prefill %.2f s; %d decode steps of %.2f sequences on average, %.2f s",
+                decoder.batchSize(), s.prompts(), s.prefillTokens(), s.reusedPrefixTokens(), s.prefillNanos() / 1e9,
+                s.decodeSteps(), s.meanBatchSize(), s.decodeNanos() / 1e9));
         decoder.close();
     }
 
