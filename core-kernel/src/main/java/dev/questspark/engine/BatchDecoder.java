@@ -358,7 +358,7 @@ public final class BatchDecoder implements AutoCloseable {
      * give their memory back first whenever a request needs it.
      */
     private void retain(PrefixSource source) {
-        if (!sharePrefixes) {
+        if (!sharePrefixes || !source.session().canCopyPrefix(source.session())) { // e.g. Gemma's window rings
             source.session().close();
             return;
         }
