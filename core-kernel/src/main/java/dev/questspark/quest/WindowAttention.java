@@ -9,9 +9,11 @@ import java.util.Arrays;
  * when t - p0 >= window). Always dense: Quest's page selection applies to the global layers only.
  *
  * <p>The window rarely starts on a page boundary. Its whole pages go to the kernel's attendPages (reading tokens up to
- * t); the window's tokens in the page before them, at most pageSize - 1, are attended here in Java with the same
- * online softmax, and the two partial states are merged by the kernel. Each query token is one unit of work, so the
- * result does not depend on the block a token was prefilled in or on the thread count.
+ * t) in two halves; the window's tokens in the page before them, at most pageSize - 1, are attended here in Java with
+ * the same online softmax, and the three partial states are merged by the kernel. Each query token's arithmetic is
+ * fixed (the halves split at the same page whoever runs them), so the result does not depend on the block a token was
+ * prefilled in, on the batch or on the thread count. A lone decode token runs its two halves on two threads: with
+ * Gemma's one KV head it is otherwise a whole layer's attention on one thread while the other waits.
  */
 final class WindowAttention {
     private final AttentionKernel kernel;
@@ -19,7 +21,8 @@ final class WindowAttention {
     private final int group;
     private final int headDim;
     private final int stateSize;
-    private float[] states = new float[0]; // (units, 2, stateSize): each unit's head part and page part
+    private float[] states = new float[0]; // (units, PARTS, stateSize): each unit's head part and its two page halves
+    private static final int PARTS = 3;
 
     WindowAttention(AttentionKernel kernel, int window, int group, int headDim) {
         this.kernel = kernel;
@@ -47,16 +50,29 @@ final class WindowAttention {
     void attend(Parallel pool, HeadPages[] layerPages, int first, int pos, int n, float[] q, float[] out) {
         int kvHeads = layerPages.length;
         int units = n * kvHeads;
-        if (states.length < units * 2 * stateSize) {
-            states = new float[units * 2 * stateSize];
+        if (states.length < units * PARTS * stateSize) {
+            states = new float[units * PARTS * stateSize];
         }
         int stride = kvHeads * group * headDim;
+        if (n == 1 && pool.threads() > 1) { // one token: each KV head's head part and first half, then its second half
+            pool.forRange(kvHeads * 2, 1, (a, b) -> {
+                for (int u = a; u < b; u++) {
+                    int h = u / 2;
+                    attendParts(layerPages[h], first, pos, q, h * group * headDim, h * PARTS * stateSize, u % 2 == 0 ? 0 : 2,
+                            u % 2 == 0 ? 2 : 3);
+                }
+            });
+            for (int h = 0; h < kvHeads; h++) {
+                kernel.merge(states, h * PARTS * stateSize, PARTS, group, headDim, out, h * group * headDim);
+            }
+            return;
+        }
         Parallel.RangeBody body = (a, b) -> {
             for (int u = a; u < b; u++) {
                 int t = u / kvHeads;
                 int h = u % kvHeads;
                 int off = t * stride + h * group * headDim;
-                attendOne(layerPages[h], first, pos + t, q, off, u * 2 * stateSize, out, off);
+                attendOne(layerPages[h], first, pos + t, q, off, u * PARTS * stateSize, out, off);
             }
         };
         if (units == 1) {
@@ -73,12 +89,12 @@ final class WindowAttention {
      */
     void attendOne(HeadPages[] layerPages, int first, int pos, float[] q, int qOff, float[] out, int outOff) {
         int kvHeads = layerPages.length;
-        if (states.length < kvHeads * 2 * stateSize) {
-            states = new float[kvHeads * 2 * stateSize];
+        if (states.length < kvHeads * PARTS * stateSize) {
+            states = new float[kvHeads * PARTS * stateSize];
         }
         for (int h = 0; h < kvHeads; h++) {
             int off = h * group * headDim;
-            attendOne(layerPages[h], first, pos, q, qOff + off, h * 2 * stateSize, out, outOff + off);
+            attendOne(layerPages[h], first, pos, q, qOff + off, h * PARTS * stateSize, out, outOff + off);
         }
     }
 
@@ -87,20 +103,36 @@ final class WindowAttention {
      * taken relative to first, which moves whole pages and so leaves the arithmetic as it is.
      */
     private void attendOne(HeadPages hp, int first, int t, float[] q, int qOff, int stateOff, float[] out, int outOff) {
+        attendParts(hp, first, t, q, qOff, stateOff, 0, PARTS);
+        kernel.merge(states, stateOff, PARTS, group, headDim, out, outOff);
+    }
+
+    /**
+     * Parts [from, to) of one query token's window into states[stateOff + part * stateSize ..]: part 0 the tokens
+     * before the first whole page, part 1 the first half of the whole pages, part 2 the rest (an empty part gets the
+     * empty state, which the merge skips).
+     */
+    private void attendParts(HeadPages hp, int first, int t, float[] q, int qOff, int stateOff, int from, int to) {
         int p = hp.pageSize();
         int start = Math.max(0, t - window + 1) - first;
         int context = t + 1 - first;
         int firstWhole = (start + p - 1) / p;
-        int headEnd = Math.min(firstWhole * p, context);
-        attendTokens(hp, start, headEnd, q, qOff, states, stateOff);
-        int pageOff = stateOff + stateSize;
         int pages = (context + p - 1) / p - firstWhole;
-        if (pages > 0) {
-            kernel.attendPages(hp, context, null, 0, firstWhole, pages, q, qOff, group, states, pageOff);
-        } else {
-            empty(states, pageOff);
+        int half = pages / 2;
+        for (int part = from; part < to; part++) {
+            int off = stateOff + part * stateSize;
+            if (part == 0) {
+                attendTokens(hp, start, Math.min(firstWhole * p, context), q, qOff, states, off);
+                continue;
+            }
+            int pageFrom = part == 1 ? firstWhole : firstWhole + half;
+            int count = part == 1 ? half : pages - half;
+            if (count > 0) {
+                kernel.attendPages(hp, context, null, 0, pageFrom, count, q, qOff, group, states, off);
+            } else {
+                empty(states, off);
+            }
         }
-        kernel.merge(states, stateOff, 2, group, headDim, out, outOff);
     }
 
     /**

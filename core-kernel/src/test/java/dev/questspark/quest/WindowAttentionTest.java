@@ -56,6 +56,42 @@ class WindowAttentionTest {
     }
 
     @Test
+    void aLoneDecodeTokenSplitOverTwoThreadsGivesWhatOneThreadAndAPrefillRowGive() {
+        // a decode token's window halves run on two threads (its fast path) or one after the other (one thread, and
+        // every row of a prefill block): the same partial states and merge, so the same bits
+        int[][] shapes = {{4, 1, 256, 16, 512}, {4, 2, 32, 8, 37}, {2, 1, 16, 16, 16}, {6, 3, 24, 32, 100}};
+        for (AttentionKernel kernel : KvFixtures.kernels()) {
+            for (int[] s : shapes) {
+                QuestConfig quest = QuestConfig.quest().withPageSize(s[3]);
+                PagedKvCacheConfig cfg = KvFixtures.config(1, s[0], s[1], s[2], 1024, quest)
+                        .withSlidingWindow(s[4], new boolean[] {true});
+                String what = kernel.name() + " shape " + Arrays.toString(s);
+                int context = s[4] + 3 * s[3] + 5;
+                try (Parallel one = new Parallel(1); Parallel two = new Parallel(2);
+                     PagedKvCache a = new PagedKvCache(cfg, one, kernel); PagedKvCache b = new PagedKvCache(cfg, two, kernel)) {
+                    KvFixtures.fill(a, new SplittableRandom(3), context);
+                    KvFixtures.fill(b, new SplittableRandom(3), context);
+                    SplittableRandom rnd = new SplittableRandom(11);
+                    int rowLen = s[0] * s[2];
+                    for (int t = context - s[3] - 1; t < context; t++) {
+                        float[] q = KvFixtures.random(rnd, 4 * rowLen, 2.0);
+                        float[] block = new float[q.length];
+                        a.attend(0, t - 3, 4, q, block); // a prefill block whose last row is token t
+                        float[] q1 = Arrays.copyOfRange(q, 3 * rowLen, 4 * rowLen);
+                        float[] split = new float[rowLen];
+                        float[] serial = new float[rowLen];
+                        b.attend(0, t, 1, q1, split, QuestConfig.Attention.QUEST);
+                        a.attend(0, t, 1, q1, serial, QuestConfig.Attention.QUEST);
+                        assertArrayEquals(serial, split, what + " decode at " + t + ": two threads vs one");
+                        assertArrayEquals(Arrays.copyOfRange(block, 3 * rowLen, 4 * rowLen), split,
+                                what + " decode at " + t + ": vs the prefill block's row");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theWindowsHeadTokensAreAttendedAsTheJavaKernelAttendsAPage() {
         // the window's tokens before its first whole page are attended in Java: over the tokens of one page (whole, or
         // up to a context inside it) that state must be the Java kernel's attendPages state of the page, bit for bit
