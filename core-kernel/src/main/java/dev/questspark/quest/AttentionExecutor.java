@@ -279,9 +279,9 @@ final class AttentionExecutor {
         });
     }
 
-    /** Scoring units per KV head over the given candidate pages: more than one only for a shared selection. */
+    /** Scoring units per KV head over the given candidate pages. */
     private int scoreChunks(int candidates) {
-        if (SCORE_CHUNK_PAGES <= 0 || quest.gqaPolicy() != QuestConfig.GqaPolicy.SHARED) {
+        if (SCORE_CHUNK_PAGES <= 0) {
             return 1;
         }
         return ceilDiv(candidates, SCORE_CHUNK_PAGES);
@@ -290,13 +290,22 @@ final class AttentionExecutor {
     /** Scores pages [0, candidates) of every KV head into {@link #scores} in chunks of SCORE_CHUNK_PAGES, on the pool. */
     private void scoreChunked(int layer, int candidates, float[] q, int qOff) {
         int chunks = scoreChunks(candidates);
+        boolean perRow = quest.gqaPolicy() == QuestConfig.GqaPolicy.PER_HEAD;
         run(kvHeads * chunks, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
+            float[] part = perRow ? new float[group * SCORE_CHUNK_PAGES] : null;
             for (int u = a; u < b; u++) {
                 int h = u / chunks;
                 int first = (u % chunks) * SCORE_CHUNK_PAGES;
                 int count = Math.min(SCORE_CHUNK_PAGES, candidates - first);
-                kernel.score(head(layer, h), first, count, q, qOff + h * group * headDim, group, true, scores,
-                        scoreIndex(h, 0, first, candidates));
+                if (perRow) {
+                    kernel.score(head(layer, h), first, count, q, qOff + h * group * headDim, group, false, part, 0);
+                    for (int r = 0; r < group; r++) {
+                        System.arraycopy(part, r * count, scores, scoreIndex(h, r, first, candidates), count);
+                    }
+                } else {
+                    kernel.score(head(layer, h), first, count, q, qOff + h * group * headDim, group, true, scores,
+                            scoreIndex(h, 0, first, candidates));
+                }
             }
         });
     }
@@ -308,6 +317,7 @@ final class AttentionExecutor {
         int stride = selectedRow;
         int budgetPages = quest.budgetPagesAt(context);
         int sinks = quest.sinkPagesUsedAt(context);
+        int recent = quest.recentPagesUsedAt(context);
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
         int rest = candidates - scored;
         int scoreOff = h * group * maxPages;
@@ -322,7 +332,7 @@ final class AttentionExecutor {
         }
         for (int r = 0; r < (shared ? 1 : group); r++) {
             int u = shared ? h : h * group + r;
-            selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, budgetPages, lastPage,
+            selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, recent, budgetPages, lastPage,
                     u * stride);
         }
     }
@@ -386,19 +396,26 @@ final class AttentionExecutor {
 
     /**
      * Writes to selected[out ..] in ascending order the page ids one unit attends: the sinks leading pages, the
-     * remaining pages of the step's budgetPages ranked by the scores of pages [sinks, candidates) (scores[off + p]
-     * for page p), and lastPage, the page being filled. Returns how many ids it wrote.
+     * remaining pages of the step's budgetPages ranked by the scores of pages [sinks, candidates - recent)
+     * (scores[off + p] for page p), the recent pages before the one being filled, and lastPage, the page being
+     * filled. Returns how many ids it wrote.
      */
-    private int selectPages(float[] scores, int off, int candidates, int sinks, int budgetPages, int lastPage, int out) {
+    private int selectPages(float[] scores, int off, int candidates, int sinks, int recent, int budgetPages, int lastPage,
+            int out) {
         for (int p = 0; p < sinks; p++) {
             selected[out + p] = p;
         }
-        int ranked = kernel.select(scores, off + sinks, candidates - sinks, budgetPages - 1 - sinks, selected, out + sinks);
+        int ranked = kernel.select(scores, off + sinks, candidates - recent - sinks, budgetPages - 1 - sinks - recent, selected,
+                out + sinks);
         for (int i = sinks; i < sinks + ranked; i++) {
             selected[out + i] += sinks;
         }
-        selected[out + sinks + ranked] = lastPage;
-        return sinks + ranked + 1;
+        int w = out + sinks + ranked;
+        for (int p = candidates - recent; p < candidates; p++) {
+            selected[w++] = p;
+        }
+        selected[w++] = lastPage;
+        return w - out;
     }
 
     /** Windowed attention of a sliding layer; a decode step (n = 1, counted) is recorded in the statistics. */

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Attention settings of a {@link PagedKvCache} and the most memory it may take. These are the settings
  * {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy},
- * {@code sink-pages}, {@code token-budget-fraction} and {@code kv-memory-budget} of the settings table
+ * {@code sink-pages}, {@code token-budget-fraction}, {@code kv-memory-budget} and {@code recent-pages} of the settings table
  * ({@link dev.questspark.settings.Settings#quest()} makes this record from them); this record holds the rules
  * between them.
  *
@@ -35,14 +35,18 @@ import java.util.Locale;
  * @param budgetFraction 0 for a fixed budget of tokenBudget tokens, or the share of the context in (0, 1] a decode
  *                    step attends, between two pages and tokenBudget
  * @param kvMemoryBudget most bytes one cache may allocate ({@link PagedKvCacheConfig#memoryBudgetBytes})
+ * @param recentPages the pages just before the one being filled, attended on every Quest step without being ranked
+ *                    (StreamingLLM's recent window); they count in the budget, after the sink pages
  */
 public record QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
-        int sinkPages, double budgetFraction, long kvMemoryBudget) implements Serializable {
+        int sinkPages, double budgetFraction, long kvMemoryBudget, int recentPages) implements Serializable {
     public static final int DEFAULT_TOKEN_BUDGET = 1024;
     public static final int DEFAULT_PAGE_SIZE = 16;
     public static final int DEFAULT_DENSE_LAYERS = 2;
     /** The first page (the attention sink) is always attended; 0 gives the paper's selection. */
     public static final int DEFAULT_SINK_PAGES = 1;
+    /** No recent pages beyond the one being filled are kept without ranking (the paper's). */
+    public static final int DEFAULT_RECENT_PAGES = 0;
     /** A fixed budget (the paper's). */
     public static final double DEFAULT_BUDGET_FRACTION = 0;
     /** Bytes one KV cache may take: 4 GiB. */
@@ -94,7 +98,17 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
         if (kvMemoryBudget <= 0) {
             throw new IllegalArgumentException(PagedKvCacheConfig.MEMORY_BUDGET_SETTING + " must be positive, got " + kvMemoryBudget);
         }
+        if (recentPages < 0) {
+            throw new IllegalArgumentException("recent-pages must be >= 0 (0 = only the page being filled), got " + recentPages);
+        }
         budgetFraction = budgetFraction == 0 ? 0.0 : budgetFraction; // -0.0 would make equal settings unequal
+    }
+
+    /** The settings without recent pages beyond the one being filled. */
+    public QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
+            int sinkPages, double budgetFraction, long kvMemoryBudget) {
+        this(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget,
+                DEFAULT_RECENT_PAGES);
     }
 
     /** The settings with the default KV memory budget. */
@@ -129,37 +143,42 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     }
 
     public QuestConfig withAttention(Attention a) {
-        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
+        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
     }
 
     public QuestConfig withTokenBudget(int b) {
-        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
+        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
     }
 
     public QuestConfig withPageSize(int p) {
-        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
+        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
     }
 
     public QuestConfig withDenseLayers(int d) {
-        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget);
+        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
     }
 
     public QuestConfig withGqaPolicy(GqaPolicy g) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction, kvMemoryBudget);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
     }
 
     public QuestConfig withSinkPages(int s) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction, kvMemoryBudget);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction, kvMemoryBudget, recentPages);
     }
 
     /** 0 for a fixed budget, else the share of the context attended per decode step (token-budget the ceiling). */
     public QuestConfig withBudgetFraction(double f) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f, kvMemoryBudget);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f, kvMemoryBudget, recentPages);
     }
 
     /** The same settings with another KV memory budget in bytes. */
     public QuestConfig withKvMemoryBudget(long bytes) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, bytes);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, bytes, recentPages);
+    }
+
+    /** The same settings keeping the n pages before the one being filled on every Quest step. */
+    public QuestConfig withRecentPages(int n) {
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, n);
     }
 
     /** Whether the budget follows the context (token-budget-fraction &gt; 0). */
@@ -213,5 +232,16 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
 
     private int sinkPagesUsed(int candidates, int stepPages) {
         return Math.max(0, Math.min(sinkPages, Math.min(stepPages - 1, candidates)));
+    }
+
+    /**
+     * Recent pages (those just before the page being filled) attended without ranking on a Quest step over context
+     * tokens: at most what the budget leaves after the sink pages and the page being filled, and at most the pages
+     * between the sinks and the page being filled.
+     */
+    public int recentPagesUsedAt(int context) {
+        int candidates = (context - 1) / pageSize;
+        int sinks = sinkPagesUsedAt(context);
+        return Math.max(0, Math.min(recentPages, Math.min(budgetPagesAt(context) - 1 - sinks, candidates - sinks)));
     }
 }

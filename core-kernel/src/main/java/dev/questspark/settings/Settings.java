@@ -111,6 +111,8 @@ public final class Settings implements Serializable {
             "Quest: page selection for grouped-query heads: shared or per-head", "shared", "per-head"));
     public static final Setting<Integer> SINK_PAGES = add(integer(ATTENTION, "sink-pages", QuestConfig.DEFAULT_SINK_PAGES, "N",
             "Quest: leading pages (attention sinks) attended on every step (0: the paper's)", atLeast(0)));
+    public static final Setting<Integer> RECENT_PAGES = add(integer(ATTENTION, "recent-pages", QuestConfig.DEFAULT_RECENT_PAGES, "N",
+            "Quest: pages just before the one being filled attended on every step (0: the paper's)", atLeast(0)));
     public static final Setting<Double> TOKEN_BUDGET_FRACTION = add(decimal(ATTENTION, "token-budget-fraction",
             QuestConfig.DEFAULT_BUDGET_FRACTION, "F",
             "Quest: share of the context each step attends, token-budget the ceiling (0: fixed budget)",
@@ -233,7 +235,7 @@ public final class Settings implements Serializable {
     public QuestConfig quest() {
         return new QuestConfig(QuestConfig.Attention.valueOf(enumName(get(ATTENTION_MODE))), get(TOKEN_BUDGET), get(PAGE_SIZE),
                 get(DENSE_LAYERS), QuestConfig.GqaPolicy.valueOf(enumName(get(GQA_POLICY))), get(SINK_PAGES),
-                get(TOKEN_BUDGET_FRACTION), get(KV_MEMORY_BUDGET));
+                get(TOKEN_BUDGET_FRACTION), get(KV_MEMORY_BUDGET), get(RECENT_PAGES));
     }
 
     /** These settings with the attention and KV cache settings of q (the inverse of {@link #quest()}). */
@@ -247,6 +249,7 @@ public final class Settings implements Serializable {
         m.put(SINK_PAGES.name(), q.sinkPages());
         m.put(TOKEN_BUDGET_FRACTION.name(), q.budgetFraction());
         m.put(KV_MEMORY_BUDGET.name(), q.kvMemoryBudget());
+        m.put(RECENT_PAGES.name(), q.recentPages());
         return new Settings(m);
     }
 

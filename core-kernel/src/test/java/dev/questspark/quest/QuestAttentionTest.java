@@ -66,8 +66,8 @@ class QuestAttentionTest {
 
     /**
      * The pages each query head attends: pages [0, sinks) with sinks = min(sink-pages, budget pages - 1, candidates),
-     * then the best of the remaining pages by a brute-force sort of the Java kernel's scores, then the page being
-     * filled.
+     * then the best of the pages before the recent ones by a brute-force sort of the Java kernel's scores, the recent
+     * pages, then the page being filled.
      */
     private static boolean[][] expectedPages(PagedKvCache cache, int layer, int context, float[] q) {
         PagedKvCacheConfig c = cache.config();
@@ -75,7 +75,8 @@ class QuestAttentionTest {
         int g = c.groupSize();
         int lastPage = (context - 1) / p;
         int sinks = Math.min(c.quest().sinkPages(), Math.min(c.quest().budgetPages() - 1, lastPage));
-        int keep = c.quest().budgetPages() - 1 - sinks;
+        int recent = Math.max(0, Math.min(c.quest().recentPages(), Math.min(c.quest().budgetPages() - 1 - sinks, lastPage - sinks)));
+        int keep = c.quest().budgetPages() - 1 - sinks - recent;
         boolean shared = c.quest().gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
         boolean[][] allowed = new boolean[c.heads()][lastPage + 1];
         JavaAttentionKernel java = new JavaAttentionKernel();
@@ -84,7 +85,7 @@ class QuestAttentionTest {
             java.score(cache.pages(layer, kv), lastPage, q, kv * g * c.headDim(), g, shared, scores, 0);
             for (int r = 0; r < g; r++) {
                 int row = shared ? 0 : r;
-                Integer[] idx = IntStream.range(sinks, lastPage).boxed().toArray(Integer[]::new);
+                Integer[] idx = IntStream.range(sinks, lastPage - recent).boxed().toArray(Integer[]::new);
                 Comparator<Integer> byScore = Comparator.comparingDouble(i -> scores[row * lastPage + i] + 0.0);
                 Arrays.sort(idx, byScore.reversed().thenComparingInt(i -> i));
                 for (int i = 0; i < keep; i++) {
@@ -93,24 +94,30 @@ class QuestAttentionTest {
                 for (int i = 0; i < sinks; i++) {
                     allowed[kv * g + r][i] = true;
                 }
-                allowed[kv * g + r][lastPage] = true;
+                for (int i = lastPage - recent; i <= lastPage; i++) {
+                    allowed[kv * g + r][i] = true;
+                }
             }
         }
         return allowed;
     }
 
-    /** Shapes: heads, KV heads, head dim, page size, token budget, sink pages (the last: more sinks than budget pages). */
+    /**
+     * Shapes: heads, KV heads, head dim, page size, token budget, sink pages (the last: more sinks than budget pages),
+     * recent pages (the last: more than the budget leaves).
+     */
     @Test
     void questAttendsExactlyTheTopPages() {
         SplittableRandom rnd = new SplittableRandom(31);
-        int[][] shapes = {{9, 3, 64, 16, 256, 0}, {9, 3, 64, 16, 256, 1}, {4, 4, 32, 8, 64, 0}, {4, 4, 32, 8, 64, 3},
-            {8, 1, 16, 32, 128, 1}, {2, 1, 128, 64, 512, 0}, {2, 1, 128, 64, 512, 2}, {4, 2, 32, 16, 32, 5}};
+        int[][] shapes = {{9, 3, 64, 16, 256, 0, 0}, {9, 3, 64, 16, 256, 1, 0}, {4, 4, 32, 8, 64, 0, 0}, {4, 4, 32, 8, 64, 3, 0},
+            {8, 1, 16, 32, 128, 1, 0}, {2, 1, 128, 64, 512, 0, 0}, {2, 1, 128, 64, 512, 2, 0}, {4, 2, 32, 16, 32, 5, 0},
+            {4, 1, 32, 8, 128, 1, 4}, {8, 2, 16, 16, 256, 0, 3}, {4, 2, 32, 16, 64, 1, 9}};
         try (Parallel pool = new Parallel(2)) {
             for (AttentionKernel kernel : KvFixtures.kernels()) {
                 for (QuestConfig.GqaPolicy policy : QuestConfig.GqaPolicy.values()) {
                     for (int[] s : shapes) {
                         QuestConfig quest = QuestConfig.quest().withPageSize(s[3]).withTokenBudget(s[4]).withDenseLayers(1)
-                                .withGqaPolicy(policy).withSinkPages(s[5]);
+                                .withGqaPolicy(policy).withSinkPages(s[5]).withRecentPages(s[6]);
                         PagedKvCacheConfig cfg = KvFixtures.config(2, s[0], s[1], s[2], 3200, quest);
                         try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
                             int context = s[4] + 1 + rnd.nextInt(2500);

@@ -55,6 +55,20 @@ class QuestConfigTest {
     }
 
     @Test
+    void recentPagesFitBetweenTheSinksAndThePageBeingFilled() {
+        QuestConfig q = QuestConfig.quest().withPageSize(16).withTokenBudget(128).withSinkPages(1).withRecentPages(4);
+        assertEquals(0, QuestConfig.quest().recentPages(), "the paper's selection by default");
+        assertEquals(4, q.recentPagesUsedAt(16 * 100 + 1), "8 budget pages: a sink, 4 recent, 2 ranked, the current page");
+        assertEquals(6, q.withRecentPages(40).recentPagesUsedAt(16 * 100 + 1), "what the sink and the current page leave");
+        assertEquals(2, q.recentPagesUsedAt(16 * 3 + 1), "3 pages before the current one, one of them the sink");
+        assertEquals(0, q.withRecentPages(0).recentPagesUsedAt(16 * 100 + 1));
+        assertEquals(3, fromMap(Map.of("recent-pages", "3")).recentPages());
+        assertEquals("3", toMap(q.withRecentPages(3)).get("recent-pages"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.withRecentPages(-1));
+        assertTrue(e.getMessage().contains("recent-pages must be >= 0"), e.getMessage());
+    }
+
+    @Test
     void readsTheSettingNames() {
         QuestConfig q = fromMap(Map.of("attention", "quest", "token-budget", "2048", "page-size", 32,
                 "dense-layers", "0", "gqa-policy", "per-head", "sink-pages", "3"));

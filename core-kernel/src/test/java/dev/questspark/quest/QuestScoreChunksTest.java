@@ -58,4 +58,27 @@ class QuestScoreChunksTest {
             }
         }
     }
+
+    /** Per-row scores (every policy but shared) are chunked the same way: each row equals one call over every page. */
+    @Test
+    void chunkedRowScoresEqualOneCallOverEveryPage() {
+        for (AttentionKernel kernel : KvFixtures.kernels()) {
+            for (int threads = 1; threads <= 2; threads++) {
+                SplittableRandom rnd = new SplittableRandom(7);
+                QuestConfig quest = QuestConfig.quest().withTokenBudget(512).withPageSize(16).withDenseLayers(0)
+                        .withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD);
+                PagedKvCacheConfig cfg = KvFixtures.config(1, 4, 1, 64, CONTEXT, quest);
+                try (Parallel pool = new Parallel(threads); PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
+                    KvFixtures.fill(cache, rnd, CONTEXT);
+                    float[] q = KvFixtures.random(rnd, 4 * 64, 2);
+                    int candidates = (CONTEXT - 1) / 16;
+                    AttentionExecutor e = cache.executor();
+                    e.select(0, CONTEXT, q, 0);
+                    float[] reference = new float[4 * candidates];
+                    kernel.score(cache.pages(0, 0), candidates, q, 0, 4, false, reference, 0);
+                    assertArrayEquals(reference, Arrays.copyOf(e.scores(), 4 * candidates), kernel.name() + " threads " + threads);
+                }
+            }
+        }
+    }
 }

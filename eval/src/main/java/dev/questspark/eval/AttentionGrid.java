@@ -45,15 +45,15 @@ public final class AttentionGrid {
     }
 
     /**
-     * A Quest variant from "key=value,..." with the keys gqa-policy (shared, per-head), sink-pages, page-size and
-     * dense-layers (the settings of the same names); the others stay at {@link QuestConfig#quest()}'s defaults.
+     * A Quest variant from "key=value,..." with the keys gqa-policy (shared, per-head),
+     * sink-pages, recent-pages, page-size and dense-layers (the settings of the same names); the others stay at {@link QuestConfig#quest()}'s defaults.
      */
     public static QuestConfig variant(String spec) {
         QuestConfig q = QuestConfig.quest();
         for (String kv : spec.split(",")) {
             String[] p = kv.trim().split("=", 2);
             if (p.length != 2 || p[1].isBlank()) {
-                throw new IllegalArgumentException("a Quest variant is key=value,... (gqa-policy, sink-pages, page-size, dense-layers), got '"
+                throw new IllegalArgumentException("a Quest variant is key=value,... (gqa-policy, sink-pages, recent-pages, page-size, dense-layers), got '"
                         + spec + "'");
             }
             String v = p[1].trim();
@@ -62,8 +62,9 @@ public final class AttentionGrid {
                 case "sink-pages" -> q.withSinkPages(Integer.parseInt(v));
                 case "page-size" -> q.withPageSize(Integer.parseInt(v));
                 case "dense-layers" -> q.withDenseLayers(Integer.parseInt(v));
+                case "recent-pages" -> q.withRecentPages(Integer.parseInt(v));
                 default -> throw new IllegalArgumentException("unknown Quest variant key '" + p[0].trim()
-                        + "'; keys are gqa-policy, sink-pages, page-size, dense-layers");
+                        + "'; keys are gqa-policy, sink-pages, recent-pages, page-size, dense-layers");
             };
         }
         return q;
@@ -93,6 +94,9 @@ public final class AttentionGrid {
         }
         if (q.sinkPages() != 0 && q.sinkPages() != QuestConfig.DEFAULT_SINK_PAGES) {
             n.append("-sink").append(q.sinkPages());
+        }
+        if (q.recentPages() != QuestConfig.DEFAULT_RECENT_PAGES) {
+            n.append("-recent").append(q.recentPages());
         }
         if (q.denseLayers() != QuestConfig.DEFAULT_DENSE_LAYERS) {
             n.append("-dense").append(q.denseLayers());

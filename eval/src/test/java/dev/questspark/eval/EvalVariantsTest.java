@@ -37,9 +37,18 @@ class EvalVariantsTest {
     }
 
     @Test
+    void recentPagesAreAVariantKey() {
+        QuestConfig v = AttentionGrid.variant("gqa-policy=per-head,recent-pages=4,page-size=8");
+        assertEquals(QuestConfig.quest().withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD).withRecentPages(4).withPageSize(8), v);
+        assertEquals("quest-per-head-recent4", AttentionGrid.name(v));
+        assertEquals("quest-recent8-dense6", AttentionGrid.name(AttentionGrid.variant("recent-pages=8,dense-layers=6")));
+    }
+
+    @Test
     void badVariantsNameWhatIsWrong() {
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("gqa-policy=max"));
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("budget=4"));
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("sink-pages"));
+        assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("recent-pages=-1"));
     }
 }
