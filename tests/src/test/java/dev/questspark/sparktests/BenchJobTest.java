@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * batch-size sweep of summarize and qa with documents/s and answers/s beside batch-size 1.
  */
 @ExtendWith(SharedSpark.class)
+@Isolated("its task timelines record every task that ends on the shared SparkContext")
 class BenchJobTest {
     @TempDir
     Path dir;

@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Progress follows the jobs' accumulators: every document (question) is counted once, out of the job's total. */
 @ExtendWith(SharedSpark.class)
+@Isolated("its progress listener counts the tasks of every job on the shared SparkContext")
 class JobProgressSparkTest {
     @TempDir
     Path dir;

@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * --files is explained on the driver.
  */
 @ExtendWith(SharedSpark.class)
+@Isolated("it counts the tasks that start on the shared SparkContext")
 class ModelPreflightTest {
     private static final StructType DOCS = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
 

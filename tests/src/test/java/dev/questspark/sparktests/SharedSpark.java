@@ -13,7 +13,10 @@ import java.nio.file.Path;
 /**
  * JUnit 5 extension that gives tests ONE SparkSession per test JVM (Spark allows one SparkContext per JVM, and
  * starting one takes seconds): local[2,2] (two cores; a failed task is retried once, which the injected-failure
- * test needs, since plain local[2] never retries). Stopped when the whole run ends.
+ * test needs, since plain local[2] never retries). Stopped when the whole run ends. Each test class gets a session
+ * of its own on that SparkContext ({@link SparkSession#newSession()}): the conf a class sets (spark.quest settings,
+ * the injected-failure marker) reaches its own jobs only, since two test classes run at once (tests/pom.xml); a
+ * class that listens to the shared SparkContext's tasks is {@code @Isolated}.
  */
 public final class SharedSpark implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedSpark.class);
@@ -33,8 +36,9 @@ public final class SharedSpark implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("spark", k -> new Session(start()), Session.class).spark();
+        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+        SparkSession shared = store.getOrComputeIfAbsent("spark", k -> new Session(start()), Session.class).spark();
+        return store.getOrComputeIfAbsent(context.getRequiredTestClass(), k -> shared.newSession(), SparkSession.class);
     }
 
     private static SparkSession start() {
