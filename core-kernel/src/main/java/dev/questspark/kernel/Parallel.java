@@ -22,6 +22,7 @@ public final class Parallel implements AutoCloseable {
     }
 
     private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final long NO_PART = Integer.MAX_VALUE; // a ticket's part beyond any job's part count
     private static final int SPINS = 2_000; // about 0.1 ms of PAUSE: covers the gaps inside a decode step, not idle time
 
     private final int threads;
@@ -94,6 +95,11 @@ public final class Parallel implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this thread pool is closed");
         }
+        // Fence generation, with no part left to claim, before the job's fields change: a worker still holding
+        // the previous job's last ticket would otherwise read the new part count, win its compare-and-set on the
+        // unchanged ticket and run a part of the new job twice (and count it in done twice).
+        long fence = (ticket.get() >>> 32) + 1;
+        ticket.set(fence << 32 | NO_PART);
         this.body = body;
         this.n = n;
         this.grain = g;
@@ -101,7 +107,7 @@ public final class Parallel implements AutoCloseable {
         this.failure = null;
         this.caller = Thread.currentThread();
         done.set(0);
-        long generation = (ticket.get() >>> 32) + 1;
+        long generation = fence + 1;
         ticket.set(generation << 32);
         for (Thread w : workers) {
             LockSupport.unpark(w);

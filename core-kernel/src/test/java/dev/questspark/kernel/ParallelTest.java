@@ -53,6 +53,27 @@ class ParallelTest {
     }
 
     @Test
+    void loopsOfAlternatingPartCountsRunEachPartOnceAndReturnAfterAll() {
+        // A worker left holding the previous loop's last ticket must not claim a part of the next loop: alternate
+        // loops of 2 and 13 parts (the count grows between them) and check every index once when the call returns.
+        // More threads than cores, so that workers are preempted between reading a ticket and claiming it.
+        try (Parallel p = new Parallel(6)) {
+            for (int i = 0; i < 50_000; i++) {
+                int n = i % 2 == 0 ? 2 : 13;
+                java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+                p.forRangeBalanced(n, (s, e) -> {
+                    for (int k = s; k < e; k++) {
+                        hits.incrementAndGet(k);
+                    }
+                });
+                for (int k = 0; k < n; k++) {
+                    assertEquals(1, hits.get(k), "loop " + i + " n " + n + " index " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void manyShortLoopsInARowComplete() {
         try (Parallel p = new Parallel(2)) {
             AtomicInteger sum = new AtomicInteger();
