@@ -28,11 +28,9 @@ class QuestScoreChunksTest {
                 QuestConfig quest = QuestConfig.quest().withTokenBudget(512).withPageSize(16).withDenseLayers(0);
                 PagedKvCacheConfig cfg = KvFixtures.config(1, 4, 1, 64, CONTEXT, quest);
                 try (Parallel pool = new Parallel(threads); PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
-                    KvFixtures.fill(cache, rnd, CONTEXT);
-                    float[] q = KvFixtures.random(rnd, 4 * 64, 2);
+                    float[] q = fillAndSelect(cache, rnd);
                     int candidates = (CONTEXT - 1) / 16;
                     AttentionExecutor e = cache.executor();
-                    e.select(0, CONTEXT, q, 0);
                     float[] reference = new float[candidates];
                     kernel.score(cache.pages(0, 0), candidates, q, 0, 4, true, reference, 0);
                     assertArrayEquals(reference, Arrays.copyOf(e.scores(), candidates), kernel.name() + " threads " + threads);
@@ -69,16 +67,22 @@ class QuestScoreChunksTest {
                         .withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD);
                 PagedKvCacheConfig cfg = KvFixtures.config(1, 4, 1, 64, CONTEXT, quest);
                 try (Parallel pool = new Parallel(threads); PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
-                    KvFixtures.fill(cache, rnd, CONTEXT);
-                    float[] q = KvFixtures.random(rnd, 4 * 64, 2);
+                    float[] q = fillAndSelect(cache, rnd);
                     int candidates = (CONTEXT - 1) / 16;
                     AttentionExecutor e = cache.executor();
-                    e.select(0, CONTEXT, q, 0);
                     float[] reference = new float[4 * candidates];
                     kernel.score(cache.pages(0, 0), candidates, q, 0, 4, false, reference, 0);
                     assertArrayEquals(reference, Arrays.copyOf(e.scores(), 4 * candidates), kernel.name() + " threads " + threads);
                 }
             }
         }
+    }
+
+    /** Fills the cache's one layer and KV head with CONTEXT random tokens and selects pages for a random query. */
+    private static float[] fillAndSelect(PagedKvCache cache, SplittableRandom rnd) {
+        KvFixtures.fill(cache, rnd, CONTEXT);
+        float[] q = KvFixtures.random(rnd, 4 * 64, 2);
+        cache.executor().select(0, CONTEXT, q, 0);
+        return q;
     }
 }
