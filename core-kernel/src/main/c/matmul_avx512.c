@@ -291,6 +291,13 @@ static INLINE void prefetch_tile_ahead(const uint8_t *w, size_t row_bytes, int r
     for (size_t off = 0; off < bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
 }
 
+/* The packed layouts' form of prefetch_tile_ahead: a packed tile is tile_bytes long, whatever rows it holds. */
+static INLINE void prefetch_packed_tile_ahead(const uint8_t *tile, size_t tile_bytes, int r, int r1) {
+    if (r + PF_AHEAD * TILE >= r1) return;
+    const char *from = (const char *)(tile + PF_AHEAD * tile_bytes);
+    for (size_t off = 0; off < tile_bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
+}
+
 static INLINE VNNI void matmul_tiles(int kind, const chunk_fn chunk[4], const direct_fn direct[TMAX], const uint8_t *w,
                                      size_t row_bytes, int cols, const uint8_t *act, size_t act_stride, int n,
                                      float *out, size_t ldo, int r0, int r1) {
@@ -436,10 +443,7 @@ static INLINE VNNI void packed_tiles(int kind, const chunk_fn chunk[4], const pa
             direct[n - 1](tile, cols, act, act_stride, tile_out, ldo, nrows, tile + tile_bytes, more ? tile_bytes : 0);
             continue;
         }
-        if (r + PF_AHEAD * TILE < r1) {
-            const char *from = (const char *)(tile + PF_AHEAD * tile_bytes);
-            for (size_t off = 0; off < tile_bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
-        }
+        prefetch_packed_tile_ahead(tile, tile_bytes, r, r1);
         __mmask16 mask = (__mmask16)((1u << nrows) - 1);
         tile_t tl;
         for (int b0 = 0; b0 < nb; b0 += KC) {
@@ -859,10 +863,7 @@ static INLINE VNNI void kpacked_tiles(int kind, const kchunk_fn fns[4], const pa
             direct[n - 1](tile, cols, act, act_stride, tile_out, ldo, nrows, tile + tile_bytes, more ? tile_bytes : 0);
             continue;
         }
-        if (r + PF_AHEAD * TILE < r1) {
-            const char *from = (const char *)(tile + PF_AHEAD * tile_bytes);
-            for (size_t off = 0; off < tile_bytes; off += 64) _mm_prefetch(from + off, _MM_HINT_T1);
-        }
+        prefetch_packed_tile_ahead(tile, tile_bytes, r, r1);
         __mmask16 mask = (__mmask16)((1u << nrows) - 1);
         for (int k0 = 0; k0 < nk; k0 += KCK) {
             int kc = nk - k0 < KCK ? nk - k0 : KCK;
