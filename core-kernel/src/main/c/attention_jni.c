@@ -388,6 +388,37 @@ JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_attendPag
     free(st);
 }
 
+/* Logits of rows query rows over the whole pages ids[idsOff .. + count), each below the tokens / p whole pages the
+ * buffers hold: page i, row r, token t at out[outOff + (i * rows + r) * p + t]. */
+JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_pageLogits(
+        JNIEnv *env, jclass cls, jobject sharedKeys, jobject sharedValues, jint split, jobject keys, jobject values, jint d,
+        jint p, jint tokens, jintArray ids, jint idsOff, jint count, jfloatArray q, jint qOff, jint rows, jfloatArray out,
+        jint outOff) {
+    if (!check_shape(env, d, p)) return;
+    if (tokens < 0 || count < 0 || rows < 1) {
+        throwf(env, IAE, "pageLogits needs tokens >= 0, count >= 0, rows >= 1, got %d, %d, %d", tokens, count, rows);
+        return;
+    }
+    long long outLen = (long long) rows * count * p;
+    qk_kv kv;
+    if (!resolve_kv(env, &kv, sharedKeys, sharedValues, NULL, split, keys, values, NULL, d, p, tokens, 0)) return;
+    if (!in_array(env, q, "q", qOff, (long long) rows * d) || !in_array(env, out, "out", outOff, outLen)) return;
+    if (count == 0) return;
+    int32_t *ib = copy_ids(env, ids, idsOff, count, tokens / p, tokens);
+    if (ib == NULL) return;
+    float *qb = copy_floats(env, q, qOff, (long long) rows * d);
+    float *ob = qb ? malloc((size_t) outLen * sizeof(float)) : NULL;
+    if (ob == NULL) {
+        if (qb) throwf(env, OOME, "native attention: no memory for %lld logits", outLen);
+    } else {
+        qk_attn_page_logits(&kv, d, p, ib, count, qb, rows, ob);
+        (*env)->SetFloatArrayRegion(env, out, outOff, (jsize) outLen, ob);
+    }
+    free(ib);
+    free(qb);
+    free(ob);
+}
+
 JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_mergeStates(
         JNIEnv *env, jclass cls, jfloatArray states, jint off, jint segments, jint rows, jint d, jfloatArray out,
         jint outOff) {

@@ -201,8 +201,9 @@ public final class Engine implements AutoCloseable {
             throw new IllegalArgumentException("a session needs a context of at least 1 token, got " + maxContextTokens);
         }
         BlockVariant v = model.variant();
-        PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, quest,
-                quest.kvMemoryBudget()).withSlidingWindow(v.slidingWindow(), v.slidingLayers());
+        QuestConfig q = quest.forArchitecture(c.architecture());
+        PagedKvCacheConfig kv = new PagedKvCacheConfig(c.layers(), c.heads(), c.kvHeads(), c.headDim(), capacity, q,
+                q.kvMemoryBudget()).withSlidingWindow(v.slidingWindow(), v.slidingLayers());
         PagedKvCacheConfig shaped = shape.apply(kv);
         return new DecoderSession(model, tokenizer, pool -> new PagedKvCache(shaped, pool), EngineSettings.prefillBlock(), threads);
     }
@@ -226,7 +227,8 @@ public final class Engine implements AutoCloseable {
      * sequences continue) may share.
      */
     public BatchDecoder newBatchDecoder(QuestConfig quest, int maxContextTokens, int batchSize, KvMemoryBudget budget) {
-        return new BatchDecoder(model, tokenizer, quest, maxContextTokens, batchSize, threads, budget, EngineSettings.prefillBlock());
+        return new BatchDecoder(model, tokenizer, quest.forArchitecture(model.config().architecture()), maxContextTokens, batchSize,
+                threads, budget, EngineSettings.prefillBlock());
     }
 
     /** A session over a KV cache of the caller's (its shape must match the model), for tests and tools. */

@@ -34,6 +34,8 @@ final class AttentionExecutor {
      * no output.
      */
     static final int SCORE_CHUNK_PAGES = Integer.getInteger("quest.attention.score-chunk-pages", 256);
+    /** Pages per unit of a rerank's exact logits when one KV head selects (Gemma 3 270M: 1,016 pages at 32K, factor 4). */
+    static final int RERANK_CHUNK_PAGES = 128;
 
     private final Parallel pool;
     private final AttentionKernel kernel;
@@ -51,6 +53,8 @@ final class AttentionExecutor {
     private final int[] selected;  // (heads, selectedRow): rows as long as the largest step's budget
     private final int selectedRow; // the largest step's budget in pages, at most maxPages
     private final int[] selectedCount; // (heads)
+    private final int[] rerankRead; // (heads) pages whose keys the last step's rerank read, per unit
+    private final RerankScratch[] rerankScratch; // (kvHeads)
     private final float[] states;  // (work units, state size)
     private final AttentionStats stats;
     private final AttentionStats lastStep = new AttentionStats();
@@ -85,6 +89,8 @@ final class AttentionExecutor {
         this.scores = new float[heads * maxPages];
         this.selected = new int[heads * budgetPages];
         this.selectedCount = new int[heads];
+        this.rerankRead = new int[heads];
+        this.rerankScratch = new RerankScratch[kvHeads];
         long dense = (long) kvHeads * ceilDiv(maxPages, densePagesPerSegment) * AttentionKernel.stateSize(group, headDim);
         long sparse = (long) heads * ceilDiv(budgetPages, questPagesPerSegment) * AttentionKernel.stateSize(group, headDim);
         this.states = new float[(int) Math.max(dense, sparse)];
@@ -272,6 +278,10 @@ final class AttentionExecutor {
             from = candidates; // every candidate scored: what is left is the selection
         }
         int already = from;
+        if (kvHeads == 1) { // one head selects on this thread: its rerank can use the pool
+            selectHead(layer, context, q, qOff, already, 0, true);
+            return;
+        }
         run(kvHeads, (long) kvHeads * (candidates - already) * headDim * 4, (a, b) -> {
             for (int h = a; h < b; h++) {
                 selectHead(layer, context, q, qOff, already, h);
@@ -312,6 +322,11 @@ final class AttentionExecutor {
 
     /** {@link #select}'s work for KV head h: scores its pages from scored on, selects its units' pages. */
     void selectHead(int layer, int context, float[] q, int qOff, int scored, int h) {
+        selectHead(layer, context, q, qOff, scored, h, false);
+    }
+
+    /** {@link #selectHead}, a rerank's logits computed on the pool when parallel (the caller is not a pool task). */
+    private void selectHead(int layer, int context, float[] q, int qOff, int scored, int h, boolean parallel) {
         int lastPage = (context - 1) / pageSize;
         int candidates = lastPage;
         int stride = selectedRow;
@@ -332,8 +347,10 @@ final class AttentionExecutor {
         }
         for (int r = 0; r < (shared ? 1 : group); r++) {
             int u = shared ? h : h * group + r;
-            selectedCount[u] = selectPages(scores, scoreOff + r * candidates, candidates, sinks, recent, budgetPages, lastPage,
-                    u * stride);
+            int rows = shared ? group : 1;
+            int unitQ = qOff + (h * group + (shared ? 0 : r)) * headDim;
+            selectedCount[u] = selectPages(layer, h, q, unitQ, rows, scores, scoreOff + r * candidates, candidates, sinks, recent,
+                    budgetPages, lastPage, u, parallel);
         }
     }
 
@@ -384,29 +401,37 @@ final class AttentionExecutor {
         int size = AttentionKernel.stateSize(rows, headDim);
         long tokens = 0;
         long pagesRead = 0;
+        long rerankTokens = 0;
         for (int u = 0; u < units; u++) {
+            rerankTokens += (long) rerankRead[u] * pageSize;
             kernel.merge(states, statesOff + u * segments * size, segments, rows, headDim, out, outOff + u * rows * headDim);
             tokens += (long) (selectedCount[u] - 1) * pageSize + (context - lastPage * pageSize);
             pagesRead += selectedCount[u];
         }
         long metaBytes = (long) kvHeads * candidates * headDim * 4;
         long dense = (long) kvHeads * context * headDim * 4;
-        record((long) candidates * units, pagesRead, tokens, metaBytes + tokens * headDim * 4, dense);
+        // a rerank reads its pool's keys (2 bytes a channel), not their values
+        record((long) candidates * units, pagesRead, tokens, metaBytes + tokens * headDim * 4 + rerankTokens * headDim * 2, dense);
     }
 
     /**
-     * Writes to selected[out ..] in ascending order the page ids one unit attends: the sinks leading pages, the
+     * Writes to unit's row of selected, in ascending order, the page ids it attends: the sinks leading pages, the
      * remaining pages of the step's budgetPages ranked by the scores of pages [sinks, candidates - recent)
-     * (scores[off + p] for page p), the recent pages before the one being filled, and lastPage, the page being
-     * filled. Returns how many ids it wrote.
+     * (scores[off + p] for page p; with a rerank factor, reranked by {@link #rerank}), the recent pages before the one
+     * being filled, and lastPage, the page being filled. Returns how many ids it wrote.
      */
-    private int selectPages(float[] scores, int off, int candidates, int sinks, int recent, int budgetPages, int lastPage,
-            int out) {
+    private int selectPages(int layer, int h, float[] q, int qOff, int rows, float[] scores, int off, int candidates, int sinks,
+            int recent, int budgetPages, int lastPage, int unit, boolean parallel) {
+        int out = unit * selectedRow;
         for (int p = 0; p < sinks; p++) {
             selected[out + p] = p;
         }
-        int ranked = kernel.select(scores, off + sinks, candidates - recent - sinks, budgetPages - 1 - sinks - recent, selected,
-                out + sinks);
+        int n = candidates - recent - sinks;
+        int k = budgetPages - 1 - sinks - recent;
+        int pool = rerankPool(n, k);
+        rerankRead[unit] = pool;
+        int ranked = pool > 0 ? rerank(layer, h, q, qOff, rows, scores, off + sinks, n, k, pool, sinks, out + sinks, parallel)
+                : kernel.select(scores, off + sinks, n, k, selected, out + sinks);
         for (int i = sinks; i < sinks + ranked; i++) {
             selected[out + i] += sinks;
         }
@@ -416,6 +441,76 @@ final class AttentionExecutor {
         }
         selected[w++] = lastPage;
         return w - out;
+    }
+
+    /**
+     * Pages a step reranks when k of n are to be ranked: rerank-factor x k of them, 0 when off (a factor of 0, or -1
+     * left unresolved by {@link QuestConfig#forArchitecture}) or all n are kept.
+     */
+    private int rerankPool(int n, int k) {
+        if (quest.rerankFactor() <= 0 || k <= 0 || k >= n) {
+            return 0;
+        }
+        return (int) Math.min(n, (long) quest.rerankFactor() * k);
+    }
+
+    /**
+     * Takes the pool pages of [0, n) with the best bound scores (scores[off + i] for page first + i), scores each
+     * exactly, as the largest logit q.k of its tokens over the unit's rows, and writes the k best, ascending and
+     * relative to first, to selected[out ..]; returns k. With pool = n every page is ranked by its exact score.
+     * The logits are computed in chunks of RERANK_CHUNK_PAGES on the pool when parallel (the caller is not a pool
+     * task), each chunk writing its own pages' logits, so the scores do not depend on the threads.
+     */
+    private int rerank(int layer, int h, float[] q, int qOff, int rows, float[] scores, int off, int n, int k, int pool, int first,
+            int out, boolean parallel) {
+        RerankScratch s = rerankScratch(h, pool, rows);
+        kernel.select(scores, off, n, pool, s.ids, 0);
+        for (int i = 0; i < pool; i++) {
+            s.ids[i] += first;
+        }
+        HeadPages hp = head(layer, h);
+        int per = rows * pageSize;
+        int chunks = ceilDiv(pool, RERANK_CHUNK_PAGES);
+        Parallel.RangeBody logits = (a, b) -> {
+            for (int c = a; c < b; c++) {
+                int from = c * RERANK_CHUNK_PAGES;
+                int count = Math.min(RERANK_CHUNK_PAGES, pool - from);
+                kernel.pageLogits(hp, s.ids, from, count, q, qOff, rows, s.logits, from * per);
+            }
+        };
+        if (parallel) {
+            run(chunks, (long) pool * pageSize * headDim * 2, logits);
+        } else {
+            logits.run(0, chunks);
+        }
+        for (int i = 0; i < pool; i++) {
+            float best = Float.NEGATIVE_INFINITY;
+            for (int j = i * per; j < (i + 1) * per; j++) {
+                best = Math.max(best, s.logits[j]);
+            }
+            s.exact[i] = best;
+        }
+        int kept = kernel.select(s.exact, 0, pool, k, s.keep, 0);
+        for (int i = 0; i < kept; i++) {
+            selected[out + i] = s.ids[s.keep[i]] - first;
+        }
+        return kept;
+    }
+
+    private RerankScratch rerankScratch(int h, int pool, int rows) {
+        RerankScratch s = rerankScratch[h];
+        if (s == null || s.ids.length < pool || s.logits.length < pool * pageSize * rows) {
+            s = new RerankScratch(pool, pool * pageSize * rows);
+            rerankScratch[h] = s;
+        }
+        return s;
+    }
+
+    /** One KV head's buffers of a rerank (heads select on separate threads). */
+    private record RerankScratch(int[] ids, int[] keep, float[] exact, float[] logits) {
+        RerankScratch(int pool, int logitCount) {
+            this(new int[pool], new int[pool], new float[pool], new float[logitCount]);
+        }
     }
 
     /** Windowed attention of a sliding layer; a decode step (n = 1, counted) is recorded in the statistics. */

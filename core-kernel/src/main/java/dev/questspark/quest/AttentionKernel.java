@@ -61,6 +61,14 @@ public interface AttentionKernel {
     int select(float[] scores, int off, int n, int k, int[] out, int outOff);
 
     /**
+     * The exact logits, unscaled q.k, of rows query rows (q[qOff ..]) over every token of the whole pages
+     * pageIds[idsOff, idsOff + count): page i, row r, token t at out[outOff + (i * rows + r) * pageSize + t]. Each
+     * dot product is summed as the bounds are scored (16 lanes, channel c into lane c % 16 by fused multiply-adds in
+     * channel order, then the fixed tree), so the logits are bit-identical across kernels and instruction sets.
+     */
+    void pageLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out, int outOff);
+
+    /**
      * Partial attention of rows query rows (q[qOff ..], unscaled) over count pages: the pages pageIds[idsOff ..]
      * or, when pageIds is null, pages [firstPage, firstPage + count). Only tokens below {@code tokens} are read.
      * Writes a state of {@link #stateSize}(rows, headDim) floats at state[stateOff].

@@ -137,6 +137,30 @@ public final class JavaAttentionKernel implements AttentionKernel {
     }
 
     @Override
+    public void pageLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out, int outOff) {
+        int d = hp.headDim();
+        int p = hp.pageSize();
+        float[] key = new float[d];
+        float[] lanes = new float[LANES];
+        for (int i = 0; i < count; i++) {
+            int t0 = pageIds[idsOff + i] * p;
+            for (int t = 0; t < p; t++) {
+                for (int c = 0; c < d; c++) {
+                    key[c] = hp.key(t0 + t, c);
+                }
+                for (int r = 0; r < rows; r++) {
+                    java.util.Arrays.fill(lanes, 0f);
+                    int qr = qOff + r * d;
+                    for (int c = 0; c < d; c++) {
+                        lanes[c & (LANES - 1)] = Math.fma(q[qr + c], key[c], lanes[c & (LANES - 1)]);
+                    }
+                    out[outOff + (i * rows + r) * p + t] = reduceLanes(lanes);
+                }
+            }
+        }
+    }
+
+    @Override
     public int select(float[] scores, int off, int n, int k, int[] out, int outOff) {
         return PageSelector.select(scores, off, n, k, out, outOff);
     }

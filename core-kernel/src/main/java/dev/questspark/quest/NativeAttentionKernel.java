@@ -22,7 +22,7 @@ public final class NativeAttentionKernel implements AttentionKernel {
         }
     }
 
-    static final int ABI_VERSION = 3;
+    static final int ABI_VERSION = 4;
 
     /** Null when the kernel can be used, otherwise why not. */
     public static String unavailableReason() {
@@ -68,6 +68,12 @@ public final class NativeAttentionKernel implements AttentionKernel {
     public void scoreGroups(HeadPages hp, int firstPage, int pageCount, float[] q, int qOff, int rows, int group, float[] scores,
             int off) {
         scoreRange(hp.sharedBounds(), hp.split(), hp.bounds(), hp.headDim(), firstPage, pageCount, q, qOff, rows, group, scores, off);
+    }
+
+    @Override
+    public void pageLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out, int outOff) {
+        pageLogits(hp.sharedKeys(), hp.sharedValues(), hp.split(), hp.keys(), hp.values(), hp.headDim(), hp.pageSize(),
+                hp.tokenCapacity(), pageIds, idsOff, count, q, qOff, rows, out, outOff);
     }
 
     @Override
@@ -153,6 +159,10 @@ public final class NativeAttentionKernel implements AttentionKernel {
 
     private static native void scoreRange(ByteBuffer sharedBounds, int split, ByteBuffer bounds, int headDim, int firstPage,
             int pageCount, float[] q, int qOff, int rows, int group, float[] scores, int off);
+
+    private static native void pageLogits(ByteBuffer sharedKeys, ByteBuffer sharedValues, int split, ByteBuffer keys,
+            ByteBuffer values, int headDim, int pageSize, int tokens, int[] pageIds, int idsOff, int count, float[] q, int qOff,
+            int rows, float[] out, int outOff);
 
     private static native int selectTop(float[] scores, int off, int n, int k, int[] out, int outOff);
 

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * Attention settings of a {@link PagedKvCache} and the most memory it may take. These are the settings
  * {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy},
- * {@code sink-pages}, {@code token-budget-fraction}, {@code kv-memory-budget} and {@code recent-pages} of the settings table
+ * {@code sink-pages}, {@code token-budget-fraction}, {@code kv-memory-budget}, {@code recent-pages} and {@code rerank-factor} of the
+ * settings table
  * ({@link dev.questspark.settings.Settings#quest()} makes this record from them); this record holds the rules
  * between them.
  *
@@ -37,9 +38,14 @@ import java.util.Locale;
  * @param kvMemoryBudget most bytes one cache may allocate ({@link PagedKvCacheConfig#memoryBudgetBytes})
  * @param recentPages the pages just before the one being filled, attended on every Quest step without being ranked
  *                    (StreamingLLM's recent window); they count in the budget, after the sink pages
+ * @param rerankFactor 0 to rank pages by their key bounds alone; F &gt; 0 to take the F x k pages with the best
+ *                    bounds (k the pages left to rank) and keep the k of them whose keys give the highest exact
+ *                    score ({@link AttentionKernel#pageLogits}): at 32K a bound over 256 channels ranks pages far
+ *                    from their attention mass, an exact score over a few candidates' keys does not; -1 for the
+ *                    model's own factor ({@link #forArchitecture}; a cache given -1 ranks by the bounds alone)
  */
 public record QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
-        int sinkPages, double budgetFraction, long kvMemoryBudget, int recentPages) implements Serializable {
+        int sinkPages, double budgetFraction, long kvMemoryBudget, int recentPages, int rerankFactor) implements Serializable {
     public static final int DEFAULT_TOKEN_BUDGET = 1024;
     public static final int DEFAULT_PAGE_SIZE = 16;
     public static final int DEFAULT_DENSE_LAYERS = 2;
@@ -47,6 +53,15 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     public static final int DEFAULT_SINK_PAGES = 1;
     /** No recent pages beyond the one being filled are kept without ranking (the paper's). */
     public static final int DEFAULT_RECENT_PAGES = 0;
+    /** Pages ranked by their bounds alone (the paper's). */
+    public static final int DEFAULT_RERANK_FACTOR = 0;
+    /** rerank-factor -1: the model's own factor, set by {@link #forArchitecture} (the settings table's default). */
+    public static final int RERANK_BY_MODEL = -1;
+    /**
+     * The rerank factor of Gemma 3 models: at 32K, budget 2048, pages of 8, the bounds alone lose 5% of perplexity
+     * and a rerank of 4 x the budget's pages loses 0.5%, at a speed within issue 14's lines (docs/gemma3.md).
+     */
+    public static final int GEMMA3_RERANK_FACTOR = 4;
     /** A fixed budget (the paper's). */
     public static final double DEFAULT_BUDGET_FRACTION = 0;
     /** Bytes one KV cache may take: 4 GiB. */
@@ -101,7 +116,18 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
         if (recentPages < 0) {
             throw new IllegalArgumentException("recent-pages must be >= 0 (0 = only the page being filled), got " + recentPages);
         }
+        if (rerankFactor < RERANK_BY_MODEL) {
+            throw new IllegalArgumentException("rerank-factor must be >= 0 (0 = rank by the bounds alone) or -1 (the model's), got "
+                    + rerankFactor);
+        }
         budgetFraction = budgetFraction == 0 ? 0.0 : budgetFraction; // -0.0 would make equal settings unequal
+    }
+
+    /** The settings ranking pages by their bounds alone. */
+    public QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
+            int sinkPages, double budgetFraction, long kvMemoryBudget, int recentPages) {
+        this(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages,
+                DEFAULT_RERANK_FACTOR);
     }
 
     /** The settings without recent pages beyond the one being filled. */
@@ -143,42 +169,60 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     }
 
     public QuestConfig withAttention(Attention a) {
-        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
+        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
     }
 
     public QuestConfig withTokenBudget(int b) {
-        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
+        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
     }
 
     public QuestConfig withPageSize(int p) {
-        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
+        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
     }
 
     public QuestConfig withDenseLayers(int d) {
-        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
+        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
     }
 
     public QuestConfig withGqaPolicy(GqaPolicy g) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction, kvMemoryBudget, recentPages);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
     }
 
     public QuestConfig withSinkPages(int s) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction, kvMemoryBudget, recentPages);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
     }
 
     /** 0 for a fixed budget, else the share of the context attended per decode step (token-budget the ceiling). */
     public QuestConfig withBudgetFraction(double f) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f, kvMemoryBudget, recentPages);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f, kvMemoryBudget, recentPages, rerankFactor);
     }
 
     /** The same settings with another KV memory budget in bytes. */
     public QuestConfig withKvMemoryBudget(long bytes) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, bytes, recentPages);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, bytes, recentPages, rerankFactor);
     }
 
     /** The same settings keeping the n pages before the one being filled on every Quest step. */
     public QuestConfig withRecentPages(int n) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, n);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, n, rerankFactor);
+    }
+
+    /** The same settings reranking the f x k best-bounded pages by their exact scores (0: the bounds alone). */
+    public QuestConfig withRerankFactor(int f) {
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget,
+                recentPages, f);
+    }
+
+    /**
+     * These settings for a model of the given GGUF architecture: a rerank factor of {@link #RERANK_BY_MODEL} becomes
+     * the model's, {@link #GEMMA3_RERANK_FACTOR} for gemma3 and 0 (the bounds alone, as measured on the default model)
+     * for the others; any other factor is kept.
+     */
+    public QuestConfig forArchitecture(String architecture) {
+        if (rerankFactor != RERANK_BY_MODEL) {
+            return this;
+        }
+        return withRerankFactor(architecture.equals("gemma3") ? GEMMA3_RERANK_FACTOR : 0);
     }
 
     /** Whether the budget follows the context (token-budget-fraction &gt; 0). */

@@ -113,6 +113,11 @@ public final class Settings implements Serializable {
             "Quest: leading pages (attention sinks) attended on every step (0: the paper's)", atLeast(0)));
     public static final Setting<Integer> RECENT_PAGES = add(integer(ATTENTION, "recent-pages", QuestConfig.DEFAULT_RECENT_PAGES, "N",
             "Quest: pages just before the one being filled attended on every step (0: the paper's)", atLeast(0)));
+    /** By model: Gemma 3's 32K context needs it to stay within 3% of dense perplexity (docs/gemma3.md). */
+    public static final Setting<Integer> RERANK_FACTOR = add(integer(ATTENTION, "rerank-factor", QuestConfig.RERANK_BY_MODEL, "F",
+            "Quest: take the F x k pages with the best key bounds and keep the k whose keys score highest for the query"
+                    + " (0: the bounds alone, the paper's; -1: the model's, " + QuestConfig.GEMMA3_RERANK_FACTOR
+                    + " on Gemma 3, 0 elsewhere)", atLeast(QuestConfig.RERANK_BY_MODEL)));
     public static final Setting<Double> TOKEN_BUDGET_FRACTION = add(decimal(ATTENTION, "token-budget-fraction",
             QuestConfig.DEFAULT_BUDGET_FRACTION, "F",
             "Quest: share of the context each step attends, token-budget the ceiling (0: fixed budget)",
@@ -235,7 +240,7 @@ public final class Settings implements Serializable {
     public QuestConfig quest() {
         return new QuestConfig(QuestConfig.Attention.valueOf(enumName(get(ATTENTION_MODE))), get(TOKEN_BUDGET), get(PAGE_SIZE),
                 get(DENSE_LAYERS), QuestConfig.GqaPolicy.valueOf(enumName(get(GQA_POLICY))), get(SINK_PAGES),
-                get(TOKEN_BUDGET_FRACTION), get(KV_MEMORY_BUDGET), get(RECENT_PAGES));
+                get(TOKEN_BUDGET_FRACTION), get(KV_MEMORY_BUDGET), get(RECENT_PAGES), get(RERANK_FACTOR));
     }
 
     /** These settings with the attention and KV cache settings of q (the inverse of {@link #quest()}). */
@@ -250,6 +255,7 @@ public final class Settings implements Serializable {
         m.put(TOKEN_BUDGET_FRACTION.name(), q.budgetFraction());
         m.put(KV_MEMORY_BUDGET.name(), q.kvMemoryBudget());
         m.put(RECENT_PAGES.name(), q.recentPages());
+        m.put(RERANK_FACTOR.name(), q.rerankFactor());
         return new Settings(m);
     }
 

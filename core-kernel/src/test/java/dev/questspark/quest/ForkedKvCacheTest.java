@@ -97,7 +97,7 @@ class ForkedKvCacheTest {
                         for (QuestConfig.GqaPolicy policy : QuestConfig.GqaPolicy.values()) {
                             for (int document : new int[] {1, 8 * 37, 8 * 37 + 5, 200 + pageSize / 2}) {
                                 QuestConfig quest = QuestConfig.quest().withPageSize(pageSize).withTokenBudget(4 * pageSize)
-                                        .withDenseLayers(0).withGqaPolicy(policy).withSinkPages(1);
+                                        .withDenseLayers(0).withGqaPolicy(policy).withSinkPages(1).withRerankFactor(document % 2 == 0 ? 2 : 0);
                                 PagedKvCacheConfig cfg = KvFixtures.config(2, 6, 2, 64, 1000, quest);
                                 check(cfg, kernel, pool, document, 1 + (seed * 7) % 70, seed++, kernel.name() + " p" + pageSize
                                         + " " + policy + " document " + document);

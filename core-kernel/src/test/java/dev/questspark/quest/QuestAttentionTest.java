@@ -88,7 +88,14 @@ class QuestAttentionTest {
                 Integer[] idx = IntStream.range(sinks, lastPage - recent).boxed().toArray(Integer[]::new);
                 Comparator<Integer> byScore = Comparator.comparingDouble(i -> scores[row * lastPage + i] + 0.0);
                 Arrays.sort(idx, byScore.reversed().thenComparingInt(i -> i));
-                for (int i = 0; i < keep; i++) {
+                int n = idx.length;
+                int pool = c.quest().rerankFactor() == 0 || keep <= 0 || keep >= n ? 0
+                        : Math.min(n, c.quest().rerankFactor() * keep);
+                if (pool > 0) {
+                    idx = exactlyRanked(cache.pages(layer, kv), Arrays.copyOf(idx, pool), q, (kv * g + (shared ? 0 : r)) * c.headDim(),
+                            shared ? g : 1, c.headDim(), p);
+                }
+                for (int i = 0; i < Math.min(keep, idx.length); i++) {
                     allowed[kv * g + r][idx[i]] = true;
                 }
                 for (int i = 0; i < sinks; i++) {
@@ -102,22 +109,44 @@ class QuestAttentionTest {
         return allowed;
     }
 
+    /** The pages sorted by their exact score, the largest logit of their tokens over the rows, computed in double. */
+    private static Integer[] exactlyRanked(HeadPages hp, Integer[] pages, float[] q, int qOff, int rows, int d, int p) {
+        double[] exact = new double[hp.pages()];
+        for (int page : pages) {
+            exact[page] = Double.NEGATIVE_INFINITY;
+            for (int t = page * p; t < page * p + p; t++) {
+                for (int r = 0; r < rows; r++) {
+                    double dot = 0;
+                    for (int ch = 0; ch < d; ch++) {
+                        dot += (double) q[qOff + r * d + ch] * hp.key(t, ch);
+                    }
+                    exact[page] = Math.max(exact[page], dot);
+                }
+            }
+        }
+        Integer[] sorted = pages.clone();
+        Arrays.sort(sorted, Comparator.comparingDouble((Integer i) -> exact[i]).reversed().thenComparingInt(i -> i));
+        return sorted;
+    }
+
     /**
      * Shapes: heads, KV heads, head dim, page size, token budget, sink pages (the last: more sinks than budget pages),
-     * recent pages (the last: more than the budget leaves).
+     * recent pages (the last: more than the budget leaves), rerank factor (1000: every candidate ranked exactly; 0:
+     * the bounds alone).
      */
     @Test
     void questAttendsExactlyTheTopPages() {
         SplittableRandom rnd = new SplittableRandom(31);
-        int[][] shapes = {{9, 3, 64, 16, 256, 0, 0}, {9, 3, 64, 16, 256, 1, 0}, {4, 4, 32, 8, 64, 0, 0}, {4, 4, 32, 8, 64, 3, 0},
-            {8, 1, 16, 32, 128, 1, 0}, {2, 1, 128, 64, 512, 0, 0}, {2, 1, 128, 64, 512, 2, 0}, {4, 2, 32, 16, 32, 5, 0},
-            {4, 1, 32, 8, 128, 1, 4}, {8, 2, 16, 16, 256, 0, 3}, {4, 2, 32, 16, 64, 1, 9}};
+        int[][] shapes = {{9, 3, 64, 16, 256, 0, 0, 0}, {9, 3, 64, 16, 256, 1, 0, 0}, {4, 4, 32, 8, 64, 0, 0, 0},
+            {4, 4, 32, 8, 64, 3, 0, 0}, {8, 1, 16, 32, 128, 1, 0, 0}, {2, 1, 128, 64, 512, 0, 0, 0}, {2, 1, 128, 64, 512, 2, 0, 0},
+            {4, 2, 32, 16, 32, 5, 0, 0}, {4, 1, 32, 8, 128, 1, 4, 0}, {8, 2, 16, 16, 256, 0, 3, 0}, {4, 2, 32, 16, 64, 1, 9, 0},
+            {4, 1, 40, 8, 128, 1, 2, 2}, {9, 3, 64, 16, 256, 1, 0, 3}, {4, 1, 24, 8, 64, 1, 1, 1000}, {8, 2, 16, 16, 256, 0, 0, 1000}};
         try (Parallel pool = new Parallel(2)) {
             for (AttentionKernel kernel : KvFixtures.kernels()) {
                 for (QuestConfig.GqaPolicy policy : QuestConfig.GqaPolicy.values()) {
                     for (int[] s : shapes) {
                         QuestConfig quest = QuestConfig.quest().withPageSize(s[3]).withTokenBudget(s[4]).withDenseLayers(1)
-                                .withGqaPolicy(policy).withSinkPages(s[5]).withRecentPages(s[6]);
+                                .withGqaPolicy(policy).withSinkPages(s[5]).withRecentPages(s[6]).withRerankFactor(s[7]);
                         PagedKvCacheConfig cfg = KvFixtures.config(2, s[0], s[1], s[2], 3200, quest);
                         try (PagedKvCache cache = new PagedKvCache(cfg, pool, kernel)) {
                             int context = s[4] + 1 + rnd.nextInt(2500);
@@ -137,7 +166,7 @@ class QuestAttentionTest {
                             long tokens = (long) units * ((quest.budgetPages() - 1) * s[3] + context - lastPage * s[3]);
                             assertEquals(tokens, step.tokensAttended(), what);
                             assertEquals((long) s[1] * context * s[2] * 4, step.kvBytesDense(), what);
-                            if (policy == QuestConfig.GqaPolicy.SHARED) {
+                            if (policy == QuestConfig.GqaPolicy.SHARED && s[7] == 0) {
                                 assertTrue(step.kvBytesRead() < step.kvBytesDense(), what);
                             }
                             cache.attend(0, context - 1, 1, q, out);

@@ -69,10 +69,31 @@ class QuestConfigTest {
     }
 
     @Test
+    void rerankFactorIsASettingOffByDefault() {
+        assertEquals(0, QuestConfig.quest().rerankFactor(), "the bounds alone by default");
+        assertEquals(4, fromMap(Map.of("rerank-factor", "4")).rerankFactor());
+        assertEquals("2", toMap(QuestConfig.quest().withRerankFactor(2)).get("rerank-factor"));
+        assertEquals(3, QuestConfig.quest().withRerankFactor(3).withPageSize(8).withRecentPages(2).rerankFactor(), "kept by the withers");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.quest().withRerankFactor(-2));
+        assertTrue(e.getMessage().contains("rerank-factor must be >= 0"), e.getMessage());
+    }
+
+    @Test
+    void rerankFactorByModelIsGemmasOnly() {
+        QuestConfig byModel = QuestConfig.quest().withRerankFactor(QuestConfig.RERANK_BY_MODEL);
+        assertEquals(QuestConfig.GEMMA3_RERANK_FACTOR, byModel.forArchitecture("gemma3").rerankFactor());
+        assertEquals(0, byModel.forArchitecture("llama").rerankFactor(), "SmolLM2 keeps the bounds alone");
+        assertEquals(2, byModel.withRerankFactor(2).forArchitecture("gemma3").rerankFactor(), "a factor given is kept");
+        assertEquals(0, QuestConfig.quest().forArchitecture("gemma3").rerankFactor(), "0 given is kept");
+        assertEquals(QuestConfig.RERANK_BY_MODEL, fromMap(Map.of()).rerankFactor(), "the settings table's default");
+    }
+
+    @Test
     void readsTheSettingNames() {
         QuestConfig q = fromMap(Map.of("attention", "quest", "token-budget", "2048", "page-size", 32,
                 "dense-layers", "0", "gqa-policy", "per-head", "sink-pages", "3"));
-        assertEquals(new QuestConfig(QuestConfig.Attention.QUEST, 2048, 32, 0, QuestConfig.GqaPolicy.PER_HEAD, 3), q);
+        assertEquals(new QuestConfig(QuestConfig.Attention.QUEST, 2048, 32, 0, QuestConfig.GqaPolicy.PER_HEAD, 3)
+                .withRerankFactor(QuestConfig.RERANK_BY_MODEL), q);
         assertEquals(q, fromMap(toMap(q)));
         assertEquals("3", toMap(q).get("sink-pages"));
         QuestConfig paper = QuestConfig.quest().withSinkPages(0);
@@ -81,6 +102,7 @@ class QuestConfigTest {
         p.put("quest.attention", "QUEST");
         p.put("quest.page-size", "8");
         p.put("other", "x");
+        p.put("quest.rerank-factor", "0");
         assertEquals(QuestConfig.quest().withPageSize(8), fromProperties(p, "quest."));
         p.put("quest.sink-pages", "0");
         assertEquals(QuestConfig.quest().withPageSize(8).withSinkPages(0), fromProperties(p, "quest."));

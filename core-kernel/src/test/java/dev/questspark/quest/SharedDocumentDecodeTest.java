@@ -31,7 +31,8 @@ class SharedDocumentDecodeTest {
         QuestConfig[] settings = {QuestConfig.dense().withPageSize(8),
                 QuestConfig.quest().withPageSize(8).withTokenBudget(48).withDenseLayers(1),
                 QuestConfig.quest().withPageSize(16).withTokenBudget(64).withDenseLayers(0).withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD),
-                QuestConfig.quest().withPageSize(8).withTokenBudget(64).withDenseLayers(0).withRecentPages(2)};
+                QuestConfig.quest().withPageSize(8).withTokenBudget(64).withDenseLayers(0).withRecentPages(2),
+                QuestConfig.quest().withPageSize(8).withTokenBudget(48).withDenseLayers(0).withRerankFactor(2)};
         for (QuestConfig quest : settings) {
             check(new JavaAttentionKernel(), quest, 3, "java " + quest);
         }

@@ -108,12 +108,13 @@ class SettingsTest {
     void theEngineRecordsFollowTheSettings() {
         Settings s = Settings.of(Map.of("attention", "quest", "token-budget", "2048", "page-size", "32", "dense-layers", "0",
                 "gqa-policy", "per-head", "sink-pages", "3", "token-budget-fraction", "0.25", "kv-memory-budget", "1g"));
-        QuestConfig q = new QuestConfig(QuestConfig.Attention.QUEST, 2048, 32, 0, QuestConfig.GqaPolicy.PER_HEAD, 3, 0.25, 1L << 30);
+        QuestConfig q = new QuestConfig(QuestConfig.Attention.QUEST, 2048, 32, 0, QuestConfig.GqaPolicy.PER_HEAD, 3, 0.25, 1L << 30)
+                .withRerankFactor(QuestConfig.RERANK_BY_MODEL);
         assertEquals(q, s.quest());
         assertEquals(s, Settings.defaults().withQuest(q));
         assertTrue(s.questAttention());
-        assertEquals(QuestConfig.quest().withPageSize(Settings.JOB_PAGE_SIZE), Settings.defaults().quest(),
-                "the job defaults: the engine's Quest with pages of 8");
+        assertEquals(QuestConfig.quest().withPageSize(Settings.JOB_PAGE_SIZE).withRerankFactor(QuestConfig.RERANK_BY_MODEL),
+                Settings.defaults().quest(), "the job defaults: the engine's Quest with pages of 8, the model's rerank factor");
         GenerationConfig g = Settings.of(Map.of("max-tokens", "12", "temperature", "0.5", "top-k", "3", "top-p", "0.9",
                 "seed", "9")).generation();
         assertEquals(new GenerationConfig(12, 0.5f, 3, 0.9f, 9L, List.of(), new Penalties(1f, 64, 0f, 0f, 4)), g);

@@ -53,7 +53,7 @@ public final class AttentionGrid {
         for (String kv : spec.split(",")) {
             String[] p = kv.trim().split("=", 2);
             if (p.length != 2 || p[1].isBlank()) {
-                throw new IllegalArgumentException("a Quest variant is key=value,... (gqa-policy, sink-pages, recent-pages, page-size, dense-layers), got '"
+                throw new IllegalArgumentException("a Quest variant is key=value,... (gqa-policy, sink-pages, recent-pages, rerank-factor, page-size, dense-layers), got '"
                         + spec + "'");
             }
             String v = p[1].trim();
@@ -63,8 +63,9 @@ public final class AttentionGrid {
                 case "page-size" -> q.withPageSize(Integer.parseInt(v));
                 case "dense-layers" -> q.withDenseLayers(Integer.parseInt(v));
                 case "recent-pages" -> q.withRecentPages(Integer.parseInt(v));
+                case "rerank-factor" -> q.withRerankFactor(Integer.parseInt(v));
                 default -> throw new IllegalArgumentException("unknown Quest variant key '" + p[0].trim()
-                        + "'; keys are gqa-policy, sink-pages, recent-pages, page-size, dense-layers");
+                        + "'; keys are gqa-policy, sink-pages, recent-pages, rerank-factor, page-size, dense-layers");
             };
         }
         return q;
@@ -82,7 +83,8 @@ public final class AttentionGrid {
     /**
      * The attention name rows carry: "dense", "quest" (this engine's defaults, sink pages included) or "quest-paper"
      * (Quest without sink pages, the paper's selection), followed by what else differs from the defaults:
-     * "-per-head" (gqa-policy), "-sinkN" (N sink pages other than 0 and the default), "-denseN" (dense-layers).
+     * "-per-head" (gqa-policy), "-sinkN" (N sink pages other than 0 and the default), "-recentN", "-rerankF" and "-denseN"
+     * (recent-pages, rerank-factor, dense-layers).
      */
     public static String name(QuestConfig q) {
         if (q.attention() == QuestConfig.Attention.DENSE) {
@@ -97,6 +99,9 @@ public final class AttentionGrid {
         }
         if (q.recentPages() != QuestConfig.DEFAULT_RECENT_PAGES) {
             n.append("-recent").append(q.recentPages());
+        }
+        if (q.rerankFactor() != QuestConfig.DEFAULT_RERANK_FACTOR) {
+            n.append("-rerank").append(q.rerankFactor());
         }
         if (q.denseLayers() != QuestConfig.DEFAULT_DENSE_LAYERS) {
             n.append("-dense").append(q.denseLayers());

@@ -45,6 +45,14 @@ class EvalVariantsTest {
     }
 
     @Test
+    void rerankFactorIsAVariantKey() {
+        QuestConfig v = AttentionGrid.variant("page-size=8,rerank-factor=2");
+        assertEquals(QuestConfig.quest().withPageSize(8).withRerankFactor(2), v);
+        assertEquals("quest-recent16-rerank4", AttentionGrid.name(AttentionGrid.variant("recent-pages=16,rerank-factor=4")));
+        assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("rerank-factor=-2"));
+    }
+
+    @Test
     void badVariantsNameWhatIsWrong() {
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("gqa-policy=max"));
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("budget=4"));

@@ -28,7 +28,8 @@ class QuestGeneratorSettingsTest {
         QuestGenerator g = new QuestGenerator().setThreadsPerTask(1).setAttention("quest").setTokenBudget(2048)
                 .setTokenBudgetFraction(0.125);
         assertEquals(0.125, g.getTokenBudgetFraction());
-        assertEquals(QuestConfig.quest().withTokenBudget(2048).withPageSize(8).withBudgetFraction(0.125), engineConfig(g));
+        assertEquals(QuestConfig.quest().withTokenBudget(2048).withPageSize(8).withBudgetFraction(0.125)
+                .withRerankFactor(QuestConfig.RERANK_BY_MODEL), engineConfig(g));
         assertEquals(0.0, new QuestGenerator().getTokenBudgetFraction(), "the shipped default is a fixed budget");
         assertEquals(0.0, engineConfig(new QuestGenerator().setThreadsPerTask(1)).budgetFraction());
     }

@@ -20,9 +20,10 @@ class GeneratorSettingsTest {
         GeneratorSettings a = task(Map.of("attention", "Quest", "token-budget", "512", "page-size", "8", "dense-layers", "1",
                 "gqa-policy", "per-head", "sink-pages", "0"));
         assertEquals(QuestConfig.quest().withTokenBudget(512).withPageSize(8).withDenseLayers(1)
-                .withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD).withSinkPages(0), a.attention());
-        assertEquals(QuestConfig.quest().withPageSize(8).withSinkPages(3), task(Map.of("sink-pages", "3")).attention(),
-                "Quest with pages of 8 by default");
+                .withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD).withSinkPages(0).withRerankFactor(QuestConfig.RERANK_BY_MODEL),
+                a.attention());
+        assertEquals(QuestConfig.quest().withPageSize(8).withSinkPages(3).withRerankFactor(QuestConfig.RERANK_BY_MODEL),
+                task(Map.of("sink-pages", "3")).attention(), "Quest with pages of 8 and the model's rerank factor by default");
         assertEquals(Integer.valueOf(512), RowResult.reportedBudget(a.attention()));
         assertEquals(null, RowResult.reportedBudget(task(Map.of("attention", "dense")).attention()), "dense attention has no budget");
     }
@@ -30,7 +31,8 @@ class GeneratorSettingsTest {
     @Test
     void theBudgetFractionReachesTheEngine() {
         QuestConfig q = task(Map.of("attention", "quest", "token-budget", "2048", "token-budget-fraction", "0.125")).attention();
-        assertEquals(QuestConfig.quest().withTokenBudget(2048).withPageSize(8).withBudgetFraction(0.125), q);
+        assertEquals(QuestConfig.quest().withTokenBudget(2048).withPageSize(8).withBudgetFraction(0.125)
+                .withRerankFactor(QuestConfig.RERANK_BY_MODEL), q);
         assertEquals(256, q.budgetAt(2000), "0.125 x 2000 = 250 tokens, rounded up to 32 pages of 8");
         assertEquals(0.0, task(Map.of("attention", "quest")).attention().budgetFraction(), "fixed budget by default");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
