@@ -87,7 +87,7 @@ public final class BatchDecoder implements AutoCloseable {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock
     private final List<SharedDocument> documents = new ArrayList<>(); // guarded by lock: open or still in use
     private boolean closed;                                       // guarded by lock
-    private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0, 0, 0);  // guarded by lock
+    private BatchStats stats = new BatchStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);  // guarded by lock
     private final AttentionStats attentionStats = new AttentionStats();
 
     // driver-thread state
@@ -267,7 +267,7 @@ public final class BatchDecoder implements AutoCloseable {
                     break;
                 }
                 if (!active.isEmpty()) {
-                    step();
+                    step(active.size() < batchSize && queueEmpty());
                 }
             }
         } catch (Throwable t) {
@@ -289,6 +289,12 @@ public final class BatchDecoder implements AutoCloseable {
                 lock.wait();
             }
             return !closed;
+        }
+    }
+
+    private boolean queueEmpty() {
+        synchronized (lock) {
+            return queue.isEmpty();
         }
     }
 
@@ -423,7 +429,7 @@ public final class BatchDecoder implements AutoCloseable {
             long t1 = System.nanoTime();
             active.add(new Slot(p, session, session.startGeneration(r.config(), r.onText(), r.ignoreEndOfGeneration()),
                     r.document() == null));
-            addStats(1, r.prompt().length, reused, t1 - t0, 0, 0, 0, 0, 0);
+            addStats(1, r.prompt().length, reused, t1 - t0, 0, 0, 0, 0, 0, 0);
             return true;
         } catch (KvCacheBudgetException e) {
             if (session != null) {
@@ -497,7 +503,7 @@ public final class BatchDecoder implements AutoCloseable {
         }
         doc.logits = s.logits().clone();
         doc.prefilled = s;
-        addStats(0, doc.length(), reused, System.nanoTime() - t0, 0, 0, 0, 0, 0);
+        addStats(0, doc.length(), reused, System.nanoTime() - t0, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -599,8 +605,11 @@ public final class BatchDecoder implements AutoCloseable {
         return cache;
     }
 
-    /** One decode step: every active sequence samples its next token, then the ones still running advance together. */
-    private void step() {
+    /**
+     * One decode step: every active sequence samples its next token, then the ones still running advance together;
+     * starved: slots are free and no request waits for one.
+     */
+    private void step(boolean starved) {
         long t0 = System.nanoTime();
         long cpu0 = CPU.getCurrentThreadCpuTime();
         int generated = 0;
@@ -636,7 +645,7 @@ public final class BatchDecoder implements AutoCloseable {
             }
         }
         Arrays.fill(stepSessions, 0, rows, null);
-        addStats(0, 0, 0, 0, rows > 0 ? 1 : 0, rows, generated, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - cpu0);
+        addStats(0, 0, 0, 0, rows > 0 ? 1 : 0, rows, rows > 0 && starved ? 1 : 0, generated, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - cpu0);
         completeFinished();
     }
 
@@ -743,12 +752,12 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     private void addStats(long prompts, long prefillTokens, long reusedTokens, long prefillNanos, long steps, long rows,
-                          long tokens, long decodeNanos, long decodeCpuNanos) {
+                          long starvedSteps, long tokens, long decodeNanos, long decodeCpuNanos) {
         synchronized (lock) {
             BatchStats s = stats;
             stats = new BatchStats(s.prompts() + prompts, s.prefillTokens() + prefillTokens,
                     s.reusedPrefixTokens() + reusedTokens, s.prefillNanos() + prefillNanos,
-                    s.decodeSteps() + steps, s.decodeRows() + rows, s.decodeTokens() + tokens, s.decodeNanos() + decodeNanos,
+                    s.decodeSteps() + steps, s.decodeRows() + rows, s.starvedSteps() + starvedSteps, s.decodeTokens() + tokens, s.decodeNanos() + decodeNanos,
                     s.decodeCpuNanos() + decodeCpuNanos);
         }
     }

@@ -140,9 +140,10 @@ public final class Settings implements Serializable {
                     + " model rambles past them (0: no limit)", atLeast(0)));
     public static final Setting<Integer> QA_CHUNK_TOKENS = add(integer(QA, "qa-chunk-tokens", 128, "N",
             "chunk size when choosing the parts of a long document by BM25", atLeast(16)));
-    public static final Setting<Integer> QA_CONTEXT_TOKENS = add(integer(QA, "qa-context-tokens", 512, "N",
+    public static final Setting<Integer> QA_CONTEXT_TOKENS = add(integer(QA, "qa-context-tokens", 0, "N",
             "most document tokens a question is answered from: a longer document gives its best BM25 chunks"
-                    + " (0: as many as the context holds)", atLeast(0)));
+                    + " (0: as many as the context holds, so a document that fits is given whole and its questions"
+                    + " share its prefill)", atLeast(0)));
     public static final Setting<String> QA_GROUNDING = add(text(QA, "qa-grounding", "on", "on|off",
             "a short answer to a factual question that is not found in the document (or only repeats the question) is"
                     + " replaced by the document's sentence BM25 ranks best, noted in the note column", "on", "off")

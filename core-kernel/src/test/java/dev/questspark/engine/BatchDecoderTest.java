@@ -114,6 +114,9 @@ class BatchDecoderTest {
                 int bb = b;
                 assertTrue(st.meanBatchSize() <= b + 1e-9 && (b == 1 || st.meanBatchSize() > 1.5),
                         () -> "mean batch " + st.meanBatchSize() + " at batch size " + bb);
+                // all requests queued at once: only the last steps, after the queue ran dry, have free slots
+                assertTrue(b == 1 ? st.starvedSteps() == 0 : st.starvedSteps() < st.decodeSteps(),
+                        () -> "steps short of work: " + st);
             }
         }
     }
@@ -187,6 +190,8 @@ class BatchDecoderTest {
             assertTrue(tooBig.getMessage().contains(PagedKvCacheConfig.MEMORY_BUDGET_SETTING), tooBig.getMessage());
             assertSameAsAlone(e, QUEST, reqs.subList(0, 6), got.subList(0, 6), "within a budget of two");
             assertTrue(d.stats().meanBatchSize() <= 2 + 1e-9, "more than two sequences ran at once: " + d.stats());
+            // steps held to two by memory while requests waited are not short of work
+            assertTrue(d.stats().starvedSteps() < d.stats().decodeSteps(), "steps short of work: " + d.stats());
         }
     }
 

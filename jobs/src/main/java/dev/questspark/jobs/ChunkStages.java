@@ -100,7 +100,7 @@ final class ChunkStages {
                 Deque<ChunkWork> ahead = new ArrayDeque<>();
                 Deque<Future<RowResult>> results = new ArrayDeque<>();
                 Runnable fill = () -> {
-                    while (results.size() < batch.window() && input.hasNext()) {
+                    while (results.size() < batch.readAhead() && input.hasNext()) {
                         ChunkWork w = ChunkRows.work(input.next());
                         ahead.add(w);
                         results.add(batch.submit(g -> g.summarize(w)));

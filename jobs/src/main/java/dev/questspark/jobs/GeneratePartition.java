@@ -127,7 +127,7 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
     }
 
     /**
-     * The input with batch-size above 1: up to {@link BatchedRows#window()} rows read ahead, each already being
+     * The input with batch-size above 1: up to {@link BatchedRows#readAhead()} rows read ahead, each already being
      * generated; next() gives the oldest, {@link #result()} waits for its result. Rows stay in input order.
      */
     private final class ReadAhead implements Iterator<Row> {
@@ -164,7 +164,7 @@ final class GeneratePartition implements MapPartitionsFunction<Row, Row> {
         }
 
         private void fill() {
-            while (results.size() < batch.window() && input.hasNext()) {
+            while (results.size() < batch.readAhead() && input.hasNext()) {
                 Row in = input.next();
                 rows.add(in);
                 String text = text(in, columns.textIndex());

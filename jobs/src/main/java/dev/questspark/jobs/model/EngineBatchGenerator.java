@@ -84,9 +84,9 @@ final class EngineBatchGenerator implements BatchGenerator {
     public void close() {
         BatchStats s = decoder.stats();
         LOG.info(String.format(Locale.ROOT, "batch decoder of %d: %d prompts, %d prompt tokens (%d of them copied from a"
-                + " shared prefix), prefill %.2f s; %d decode steps of %.2f sequences on average, %.2f s",
-                decoder.batchSize(), s.prompts(), s.prefillTokens(), s.reusedPrefixTokens(), s.prefillNanos() / 1e9,
-                s.decodeSteps(), s.meanBatchSize(), s.decodeNanos() / 1e9));
+                + " shared prefix), prefill %.2f s; %d decode steps of %.2f sequences on average (%d with free slots and no"
+                + " request queued), %.2f s", decoder.batchSize(), s.prompts(), s.prefillTokens(), s.reusedPrefixTokens(),
+                s.prefillNanos() / 1e9, s.decodeSteps(), s.meanBatchSize(), s.starvedSteps(), s.decodeNanos() / 1e9));
         decoder.close();
     }
 
