@@ -100,6 +100,8 @@ typedef struct {
 void qk_matmul_ops_generic(qk_matmul_ops *ops);
 void qk_matmul_ops_avx2(qk_matmul_ops *ops);
 int qk_matmul_ops_avx512(qk_matmul_ops *ops); /* 0 when the CPU lacks AVX-512 VNNI: ops left unchanged */
+/* The AVX-512 activation conversions (quantize_avx512.c), installed by qk_matmul_ops_avx512. */
+void qk_quantize_ops_avx512(qk_matmul_ops *ops);
 
 /* The ops the JNI entry points use: chosen at first use from qk_isa(), or lowered by qk_matmul_set_isa. */
 const qk_matmul_ops *qk_matmul_active(void);
