@@ -188,6 +188,7 @@ int qk_attn_select(const float *scores, int n, int k, int32_t *out) {
     }
     uint32_t *key = qk_thread_scratch((size_t) n * 8);
     if (key == NULL) return -1;
+    if (attn_isa() == QK_ISA_AVX512) return qk_attn_select_avx512(scores, n, k, out, key);
     uint32_t *cand = key + n; /* keys of the candidates still sharing the bytes found so far */
     uint32_t hist[256];
     for (int i = 0; i < n; i++) key[i] = select_key(scores[i]);

@@ -257,6 +257,8 @@ void qk_attn_page_logits_avx2(const qk_kv *kv, int d, int p, const int32_t *ids,
                               float *out);
 void qk_attn_page_logits_avx512(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *qp, int rows,
                                 float *out);
+/* qk_attn_select for 0 < k < n with AVX-512, scratch holding 2n keys: the same radix walk and the same pages. */
+int qk_attn_select_avx512(const float *scores, int n, int k, int32_t *out, uint32_t *scratch);
 void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n);
 float qk_sum_floats_avx2(const float *x, size_t n);
 float qk_sum_floats_avx512(const float *x, size_t n);

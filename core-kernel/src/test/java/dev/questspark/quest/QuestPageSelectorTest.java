@@ -3,13 +3,18 @@ package dev.questspark.quest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.questspark.kernel.NativeIsa;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Top-k page selection equals a brute-force sort (score descending, index ascending), ties and NaN included. */
+@ExtendWith(NativeIsa.Restore.class)
 class QuestPageSelectorTest {
     private static int[] bruteForce(float[] s, int k) {
         Integer[] idx = IntStream.range(0, s.length).boxed().toArray(Integer[]::new);
@@ -20,27 +25,41 @@ class QuestPageSelectorTest {
 
     @Test
     void matchesBruteForceOnRandomScoresWithTies() {
-        SplittableRandom rnd = new SplittableRandom(11);
         for (AttentionKernel kernel : KvFixtures.kernels()) {
-            for (int trial = 0; trial < 400; trial++) {
-                int n = 1 + rnd.nextInt(trial < 200 ? 64 : 5000);
-                int k = rnd.nextInt(n + 2);
-                int distinct = 1 + rnd.nextInt(trial % 3 == 0 ? 4 : 100_000);
-                float[] s = new float[n + 5];
-                for (int i = 0; i < s.length; i++) {
-                    s[i] = (float) (rnd.nextInt(distinct) - distinct / 2) * 0.25f;
-                    if (rnd.nextInt(200) == 0) {
-                        s[i] = rnd.nextBoolean() ? Float.NaN : (rnd.nextBoolean() ? -0.0f : Float.NEGATIVE_INFINITY);
-                    }
+            checkRandomScores(kernel, 400);
+        }
+    }
+
+    /** The native selection has its own AVX-512 version (vector keys, compress stores) beside the generic one. */
+    @ParameterizedTest(name = "isa {0}")
+    @MethodSource("dev.questspark.kernel.NativeIsa#levels")
+    void nativeMatchesBruteForceAtEveryIsa(int isa) {
+        NativeIsa.require(NativeAttentionKernel.unavailableReason());
+        NativeIsa.force(isa);
+        checkRandomScores(AttentionKernels.nativeOrNull(), 160);
+    }
+
+    /** Half the trials over up to 64 scores, half over up to 5,000. */
+    private static void checkRandomScores(AttentionKernel kernel, int trials) {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int trial = 0; trial < trials; trial++) {
+            int n = 1 + rnd.nextInt(trial < trials / 2 ? 64 : 5000);
+            int k = rnd.nextInt(n + 2);
+            int distinct = 1 + rnd.nextInt(trial % 3 == 0 ? 4 : 100_000);
+            float[] s = new float[n + 5];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = (float) (rnd.nextInt(distinct) - distinct / 2) * 0.25f;
+                if (rnd.nextInt(200) == 0) {
+                    s[i] = rnd.nextBoolean() ? Float.NaN : (rnd.nextBoolean() ? -0.0f : Float.NEGATIVE_INFINITY);
                 }
-                int off = 3;
-                float[] window = Arrays.copyOfRange(s, off, off + n);
-                int[] out = new int[k + 4];
-                int count = kernel.select(s, off, n, k, out, 2);
-                int[] expected = bruteForce(window, k);
-                assertEquals(expected.length, count, kernel.name());
-                assertArrayEquals(expected, Arrays.copyOfRange(out, 2, 2 + count), kernel.name() + " n=" + n + " k=" + k);
             }
+            int off = 3;
+            float[] window = Arrays.copyOfRange(s, off, off + n);
+            int[] out = new int[k + 4];
+            int count = kernel.select(s, off, n, k, out, 2);
+            int[] expected = bruteForce(window, k);
+            assertEquals(expected.length, count, kernel.name());
+            assertArrayEquals(expected, Arrays.copyOfRange(out, 2, 2 + count), kernel.name() + " n=" + n + " k=" + k);
         }
     }
 
