@@ -1,0 +1,16 @@
+#!/bin/bash
+# ab.sh OUTDIR SHARED(true|false) ATTN THREADS PAIRS ORDER(AB|BA)
+out=$1; shared=$2; attn=$3; th=$4; pairs=${5:-2}; order=${6:-AB}
+mkdir -p $out
+for i in $(seq 1 $pairs); do
+  for b in $(echo $order | grep -o .); do
+    dir=$([ $b = A ] && echo /tmp/b10/base || echo /work/wt/batch10)
+    echo "$b pair $i $(uptime)" >> $out/load.txt
+    (cd $dir && bin/quest bench-batch --context 7000 --batch-sizes 1,8 --decode-tokens 64 --threads $th --attention $attn --shared-document=$shared --json 2>/dev/null) > $out/$b-$i.json
+    python3 -c "
+import json,sys
+d=json.load(open('$out/$b-$i.json'))
+print('$b', $i, ' '.join('%s/b%d: %.1f tok/s (%.2f cpu-ms)'%(r['attention'],r['batch_size'],r['aggregate_decode_tokens_per_s'],r['decode_cpu_ms_per_step']) for r in d['results']))" | tee -a $out/summary.txt
+  done
+done
+echo "end $(uptime)" >> $out/load.txt
