@@ -205,10 +205,11 @@ public final class BatchDecoder implements AutoCloseable {
 
     /**
      * Attention settings of the sequences (and documents) that start from now on; the page size must stay the one of
-     * the documents already prefilled. Running sequences keep theirs.
+     * the documents already prefilled. Running sequences keep theirs. A rerank factor of -1 becomes the model's, as
+     * {@link Engine#newBatchDecoder} resolves it, so a benchmark that switches settings measures the model's default.
      */
     public void setQuest(QuestConfig quest) {
-        this.quest = quest;
+        this.quest = quest.forArchitecture(model.config().architecture());
     }
 
     /** Submits every request and waits for all of them; the outcomes are in request order. */
