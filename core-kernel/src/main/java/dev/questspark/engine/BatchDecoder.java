@@ -116,7 +116,7 @@ public final class BatchDecoder implements AutoCloseable {
         }
         this.model = model;
         this.tokenizer = tokenizer;
-        this.quest = quest;
+        this.quest = quest.forArchitecture(model.config().architecture());
         this.maxContext = Math.min(maxContextTokens, c.contextLength());
         this.batchSize = batchSize;
         this.sharePrefixes = sharePrefixes;
@@ -205,8 +205,8 @@ public final class BatchDecoder implements AutoCloseable {
 
     /**
      * Attention settings of the sequences (and documents) that start from now on; the page size must stay the one of
-     * the documents already prefilled. Running sequences keep theirs. A rerank factor of -1 becomes the model's, as
-     * {@link Engine#newBatchDecoder} resolves it, so a benchmark that switches settings measures the model's default.
+     * the documents already prefilled. Running sequences keep theirs. A rerank factor of -1 becomes the model's, as in
+     * the constructor, so a benchmark that switches settings measures the model's default.
      */
     public void setQuest(QuestConfig quest) {
         this.quest = quest.forArchitecture(model.config().architecture());

@@ -227,7 +227,7 @@ public final class Engine implements AutoCloseable {
      * sequences continue) may share.
      */
     public BatchDecoder newBatchDecoder(QuestConfig quest, int maxContextTokens, int batchSize, KvMemoryBudget budget) {
-        return new BatchDecoder(model, tokenizer, quest.forArchitecture(model.config().architecture()), maxContextTokens, batchSize,
+        return new BatchDecoder(model, tokenizer, quest, maxContextTokens, batchSize,
                 threads, budget, EngineSettings.prefillBlock());
     }
 
