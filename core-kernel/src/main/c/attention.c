@@ -131,34 +131,38 @@ void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, 
     free(buf);
 }
 
-static void page_logits_scalar(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *q, int rows,
-                               float *out) {
+static void page_max_logits_scalar(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *q,
+                                   int rows, float *out) {
     float lanes[16];
     for (int i = 0; i < count; i++) {
+        float *o = out + (size_t) i * rows;
+        for (int r = 0; r < rows; r++) o[r] = -INFINITY;
         const uint16_t *k = qk_kv_keys(kv, ids[i], p, d);
         for (int t = 0; t < p; t++, k += d) {
             for (int r = 0; r < rows; r++) {
                 memset(lanes, 0, sizeof lanes);
                 const float *qr = q + (size_t) r * d;
                 for (int c = 0; c < d; c++) lanes[c & 15] = fmaf(qr[c], qk_fp16_to_fp32(k[c]), lanes[c & 15]);
-                out[((size_t) i * rows + r) * p + t] = reduce_lanes(lanes);
+                float l = reduce_lanes(lanes);
+                o[r] = l > o[r] ? l : o[r];
             }
         }
     }
 }
 
-void qk_attn_page_logits(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *q, int rows, float *out) {
+void qk_attn_page_max_logits(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *q, int rows,
+                             float *out) {
     int dp = (d + 15) & ~15;
     float *buf = attn_isa() >= QK_ISA_AVX2 ? aligned_alloc(64, ((size_t) rows * dp * 4 + 63) & ~(size_t) 63) : NULL;
     if (buf == NULL) {
         /* Scalar ISA, or no memory for the padded copy: the scalar path gives the same bits. */
-        page_logits_scalar(kv, d, p, ids, count, q, rows, out);
+        page_max_logits_scalar(kv, d, p, ids, count, q, rows, out);
         return;
     }
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < dp; c++) buf[(size_t) r * dp + c] = c < d ? q[(size_t) r * d + c] : -0.0f;
-    if (attn_isa() == QK_ISA_AVX512) qk_attn_page_logits_avx512(kv, d, p, ids, count, buf, rows, out);
-    else qk_attn_page_logits_avx2(kv, d, p, ids, count, buf, rows, out);
+    if (attn_isa() == QK_ISA_AVX512) qk_attn_page_max_logits_avx512(kv, d, p, ids, count, buf, rows, out);
+    else qk_attn_page_max_logits_avx2(kv, d, p, ids, count, buf, rows, out);
     free(buf);
 }
 

@@ -388,18 +388,18 @@ JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_attendPag
     free(st);
 }
 
-/* Logits of rows query rows over the whole pages ids[idsOff .. + count), each below the tokens / p whole pages the
- * buffers hold: page i, row r, token t at out[outOff + (i * rows + r) * p + t]. */
-JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_pageLogits(
+/* The largest logit of each of rows query rows over each whole page ids[idsOff .. + count), each below the tokens / p
+ * whole pages the buffers hold: page i, row r at out[outOff + i * rows + r]. */
+JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_pageMaxLogits(
         JNIEnv *env, jclass cls, jobject sharedKeys, jobject sharedValues, jint split, jobject keys, jobject values, jint d,
         jint p, jint tokens, jintArray ids, jint idsOff, jint count, jfloatArray q, jint qOff, jint rows, jfloatArray out,
         jint outOff) {
     if (!check_shape(env, d, p)) return;
     if (tokens < 0 || count < 0 || rows < 1) {
-        throwf(env, IAE, "pageLogits needs tokens >= 0, count >= 0, rows >= 1, got %d, %d, %d", tokens, count, rows);
+        throwf(env, IAE, "pageMaxLogits needs tokens >= 0, count >= 0, rows >= 1, got %d, %d, %d", tokens, count, rows);
         return;
     }
-    long long outLen = (long long) rows * count * p;
+    long long outLen = (long long) rows * count;
     qk_kv kv;
     if (!resolve_kv(env, &kv, sharedKeys, sharedValues, NULL, split, keys, values, NULL, d, p, tokens, 0)) return;
     if (!in_array(env, q, "q", qOff, (long long) rows * d) || !in_array(env, out, "out", outOff, outLen)) return;
@@ -409,9 +409,9 @@ JNIEXPORT void JNICALL Java_dev_questspark_quest_NativeAttentionKernel_pageLogit
     float *qb = copy_floats(env, q, qOff, (long long) rows * d);
     float *ob = qb ? malloc((size_t) outLen * sizeof(float)) : NULL;
     if (ob == NULL) {
-        if (qb) throwf(env, OOME, "native attention: no memory for %lld logits", outLen);
+        if (qb) throwf(env, OOME, "native attention: no memory for %lld page maxima", outLen);
     } else {
-        qk_attn_page_logits(&kv, d, p, ib, count, qb, rows, ob);
+        qk_attn_page_max_logits(&kv, d, p, ib, count, qb, rows, ob);
         (*env)->SetFloatArrayRegion(env, out, outOff, (jsize) outLen, ob);
     }
     free(ib);

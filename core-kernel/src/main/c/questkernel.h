@@ -184,10 +184,13 @@ void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, 
 /* Indices of the k largest scores[0, n) (ties to the lower index, NaN lowest), ascending, into out; returns min(k, n)
  * or -1 when scratch memory cannot be allocated. */
 int qk_attn_select(const float *scores, int n, int k, int32_t *out);
-/* Exact logits, unscaled q.k, of rows q[rows][d] over every token of the whole pages ids[0, count): page i, row r,
- * token t into out[(i * rows + r) * p + t]. Each dot product is summed in 16 lanes (channel c into lane c % 16 by
- * fused multiply-adds in channel order) reduced by the fixed tree: bit-identical in every ISA and the Java twin. */
-void qk_attn_page_logits(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *q, int rows, float *out);
+/* The largest exact logit, unscaled q.k, of each row q[rows][d] over the tokens of each whole page ids[0, count):
+ * page i, row r into out[i * rows + r] (a rerank needs only each page's best token, not all p logits). Each dot product
+ * is summed in 16 lanes (channel c into lane c % 16 by fused multiply-adds in channel order) reduced by the fixed
+ * tree, and the maximum is taken in token order as m = l > m ? l : m from -inf (a NaN logit is passed over, ties keep
+ * the earlier token's zero): bit-identical in every ISA and the Java twin. */
+void qk_attn_page_max_logits(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *q, int rows,
+                             float *out);
 /* Partial attention state of rows q[rows][d] over pages ids[0, count) (or first .. first+count-1 when ids is NULL),
  * reading only tokens < tokens; returns 0, or -1 when scratch memory cannot be allocated. */
 int qk_attn_pages(const qk_kv *kv, int d, int p, float scale, int tokens, const int32_t *ids, int first, int count,
@@ -252,11 +255,11 @@ void qk_attn_score_avx2(const qk_kv *kv, int d, int pages, const float *qp, int 
                         float *scores, float *work);
 void qk_attn_score_avx512(const qk_kv *kv, int d, int pages, const float *qp, int rows, int group,
                           float *scores, float *work);
-/* qk_attn_page_logits with qp rows x dp, padding channels -0.0f. */
-void qk_attn_page_logits_avx2(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *qp, int rows,
-                              float *out);
-void qk_attn_page_logits_avx512(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *qp, int rows,
-                                float *out);
+/* qk_attn_page_max_logits with qp rows x dp, padding channels -0.0f. */
+void qk_attn_page_max_logits_avx2(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *qp,
+                                  int rows, float *out);
+void qk_attn_page_max_logits_avx512(const qk_kv *kv, int d, int p, const int32_t *ids, int count, const float *qp,
+                                    int rows, float *out);
 /* qk_attn_select for 0 < k < n with AVX-512, scratch holding 2n keys: the same radix walk and the same pages. */
 int qk_attn_select_avx512(const float *scores, int n, int k, int32_t *out, uint32_t *scratch);
 void qk_f32_to_f16_row_f16c(const float *src, uint16_t *dst, int n);

@@ -458,8 +458,9 @@ final class AttentionExecutor {
      * Takes the pool pages of [0, n) with the best bound scores (scores[off + i] for page first + i), scores each
      * exactly, as the largest logit q.k of its tokens over the unit's rows, and writes the k best, ascending and
      * relative to first, to selected[out ..]; returns k. With pool = n every page is ranked by its exact score.
-     * The logits are computed in chunks of RERANK_CHUNK_PAGES on the pool when parallel (the caller is not a pool
-     * task), each chunk writing its own pages' logits, so the scores do not depend on the threads.
+     * The kernel gives each page's largest logit per row; the page's score is the max over the rows. They are computed
+     * in chunks of RERANK_CHUNK_PAGES on the pool when parallel (the caller is not a pool task), each chunk writing its
+     * own pages' maxima, so the scores do not depend on the threads.
      */
     private int rerank(int layer, int h, float[] q, int qOff, int rows, float[] scores, int off, int n, int k, int pool, int first,
             int out, boolean parallel) {
@@ -469,24 +470,23 @@ final class AttentionExecutor {
             s.ids[i] += first;
         }
         HeadPages hp = head(layer, h);
-        int per = rows * pageSize;
         int chunks = ceilDiv(pool, RERANK_CHUNK_PAGES);
-        Parallel.RangeBody logits = (a, b) -> {
+        Parallel.RangeBody maxima = (a, b) -> {
             for (int c = a; c < b; c++) {
                 int from = c * RERANK_CHUNK_PAGES;
                 int count = Math.min(RERANK_CHUNK_PAGES, pool - from);
-                kernel.pageLogits(hp, s.ids, from, count, q, qOff, rows, s.logits, from * per);
+                kernel.pageMaxLogits(hp, s.ids, from, count, q, qOff, rows, s.rowMax, from * rows);
             }
         };
         if (parallel) {
-            run(chunks, (long) pool * pageSize * headDim * 2, logits);
+            run(chunks, (long) pool * pageSize * headDim * 2, maxima);
         } else {
-            logits.run(0, chunks);
+            maxima.run(0, chunks);
         }
         for (int i = 0; i < pool; i++) {
             float best = Float.NEGATIVE_INFINITY;
-            for (int j = i * per; j < (i + 1) * per; j++) {
-                best = Math.max(best, s.logits[j]);
+            for (int j = i * rows; j < (i + 1) * rows; j++) {
+                best = Math.max(best, s.rowMax[j]);
             }
             s.exact[i] = best;
         }
@@ -499,17 +499,17 @@ final class AttentionExecutor {
 
     private RerankScratch rerankScratch(int h, int pool, int rows) {
         RerankScratch s = rerankScratch[h];
-        if (s == null || s.ids.length < pool || s.logits.length < pool * pageSize * rows) {
-            s = new RerankScratch(pool, pool * pageSize * rows);
+        if (s == null || s.ids.length < pool || s.rowMax.length < pool * rows) {
+            s = new RerankScratch(pool, pool * rows);
             rerankScratch[h] = s;
         }
         return s;
     }
 
     /** One KV head's buffers of a rerank (heads select on separate threads). */
-    private record RerankScratch(int[] ids, int[] keep, float[] exact, float[] logits) {
-        RerankScratch(int pool, int logitCount) {
-            this(new int[pool], new int[pool], new float[pool], new float[logitCount]);
+    private record RerankScratch(int[] ids, int[] keep, float[] exact, float[] rowMax) {
+        RerankScratch(int pool, int maxima) {
+            this(new int[pool], new int[pool], new float[pool], new float[maxima]);
         }
     }
 

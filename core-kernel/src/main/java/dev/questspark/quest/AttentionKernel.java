@@ -61,12 +61,14 @@ public interface AttentionKernel {
     int select(float[] scores, int off, int n, int k, int[] out, int outOff);
 
     /**
-     * The exact logits, unscaled q.k, of rows query rows (q[qOff ..]) over every token of the whole pages
-     * pageIds[idsOff, idsOff + count): page i, row r, token t at out[outOff + (i * rows + r) * pageSize + t]. Each
-     * dot product is summed as the bounds are scored (16 lanes, channel c into lane c % 16 by fused multiply-adds in
-     * channel order, then the fixed tree), so the logits are bit-identical across kernels and instruction sets.
+     * The largest exact logit, unscaled q.k, of each of rows query rows (q[qOff ..]) over the tokens of each whole page
+     * pageIds[idsOff, idsOff + count): page i, row r at out[outOff + i * rows + r]. Each dot product is summed as the
+     * bounds are scored (16 lanes, channel c into lane c % 16 by fused multiply-adds in channel order, then the fixed
+     * tree) and the maximum is taken in token order as {@code m = l > m ? l : m} from -infinity (a NaN logit is passed
+     * over), so the maxima are bit-identical across kernels and instruction sets. Per row rather than over all rows:
+     * a ranking may weigh the query heads of a group separately.
      */
-    void pageLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out, int outOff);
+    void pageMaxLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out, int outOff);
 
     /**
      * Partial attention of rows query rows (q[qOff ..], unscaled) over count pages: the pages pageIds[idsOff ..]

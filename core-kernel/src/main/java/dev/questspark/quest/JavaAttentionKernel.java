@@ -137,12 +137,15 @@ public final class JavaAttentionKernel implements AttentionKernel {
     }
 
     @Override
-    public void pageLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out, int outOff) {
+    public void pageMaxLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out,
+            int outOff) {
         int d = hp.headDim();
         int p = hp.pageSize();
         float[] key = new float[d];
         float[] lanes = new float[LANES];
         for (int i = 0; i < count; i++) {
+            int o = outOff + i * rows;
+            java.util.Arrays.fill(out, o, o + rows, Float.NEGATIVE_INFINITY);
             int t0 = pageIds[idsOff + i] * p;
             for (int t = 0; t < p; t++) {
                 for (int c = 0; c < d; c++) {
@@ -154,7 +157,9 @@ public final class JavaAttentionKernel implements AttentionKernel {
                     for (int c = 0; c < d; c++) {
                         lanes[c & (LANES - 1)] = Math.fma(q[qr + c], key[c], lanes[c & (LANES - 1)]);
                     }
-                    out[outOff + (i * rows + r) * p + t] = reduceLanes(lanes);
+                    float l = reduceLanes(lanes);
+                    // not Math.max: the native kernels' comparison, which passes a NaN over and keeps the earlier zero
+                    out[o + r] = l > out[o + r] ? l : out[o + r];
                 }
             }
         }

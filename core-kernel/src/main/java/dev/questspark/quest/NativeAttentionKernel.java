@@ -71,8 +71,9 @@ public final class NativeAttentionKernel implements AttentionKernel {
     }
 
     @Override
-    public void pageLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out, int outOff) {
-        pageLogits(hp.sharedKeys(), hp.sharedValues(), hp.split(), hp.keys(), hp.values(), hp.headDim(), hp.pageSize(),
+    public void pageMaxLogits(HeadPages hp, int[] pageIds, int idsOff, int count, float[] q, int qOff, int rows, float[] out,
+            int outOff) {
+        pageMaxLogits(hp.sharedKeys(), hp.sharedValues(), hp.split(), hp.keys(), hp.values(), hp.headDim(), hp.pageSize(),
                 hp.tokenCapacity(), pageIds, idsOff, count, q, qOff, rows, out, outOff);
     }
 
@@ -160,7 +161,7 @@ public final class NativeAttentionKernel implements AttentionKernel {
     private static native void scoreRange(ByteBuffer sharedBounds, int split, ByteBuffer bounds, int headDim, int firstPage,
             int pageCount, float[] q, int qOff, int rows, int group, float[] scores, int off);
 
-    private static native void pageLogits(ByteBuffer sharedKeys, ByteBuffer sharedValues, int split, ByteBuffer keys,
+    private static native void pageMaxLogits(ByteBuffer sharedKeys, ByteBuffer sharedValues, int split, ByteBuffer keys,
             ByteBuffer values, int headDim, int pageSize, int tokens, int[] pageIds, int idsOff, int count, float[] q, int qOff,
             int rows, float[] out, int outOff);
 

@@ -40,7 +40,7 @@ import java.util.Locale;
  *                    (StreamingLLM's recent window); they count in the budget, after the sink pages
  * @param rerankFactor 0 to rank pages by their key bounds alone; F &gt; 0 to take the F x k pages with the best
  *                    bounds (k the pages left to rank) and keep the k of them whose keys give the highest exact
- *                    score ({@link AttentionKernel#pageLogits}): at 32K a bound over 256 channels ranks pages far
+ *                    score ({@link AttentionKernel#pageMaxLogits}): at 32K a bound over 256 channels ranks pages far
  *                    from their attention mass, an exact score over a few candidates' keys does not; -1 for the
  *                    model's own factor ({@link #forArchitecture}; a cache given -1 ranks by the bounds alone)
  */

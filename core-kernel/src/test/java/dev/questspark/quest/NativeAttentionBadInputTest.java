@@ -130,6 +130,25 @@ class NativeAttentionBadInputTest {
     }
 
     @Test
+    void pageMaxLogits() {
+        float[] q = new float[2 * D];
+        float[] out = new float[2 * 2];
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0, PAGES}, 0, 2, q, 0, 2, out, 0); // past the pages
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {-1}, 0, 1, q, 0, 1, out, 0);
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, 5, new int[] {1}, 0, 1, q, 0, 1, out, 0); // page 1 partly written
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0, 1}, 1, 2, q, 0, 1, out, 0);
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0, 1}, 0, 2, q, 0, 2, out, 1); // out too short
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0, 1}, 0, 2, q, 1, 2, out, 0); // q too short
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0, 1}, 0, 2, q, 0, 0, out, 0);
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0, 1}, 0, -1, q, 0, 1, out, 0);
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS + 1, new int[] {0}, 0, 1, q, 0, 1, out, 0);
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, null, 0, 1, q, 0, 1, out, 0);
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0}, 0, 1, null, 0, 1, out, 0);
+        rejects("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0}, 0, 1, q, 0, 1, null, 0);
+        rejects("pageMaxLogits", null, null, 2, keys, values, D, P, TOKENS, new int[] {0}, 0, 1, q, 0, 1, out, 0);
+    }
+
+    @Test
     void mergeStates() {
         float[] states = new float[2 * (D + 2)];
         rejects("mergeStates", states, 0, 3, 1, D, new float[D], 0);
@@ -212,6 +231,8 @@ class NativeAttentionBadInputTest {
         assertDoesNotThrow(() -> call("selectTop", new float[PAGES], 0, PAGES, 2, new int[2], 0));
         assertDoesNotThrow(() -> call("attendPages", keys, values, 0, keys, values, D, P, SCALE, TOKENS, new int[] {0, PAGES - 1}, 0, 0, 2, q, 0, 2,
                 new float[2 * (D + 2)], 0));
+        assertDoesNotThrow(() -> call("pageMaxLogits", keys, values, 0, keys, values, D, P, TOKENS, new int[] {0, PAGES - 1}, 0, 2, q, 0, 2,
+                new float[2 * 2], 0));
         assertDoesNotThrow(() -> call("mergeStates", new float[2 * (D + 2)], 0, 2, 1, D, new float[D], 0));
         assertDoesNotThrow(() -> call("attendCausal", keys, values, 0, keys, values, D, P, SCALE, q, 0, D, 2, 1, TOKENS - 2, new float[2 * D], 0, D));
         assertDoesNotThrow(() -> call("sumFloats", ByteBuffer.allocateDirect(64), 0L, 16L));
