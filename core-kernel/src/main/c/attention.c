@@ -109,9 +109,9 @@ static void score_scalar(const qk_kv *kv, int d, int pages, const float *q, int 
 
 size_t qk_attn_score_work_floats(int rows, int d) {
     size_t dp = (size_t) ((d + 15) & ~15);
-    /* the per-page tiles: one score per row; the wide path: a block of 16 pages' bounds, transposed, one row's
-     * scores and the rows' channel offsets */
-    return rows < QK_SCORE_WIDE_ROWS ? (size_t) rows + 16 : 4 * 16 * dp + 16 + (size_t) rows * d + 16;
+    /* the per-page tiles: one score per row, then (narrow path) each row's 16 lane vectors of a block of 16 pages;
+     * the wide path: a block of 16 pages' bounds, transposed, one row's scores and the rows' channel offsets */
+    return rows < QK_SCORE_WIDE_ROWS ? (size_t) rows + 16 + (size_t) rows * 256 : 4 * 16 * dp + 16 + (size_t) rows * d + 16;
 }
 
 void qk_attn_score(const qk_kv *kv, int d, int pages, const float *q, int rows, int group, float *scores) {

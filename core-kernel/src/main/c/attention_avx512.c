@@ -27,21 +27,29 @@ typedef __m512 vf;
 #define V_RADD(v) _mm512_reduce_add_ps(v)
 #define V_RMAX(v) _mm512_reduce_max_ps(v)
 
-/* v[0..15] -> one vector whose lane i is the sum of v[i]'s 16 lanes (unpack/shuffle-and-add tree). */
-static QK_TARGET inline __attribute__((always_inline)) __m512 vsum_lanes(const __m512 *v) {
-    __m512 x[8], y[4], z[2];
-    for (int i = 0; i < 8; i++)
+/* The first three levels of vsum_lanes' tree over v[0..7] (they never mix tokens 0-7 with 8-15): lane groups
+ * [t0-3 blocks 0+1, t0-3 blocks 2+3, t4-7 blocks 0+1, t4-7 blocks 2+3]. */
+static QK_TARGET inline __attribute__((always_inline)) __m512 vsum_half8(const __m512 *v) {
+    __m512 x[4], y[2];
+    for (int i = 0; i < 4; i++)
         x[i] = _mm512_add_ps(_mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]), _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]));
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 2; i++) {
         __m512d a = _mm512_castps_pd(x[2 * i]), b = _mm512_castps_pd(x[2 * i + 1]);
         y[i] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(a, b)), _mm512_castpd_ps(_mm512_unpackhi_pd(a, b)));
     }
-    for (int i = 0; i < 2; i++)
-        z[i] = _mm512_add_ps(_mm512_shuffle_f32x4(y[2 * i], y[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
-                             _mm512_shuffle_f32x4(y[2 * i], y[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
-    /* z[0] = [t0-3 blocks 0+1, t0-3 blocks 2+3, t4-7 blocks 0+1, t4-7 blocks 2+3], z[1] likewise for t8-15. */
-    return _mm512_add_ps(_mm512_shuffle_f32x4(z[0], z[1], _MM_SHUFFLE(2, 0, 2, 0)),
-                         _mm512_shuffle_f32x4(z[0], z[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    return _mm512_add_ps(_mm512_shuffle_f32x4(y[0], y[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(y[0], y[1], _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+/* The last level of vsum_lanes: the halves of tokens 0-7 and 8-15 (vsum_half8) into lane i = token i. */
+static QK_TARGET inline __attribute__((always_inline)) __m512 vsum_join(__m512 lo, __m512 hi) {
+    return _mm512_add_ps(_mm512_shuffle_f32x4(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(lo, hi, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+/* v[0..15] -> one vector whose lane i is the sum of v[i]'s 16 lanes (unpack/shuffle-and-add tree). */
+static QK_TARGET inline __attribute__((always_inline)) __m512 vsum_lanes(const __m512 *v) {
+    return vsum_join(vsum_half8(v), vsum_half8(v + 8));
 }
 
 /* dst row i (stride ds) = column i of the 16 x 16 block src (stride ss). */
@@ -73,6 +81,8 @@ static QK_TARGET inline void transpose_avx512(const float *src, size_t ss, float
     for (int i = 0; i < 16; i++) _mm512_storeu_ps(dst + (size_t) i * ds, r[i]);
 }
 #define V_TRANSPOSE(src, ss, dst, ds) transpose_avx512(src, ss, dst, ds)
+#define V_SUM_HALF8(v) vsum_half8(v)
+#define V_SUM_JOIN(lo, hi) vsum_join(lo, hi)
 
 /* s where tok < lim (per lane), else -inf: the causal mask of prefill. */
 static QK_TARGET inline __m512 keep_below_avx512(__m512 s, const int32_t *lim, int tok) {

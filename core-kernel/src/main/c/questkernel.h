@@ -248,7 +248,8 @@ void qk_attn_causal_core_avx512(const qk_kv *kv, int d, int p, const float *qt, 
 /* SIMD scoring: qp is rows x dp with padding channels -0.0f (their terms then add nothing), work of
  * qk_attn_score_work_floats(rows, d) floats. With AVX-512, from QK_SCORE_WIDE_ROWS rows and head dims up to 64,
  * pages are scored 16 at a time from bounds transposed once for all rows (the same bits; measured with AVX2's 16
- * registers it was slower than the per-page tiles). */
+ * registers it was slower than the per-page tiles); below it, at head dims that are multiples of 16 up to 64, each
+ * row's lane sums of 16 pages are reduced at once (the same bits, 1.35x to 1.75x faster at 3 rows). */
 #define QK_SCORE_WIDE_ROWS 6
 size_t qk_attn_score_work_floats(int rows, int d);
 void qk_attn_score_avx2(const qk_kv *kv, int d, int pages, const float *qp, int rows, int group,

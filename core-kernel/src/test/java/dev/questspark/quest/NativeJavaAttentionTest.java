@@ -104,8 +104,8 @@ class NativeJavaAttentionTest {
 
     /**
      * Many query rows at once (a shared-document batch scores every sequence's rows in one call): from 6 rows at head
-     * dims up to 64 the AVX-512 kernel scores 16 pages at a time from transposed bounds; scores stay bit for bit the
-     * Java twin's, with page counts and first pages off any multiple of 16, zero and negative-zero queries, and keys
+     * dims up to 64 the AVX-512 kernel scores 16 pages at a time from transposed bounds, and below 6 rows at head dims
+     * of 16 to 64 (multiples of 16) it reduces 16 pages' lane sums at once; scores stay bit for bit the Java twin's, with page counts and first pages off any multiple of 16, zero and negative-zero queries, and keys
      * beyond binary16's range (infinite bounds); so are the maxima over groups of rows (one per sequence's KV head).
      */
     @ParameterizedTest(name = "isa {0}")
@@ -132,7 +132,7 @@ class NativeJavaAttentionTest {
                         cache.advance(context);
                     }
                     int pages = context / 8;
-                    for (int rows : new int[] {5, 6, 7, 16, 24, 33}) {
+                    for (int rows : new int[] {1, 2, 3, 4, 5, 6, 7, 16, 24, 33}) {
                         float[] q = KvFixtures.random(rnd, rows * d, 3);
                         for (int i = 0; i < q.length; i += 1 + rnd.nextInt(13)) {
                             q[i] = rnd.nextBoolean() ? 0f : -0f;

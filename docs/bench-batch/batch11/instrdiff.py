@@ -1,0 +1,27 @@
+import sys, re
+# instrdiff.py FILE [SNAP_A SNAP_B]: per-step wall and caller wait of each parallel section between two snapshots
+lines = open(sys.argv[1]).read().split('\n')
+snaps = []
+cur = None
+for l in lines:
+    if l.startswith('INSTR-SNAP'):
+        cur = {}; snaps.append((int(l.split()[1]), cur))
+    elif l.startswith('INSTR ') and cur is not None:
+        m = re.match(r'INSTR (\S+)\s+calls\s+(\d+) wall\s+([\d.]+) ms callerWait\s+([\d.]+) ms callerParts\s+(\d+) parts\s+(\d+)', l)
+        cur[m.group(1)] = [float(x) for x in m.groups()[1:]]
+a = int(sys.argv[2]) if len(sys.argv) > 2 else -2
+b = int(sys.argv[3]) if len(sys.argv) > 3 else -1
+(ta, A), (tb, B) = snaps[a], snaps[b]
+steps = B['DecoderSession.syncBatch:189<BatchDecoder.step:640'][0] - A['DecoderSession.syncBatch:189<BatchDecoder.step:640'][0] if 'DecoderSession.syncBatch:189<BatchDecoder.step:640' in B else None
+if not steps:
+    print('no syncBatch counter; steps unknown'); steps = 1
+secs = (tb - ta) / 1e9
+print('%.2f s, %d steps, %.2f ms per step' % (secs, steps, secs * 1e3 / steps))
+tot = 0
+for k, v in sorted(B.items(), key=lambda kv: -(kv[1][1] - A.get(kv[0], [0]*5)[1])):
+    u = A.get(k, [0]*5)
+    w = (v[1] - u[1]) / steps
+    if w < 0.01: continue
+    tot += w
+    print('%-85s calls/step %6.1f  wall %6.2f ms  callerWait %5.2f ms  caller parts %4.0f%%' % (k, (v[0]-u[0])/steps, w, (v[2]-u[2])/steps, 100*(v[3]-u[3])/max(1,(v[4]-u[4]))))
+print('sections %.2f ms of %.2f per step; outside sections %.2f' % (tot, secs*1e3/steps, secs*1e3/steps - tot))
