@@ -55,6 +55,7 @@ final class AttentionExecutor {
     private final int[] selectedCount; // (heads)
     private final int[] rerankRead; // (heads) pages whose keys the last step's rerank read, per unit
     private final RerankScratch[] rerankScratch; // (kvHeads)
+    private final float[][] relative; // (kvHeads) head-relative bounds of a rerank's pre-selection
     private final float[] states;  // (work units, state size)
     private final AttentionStats stats;
     private final AttentionStats lastStep = new AttentionStats();
@@ -91,6 +92,7 @@ final class AttentionExecutor {
         this.selectedCount = new int[heads];
         this.rerankRead = new int[heads];
         this.rerankScratch = new RerankScratch[kvHeads];
+        this.relative = new float[kvHeads][];
         long dense = (long) kvHeads * ceilDiv(maxPages, densePagesPerSegment) * AttentionKernel.stateSize(group, headDim);
         long sparse = (long) heads * ceilDiv(budgetPages, questPagesPerSegment) * AttentionKernel.stateSize(group, headDim);
         this.states = new float[(int) Math.max(dense, sparse)];
@@ -300,7 +302,7 @@ final class AttentionExecutor {
     /** Scores pages [0, candidates) of every KV head into {@link #scores} in chunks of SCORE_CHUNK_PAGES, on the pool. */
     private void scoreChunked(int layer, int candidates, float[] q, int qOff) {
         int chunks = scoreChunks(candidates);
-        boolean perRow = quest.gqaPolicy() == QuestConfig.GqaPolicy.PER_HEAD;
+        boolean perRow = rowBounds();
         run(kvHeads * chunks, (long) kvHeads * candidates * headDim * 4, (a, b) -> {
             float[] part = perRow ? new float[group * SCORE_CHUNK_PAGES] : null;
             for (int u = a; u < b; u++) {
@@ -334,14 +336,15 @@ final class AttentionExecutor {
         int sinks = quest.sinkPagesUsedAt(context);
         int recent = quest.recentPagesUsedAt(context);
         boolean shared = quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED;
+        boolean perRow = rowBounds();
         int rest = candidates - scored;
         int scoreOff = h * group * maxPages;
         if (scored == 0) {
-            kernel.score(head(layer, h), candidates, q, qOff + h * group * headDim, group, shared, scores, scoreOff);
+            kernel.score(head(layer, h), candidates, q, qOff + h * group * headDim, group, !perRow, scores, scoreOff);
         } else if (rest > 0) {
-            float[] part = new float[(shared ? 1 : group) * rest];
-            kernel.score(head(layer, h), scored, rest, q, qOff + h * group * headDim, group, shared, part, 0);
-            for (int r = 0; r < (shared ? 1 : group); r++) {
+            float[] part = new float[(perRow ? group : 1) * rest];
+            kernel.score(head(layer, h), scored, rest, q, qOff + h * group * headDim, group, !perRow, part, 0);
+            for (int r = 0; r < (perRow ? group : 1); r++) {
                 System.arraycopy(part, r * rest, scores, scoreIndex(h, r, scored, candidates), rest);
             }
         }
@@ -352,6 +355,24 @@ final class AttentionExecutor {
             selectedCount[u] = selectPages(layer, h, q, unitQ, rows, scores, scoreOff + r * candidates, candidates, sinks, recent,
                     budgetPages, lastPage, u, parallel);
         }
+    }
+
+    /**
+     * Whether the bounds are scored per query row rather than as the max over a KV head's group: with a per-head
+     * selection, and with a shared one whose rerank pre-selects by head-relative bounds ({@link #relativeBounds}).
+     */
+    boolean rowBounds() {
+        return quest.gqaPolicy() == QuestConfig.GqaPolicy.PER_HEAD || relativeBounds();
+    }
+
+    /**
+     * Whether a shared selection's rerank takes its candidates by head-relative bounds (each row's bound less that
+     * row's best over the ranked pages, the best over the rows), as it ranks them by head-relative logits: a
+     * retrieval head's page must reach the exact pass before a head with large logits everywhere fills it.
+     */
+    private boolean relativeBounds() {
+        return quest.gqaPolicy() == QuestConfig.GqaPolicy.SHARED && quest.rerankScore() == QuestConfig.RerankScore.HEAD_RELATIVE
+                && quest.rerankFactor() > 0;
     }
 
     /** The scores {@link #select} ranks. */
@@ -430,8 +451,16 @@ final class AttentionExecutor {
         int k = budgetPages - 1 - sinks - recent;
         int pool = rerankPool(n, k);
         rerankRead[unit] = pool;
-        int ranked = pool > 0 ? rerank(layer, h, q, qOff, rows, scores, off + sinks, n, k, pool, sinks, out + sinks, parallel)
-                : kernel.select(scores, off + sinks, n, k, selected, out + sinks);
+        int ranked;
+        if (pool > 0 && rows > 1 && relativeBounds()) {
+            float[] bounds = relativeScratch(h, n);
+            combineHeads(scores, off + sinks, 1, candidates, n, rows, QuestConfig.RerankScore.HEAD_RELATIVE, bounds);
+            ranked = rerank(layer, h, q, qOff, rows, bounds, 0, n, k, pool, sinks, out + sinks, parallel);
+        } else if (pool > 0) {
+            ranked = rerank(layer, h, q, qOff, rows, scores, off + sinks, n, k, pool, sinks, out + sinks, parallel);
+        } else {
+            ranked = kernel.select(scores, off + sinks, n, k, selected, out + sinks);
+        }
         for (int i = sinks; i < sinks + ranked; i++) {
             selected[out + i] += sinks;
         }
@@ -458,9 +487,9 @@ final class AttentionExecutor {
      * Takes the pool pages of [0, n) with the best bound scores (scores[off + i] for page first + i), scores each
      * exactly, as the largest logit q.k of its tokens over the unit's rows, and writes the k best, ascending and
      * relative to first, to selected[out ..]; returns k. With pool = n every page is ranked by its exact score.
-     * The kernel gives each page's largest logit per row; the page's score is the max over the rows. They are computed
-     * in chunks of RERANK_CHUNK_PAGES on the pool when parallel (the caller is not a pool task), each chunk writing its
-     * own pages' maxima, so the scores do not depend on the threads.
+     * The kernel gives each page's largest logit per row; the page's score combines the rows ({@link #combineHeads}).
+     * The maxima are computed in chunks of RERANK_CHUNK_PAGES on the pool when parallel (the caller is not a pool
+     * task), each chunk writing its own pages' maxima, so the scores do not depend on the threads.
      */
     private int rerank(int layer, int h, float[] q, int qOff, int rows, float[] scores, int off, int n, int k, int pool, int first,
             int out, boolean parallel) {
@@ -483,18 +512,47 @@ final class AttentionExecutor {
         } else {
             maxima.run(0, chunks);
         }
-        for (int i = 0; i < pool; i++) {
-            float best = Float.NEGATIVE_INFINITY;
-            for (int j = i * rows; j < (i + 1) * rows; j++) {
-                best = Math.max(best, s.rowMax[j]);
-            }
-            s.exact[i] = best;
-        }
+        combineHeads(s.rowMax, 0, rows, 1, pool, rows, quest.rerankScore(), s.exact);
         int kept = kernel.select(s.exact, 0, pool, k, s.keep, 0);
         for (int i = 0; i < kept; i++) {
             selected[out + i] = s.ids[s.keep[i]] - first;
         }
         return kept;
+    }
+
+    /**
+     * Writes to out[0, pages) one score per page from its rows' scores (page i, query row r at a[off + i * pageStride
+     * + r * rowStride]: the largest logit of its tokens, or its bound, for that row): the largest over the rows
+     * ({@link QuestConfig.RerankScore#MAX}), or the largest over the rows of the row's score less that row's largest
+     * over the pages ({@link QuestConfig.RerankScore#HEAD_RELATIVE}). Each row is its own softmax, so only differences
+     * within a row say how much attention a page takes; a subtraction of bit-identical inputs keeps it bit-identical.
+     */
+    static void combineHeads(float[] a, int off, int pageStride, int rowStride, int pages, int rows, QuestConfig.RerankScore score,
+            float[] out) {
+        float[] top = new float[rows]; // 0 for the max: x - 0 is x
+        if (score == QuestConfig.RerankScore.HEAD_RELATIVE) {
+            java.util.Arrays.fill(top, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < pages; i++) {
+                for (int r = 0; r < rows; r++) {
+                    top[r] = Math.max(top[r], a[off + i * pageStride + r * rowStride]);
+                }
+            }
+        }
+        for (int i = 0; i < pages; i++) {
+            float best = Float.NEGATIVE_INFINITY;
+            for (int r = 0; r < rows; r++) {
+                best = Math.max(best, a[off + i * pageStride + r * rowStride] - top[r]);
+            }
+            out[i] = best;
+        }
+    }
+
+    /** KV head h's buffer of head-relative bounds, n pages long at least. */
+    private float[] relativeScratch(int h, int n) {
+        if (relative[h] == null || relative[h].length < n) {
+            relative[h] = new float[Math.max(n, maxPages)];
+        }
+        return relative[h];
     }
 
     private RerankScratch rerankScratch(int h, int pool, int rows) {

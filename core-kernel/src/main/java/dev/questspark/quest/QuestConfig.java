@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * Attention settings of a {@link PagedKvCache} and the most memory it may take. These are the settings
  * {@code attention}, {@code token-budget}, {@code page-size}, {@code dense-layers}, {@code gqa-policy},
- * {@code sink-pages}, {@code token-budget-fraction}, {@code kv-memory-budget}, {@code recent-pages} and {@code rerank-factor} of the
+ * {@code sink-pages}, {@code token-budget-fraction}, {@code kv-memory-budget}, {@code recent-pages}, {@code rerank-factor} and
+ * {@code rerank-score} of the
  * settings table
  * ({@link dev.questspark.settings.Settings#quest()} makes this record from them); this record holds the rules
  * between them.
@@ -43,9 +44,14 @@ import java.util.Locale;
  *                    score ({@link AttentionKernel#pageMaxLogits}): at 32K a bound over 256 channels ranks pages far
  *                    from their attention mass, an exact score over a few candidates' keys does not; -1 for the
  *                    model's own factor ({@link #forArchitecture}; a cache given -1 ranks by the bounds alone)
+ * @param rerankScore how a rerank scores a page when a KV head's query heads share one selection: the largest logit
+ *                    over the heads, or each head's largest relative to that head's best candidate
+ *                    ({@link RerankScore}; the candidates are then pre-selected by bounds made relative the same way).
+ *                    No effect without a rerank, nor with a per-head selection (one head: the same order)
  */
 public record QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
-        int sinkPages, double budgetFraction, long kvMemoryBudget, int recentPages, int rerankFactor) implements Serializable {
+        int sinkPages, double budgetFraction, long kvMemoryBudget, int recentPages, int rerankFactor, RerankScore rerankScore)
+        implements Serializable {
     public static final int DEFAULT_TOKEN_BUDGET = 1024;
     public static final int DEFAULT_PAGE_SIZE = 16;
     public static final int DEFAULT_DENSE_LAYERS = 2;
@@ -76,6 +82,25 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
         }
     }
 
+    /**
+     * The exact score a rerank gives a candidate page from its tokens' logits, where a KV head's query heads share one
+     * selection (each head has its own softmax, so their raw logits are not on one scale).
+     */
+    public enum RerankScore {
+        /** The largest logit q.k of the page's tokens over the group's query heads. */
+        MAX,
+        /**
+         * For each query head, the page's largest logit less that head's largest over all candidates (0 for the page
+         * the head attends most); the best over the heads. A head whose logits are large everywhere then no longer
+         * outranks the peak of a head that retrieves one token.
+         */
+        HEAD_RELATIVE;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
     /** How grouped-query heads choose pages. */
     public enum GqaPolicy {
         /** One selection per KV head; a page's score is the max over the group's query heads. */
@@ -89,8 +114,8 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     }
 
     public QuestConfig {
-        if (attention == null || gqaPolicy == null) {
-            throw new IllegalArgumentException("attention and gqa-policy must be set");
+        if (attention == null || gqaPolicy == null || rerankScore == null) {
+            throw new IllegalArgumentException("attention, gqa-policy and rerank-score must be set");
         }
         if (pageSize != 8 && pageSize != 16 && pageSize != 32 && pageSize != 64) {
             throw new IllegalArgumentException("page-size must be 8, 16, 32 or 64, got " + pageSize);
@@ -121,6 +146,13 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
                     + rerankFactor);
         }
         budgetFraction = budgetFraction == 0 ? 0.0 : budgetFraction; // -0.0 would make equal settings unequal
+    }
+
+    /** The settings reranking by the group's largest logit ({@link RerankScore#MAX}). */
+    public QuestConfig(Attention attention, int tokenBudget, int pageSize, int denseLayers, GqaPolicy gqaPolicy,
+            int sinkPages, double budgetFraction, long kvMemoryBudget, int recentPages, int rerankFactor) {
+        this(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages,
+                rerankFactor, RerankScore.MAX);
     }
 
     /** The settings ranking pages by their bounds alone. */
@@ -169,48 +201,55 @@ public record QuestConfig(Attention attention, int tokenBudget, int pageSize, in
     }
 
     public QuestConfig withAttention(Attention a) {
-        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
+        return new QuestConfig(a, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor, rerankScore);
     }
 
     public QuestConfig withTokenBudget(int b) {
-        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
+        return new QuestConfig(attention, b, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor, rerankScore);
     }
 
     public QuestConfig withPageSize(int p) {
-        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
+        return new QuestConfig(attention, tokenBudget, p, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor, rerankScore);
     }
 
     public QuestConfig withDenseLayers(int d) {
-        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
+        return new QuestConfig(attention, tokenBudget, pageSize, d, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor, rerankScore);
     }
 
     public QuestConfig withGqaPolicy(GqaPolicy g) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, g, sinkPages, budgetFraction, kvMemoryBudget, recentPages, rerankFactor, rerankScore);
     }
 
     public QuestConfig withSinkPages(int s) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction, kvMemoryBudget, recentPages, rerankFactor);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, s, budgetFraction, kvMemoryBudget, recentPages, rerankFactor, rerankScore);
     }
 
     /** 0 for a fixed budget, else the share of the context attended per decode step (token-budget the ceiling). */
     public QuestConfig withBudgetFraction(double f) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f, kvMemoryBudget, recentPages, rerankFactor);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, f, kvMemoryBudget, recentPages, rerankFactor, rerankScore);
     }
 
     /** The same settings with another KV memory budget in bytes. */
     public QuestConfig withKvMemoryBudget(long bytes) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, bytes, recentPages, rerankFactor);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, bytes, recentPages, rerankFactor, rerankScore);
     }
 
     /** The same settings keeping the n pages before the one being filled on every Quest step. */
     public QuestConfig withRecentPages(int n) {
-        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, n, rerankFactor);
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget, n, rerankFactor,
+                rerankScore);
     }
 
     /** The same settings reranking the f x k best-bounded pages by their exact scores (0: the bounds alone). */
     public QuestConfig withRerankFactor(int f) {
         return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget,
-                recentPages, f);
+                recentPages, f, rerankScore);
+    }
+
+    /** The same settings scoring a rerank's candidates with the given score. */
+    public QuestConfig withRerankScore(RerankScore r) {
+        return new QuestConfig(attention, tokenBudget, pageSize, denseLayers, gqaPolicy, sinkPages, budgetFraction, kvMemoryBudget,
+                recentPages, rerankFactor, r);
     }
 
     /**

@@ -338,8 +338,10 @@ public final class SharedPageAttention implements BatchAttention {
         // units of (KV head, range of pages): three heads alone would leave one of two threads idle a third of the time
         int span = ceilDiv(shared, SCORE_CHUNKS);
         int chunks = ceilDiv(shared, span);
-        // a shared selection (one per KV head) takes the max over the group's rows: the kernel takes it per sequence
-        boolean perKvHead = ex[doc.get(0)].questRows() == group && ex[doc.get(0)].questUnits() == c.kvHeads();
+        // a shared selection (one per KV head) takes the max over the group's rows: the kernel takes it per sequence,
+        // unless the selection combines the rows' bounds itself (a head-relative rerank)
+        boolean perKvHead = ex[doc.get(0)].questRows() == group && ex[doc.get(0)].questUnits() == c.kvHeads()
+                && !ex[doc.get(0)].rowBounds();
         int outRows = perKvHead ? n : n * group;
         first.pool().forRangeBalanced(c.kvHeads() * chunks, (a, b) -> {
             float[] qg = new float[n * group * d];

@@ -118,6 +118,9 @@ public final class Settings implements Serializable {
             "Quest: take the F x k pages with the best key bounds and keep the k whose keys score highest for the query"
                     + " (0: the bounds alone, the paper's; -1: the model's, " + QuestConfig.GEMMA3_RERANK_FACTOR
                     + " on Gemma 3, 0 elsewhere)", atLeast(QuestConfig.RERANK_BY_MODEL)));
+    public static final Setting<String> RERANK_SCORE = add(text(ATTENTION, "rerank-score", "max", "SCORE",
+            "Quest: a rerank's score of a page shared by a KV head's query heads: max (the largest logit over the heads)"
+                    + " or head-relative (each head's largest less that head's best over the candidates)", "max", "head-relative"));
     public static final Setting<Double> TOKEN_BUDGET_FRACTION = add(decimal(ATTENTION, "token-budget-fraction",
             QuestConfig.DEFAULT_BUDGET_FRACTION, "F",
             "Quest: share of the context each step attends, token-budget the ceiling (0: fixed budget)",
@@ -241,7 +244,8 @@ public final class Settings implements Serializable {
     public QuestConfig quest() {
         return new QuestConfig(QuestConfig.Attention.valueOf(enumName(get(ATTENTION_MODE))), get(TOKEN_BUDGET), get(PAGE_SIZE),
                 get(DENSE_LAYERS), QuestConfig.GqaPolicy.valueOf(enumName(get(GQA_POLICY))), get(SINK_PAGES),
-                get(TOKEN_BUDGET_FRACTION), get(KV_MEMORY_BUDGET), get(RECENT_PAGES), get(RERANK_FACTOR));
+                get(TOKEN_BUDGET_FRACTION), get(KV_MEMORY_BUDGET), get(RECENT_PAGES), get(RERANK_FACTOR),
+                QuestConfig.RerankScore.valueOf(enumName(get(RERANK_SCORE))));
     }
 
     /** These settings with the attention and KV cache settings of q (the inverse of {@link #quest()}). */
@@ -257,6 +261,7 @@ public final class Settings implements Serializable {
         m.put(KV_MEMORY_BUDGET.name(), q.kvMemoryBudget());
         m.put(RECENT_PAGES.name(), q.recentPages());
         m.put(RERANK_FACTOR.name(), q.rerankFactor());
+        m.put(RERANK_SCORE.name(), q.rerankScore().configName());
         return new Settings(m);
     }
 

@@ -79,6 +79,21 @@ class QuestConfigTest {
     }
 
     @Test
+    void rerankScoreIsASettingMaxByDefault() {
+        QuestConfig.RerankScore relative = QuestConfig.RerankScore.HEAD_RELATIVE;
+        assertEquals(QuestConfig.RerankScore.MAX, QuestConfig.quest().rerankScore(), "the group's largest logit by default");
+        assertEquals(QuestConfig.RerankScore.MAX, fromMap(Map.of()).rerankScore(), "the settings table's default");
+        assertEquals(relative, fromMap(Map.of("rerank-score", "head-relative")).rerankScore());
+        assertEquals("head-relative", toMap(QuestConfig.quest().withRerankScore(relative)).get("rerank-score"));
+        QuestConfig q = QuestConfig.quest().withRerankScore(relative).withRerankFactor(QuestConfig.RERANK_BY_MODEL);
+        assertEquals(relative, q.withPageSize(8).withRecentPages(2).withTokenBudget(2048).forArchitecture("gemma3").rerankScore(),
+                "kept by the withers and the model's factor");
+        assertEquals(q, fromMap(toMap(q)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuestConfig.quest().withRerankScore(null));
+        assertTrue(e.getMessage().contains("rerank-score must be set"), e.getMessage());
+    }
+
+    @Test
     void rerankFactorByModelIsGemmasOnly() {
         QuestConfig byModel = QuestConfig.quest().withRerankFactor(QuestConfig.RERANK_BY_MODEL);
         assertEquals(QuestConfig.GEMMA3_RERANK_FACTOR, byModel.forArchitecture("gemma3").rerankFactor());

@@ -32,7 +32,9 @@ class SharedDocumentDecodeTest {
                 QuestConfig.quest().withPageSize(8).withTokenBudget(48).withDenseLayers(1),
                 QuestConfig.quest().withPageSize(16).withTokenBudget(64).withDenseLayers(0).withGqaPolicy(QuestConfig.GqaPolicy.PER_HEAD),
                 QuestConfig.quest().withPageSize(8).withTokenBudget(64).withDenseLayers(0).withRecentPages(2),
-                QuestConfig.quest().withPageSize(8).withTokenBudget(48).withDenseLayers(0).withRerankFactor(2)};
+                QuestConfig.quest().withPageSize(8).withTokenBudget(48).withDenseLayers(0).withRerankFactor(2),
+                QuestConfig.quest().withPageSize(8).withTokenBudget(48).withDenseLayers(0).withRerankFactor(2)
+                        .withRerankScore(QuestConfig.RerankScore.HEAD_RELATIVE)};
         for (QuestConfig quest : settings) {
             check(new JavaAttentionKernel(), quest, 3, "java " + quest);
         }

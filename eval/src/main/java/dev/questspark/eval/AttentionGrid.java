@@ -53,7 +53,7 @@ public final class AttentionGrid {
         for (String kv : spec.split(",")) {
             String[] p = kv.trim().split("=", 2);
             if (p.length != 2 || p[1].isBlank()) {
-                throw new IllegalArgumentException("a Quest variant is key=value,... (gqa-policy, sink-pages, recent-pages, rerank-factor, page-size, dense-layers), got '"
+                throw new IllegalArgumentException("a Quest variant is key=value,... (gqa-policy, sink-pages, recent-pages, rerank-factor, rerank-score, page-size, dense-layers), got '"
                         + spec + "'");
             }
             String v = p[1].trim();
@@ -64,8 +64,9 @@ public final class AttentionGrid {
                 case "dense-layers" -> q.withDenseLayers(Integer.parseInt(v));
                 case "recent-pages" -> q.withRecentPages(Integer.parseInt(v));
                 case "rerank-factor" -> q.withRerankFactor(Integer.parseInt(v));
+                case "rerank-score" -> q.withRerankScore(rerankScore(v));
                 default -> throw new IllegalArgumentException("unknown Quest variant key '" + p[0].trim()
-                        + "'; keys are gqa-policy, sink-pages, recent-pages, rerank-factor, page-size, dense-layers");
+                        + "'; keys are gqa-policy, sink-pages, recent-pages, rerank-factor, rerank-score, page-size, dense-layers");
             };
         }
         return q;
@@ -80,11 +81,20 @@ public final class AttentionGrid {
         throw new IllegalArgumentException("gqa-policy must be shared or per-head, got '" + v + "'");
     }
 
+    private static QuestConfig.RerankScore rerankScore(String v) {
+        for (QuestConfig.RerankScore r : QuestConfig.RerankScore.values()) {
+            if (r.configName().equals(v)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("rerank-score must be max or head-relative, got '" + v + "'");
+    }
+
     /**
      * The attention name rows carry: "dense", "quest" (this engine's defaults, sink pages included) or "quest-paper"
      * (Quest without sink pages, the paper's selection), followed by what else differs from the defaults:
-     * "-per-head" (gqa-policy), "-sinkN" (N sink pages other than 0 and the default), "-recentN", "-rerankF" and "-denseN"
-     * (recent-pages, rerank-factor, dense-layers).
+     * "-per-head" (gqa-policy), "-sinkN" (N sink pages other than 0 and the default), "-recentN", "-rerankF", "-head-relative" and "-denseN"
+     * (recent-pages, rerank-factor, rerank-score, dense-layers).
      */
     public static String name(QuestConfig q) {
         if (q.attention() == QuestConfig.Attention.DENSE) {
@@ -102,6 +112,9 @@ public final class AttentionGrid {
         }
         if (q.rerankFactor() != QuestConfig.DEFAULT_RERANK_FACTOR) {
             n.append("-rerank").append(q.rerankFactor());
+        }
+        if (q.rerankScore() != QuestConfig.RerankScore.MAX) {
+            n.append('-').append(q.rerankScore().configName());
         }
         if (q.denseLayers() != QuestConfig.DEFAULT_DENSE_LAYERS) {
             n.append("-dense").append(q.denseLayers());

@@ -18,7 +18,7 @@ import java.util.Set;
  * --speed-threads, and the perplexity text's --ppl-tokens (tokens taken) and --ppl-scored (only the last N of them scored,
  * the rest prefilled densely), and --answer-tokens (greedy tokens of a passkey answer); --paper-budgets and
  * --adaptive-budgets (B,.. or none) set the ablation rows, and --variants key=value,..;key=value,.. (gqa-policy,
- * sink-pages, recent-pages, rerank-factor, page-size, dense-layers) adds Quest settings, each measured at every budget; --seed N is the base seed
+ * sink-pages, recent-pages, rerank-factor, rerank-score, page-size, dense-layers) adds Quest settings, each measured at every budget; --seed N is the base seed
  * of the passkeys and filler phases (another seed, other prompts). The regenerating command written into the report is the system property quest.eval.command
  * (set by the launcher) followed by the flags.
  */

@@ -2,6 +2,7 @@ package dev.questspark.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.questspark.quest.QuestConfig;
 import java.util.List;
@@ -50,6 +51,16 @@ class EvalVariantsTest {
         assertEquals(QuestConfig.quest().withPageSize(8).withRerankFactor(2), v);
         assertEquals("quest-recent16-rerank4", AttentionGrid.name(AttentionGrid.variant("recent-pages=16,rerank-factor=4")));
         assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("rerank-factor=-2"));
+    }
+
+    @Test
+    void rerankScoreIsAVariantKey() {
+        QuestConfig v = AttentionGrid.variant("page-size=8,rerank-factor=4,rerank-score=head-relative");
+        assertEquals(QuestConfig.quest().withPageSize(8).withRerankFactor(4).withRerankScore(QuestConfig.RerankScore.HEAD_RELATIVE), v);
+        assertEquals("quest-rerank4-head-relative", AttentionGrid.name(v));
+        assertEquals("quest-rerank4", AttentionGrid.name(AttentionGrid.variant("rerank-factor=4,rerank-score=max")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AttentionGrid.variant("rerank-score=softmax"));
+        assertTrue(e.getMessage().contains("max or head-relative"), e.getMessage());
     }
 
     @Test

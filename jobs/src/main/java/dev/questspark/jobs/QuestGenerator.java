@@ -252,6 +252,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public IntParam sinkPages() { return (IntParam) settingParams.get(Settings.SINK_PAGES); }
     public IntParam recentPages() { return (IntParam) settingParams.get(Settings.RECENT_PAGES); }
     public IntParam rerankFactor() { return (IntParam) settingParams.get(Settings.RERANK_FACTOR); }
+    public Param<String> rerankScore() { return param(Settings.RERANK_SCORE); }
     public DoubleParam tokenBudgetFraction() { return (DoubleParam) settingParams.get(Settings.TOKEN_BUDGET_FRACTION); }
     public LongParam kvMemoryBudget() { return (LongParam) settingParams.get(Settings.KV_MEMORY_BUDGET); }
     public IntParam threadsPerTask() { return (IntParam) settingParams.get(Settings.THREADS); }
@@ -280,6 +281,7 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public int getSinkPages() { return getSetting(Settings.SINK_PAGES); }
     public int getRecentPages() { return getSetting(Settings.RECENT_PAGES); }
     public int getRerankFactor() { return getSetting(Settings.RERANK_FACTOR); }
+    public String getRerankScore() { return getSetting(Settings.RERANK_SCORE); }
     public double getTokenBudgetFraction() { return getSetting(Settings.TOKEN_BUDGET_FRACTION); }
     public long getKvMemoryBudget() { return getSetting(Settings.KV_MEMORY_BUDGET); }
     public int getThreadsPerTask() { return getSetting(Settings.THREADS); }
@@ -312,6 +314,8 @@ public final class QuestGenerator extends Transformer implements DefaultParamsWr
     public QuestGenerator setSinkPages(int v) { return setSetting(Settings.SINK_PAGES, v); }
     public QuestGenerator setRecentPages(int v) { return setSetting(Settings.RECENT_PAGES, v); }
     public QuestGenerator setRerankFactor(int v) { return setSetting(Settings.RERANK_FACTOR, v); }
+    /** max or head-relative. */
+    public QuestGenerator setRerankScore(String v) { return setSetting(Settings.RERANK_SCORE, v); }
     public QuestGenerator setTokenBudgetFraction(double v) { return setSetting(Settings.TOKEN_BUDGET_FRACTION, v); }
     /** Most bytes one decoder's KV cache may take (setting kv-memory-budget). */
     public QuestGenerator setKvMemoryBudget(long bytes) { return setSetting(Settings.KV_MEMORY_BUDGET, bytes); }

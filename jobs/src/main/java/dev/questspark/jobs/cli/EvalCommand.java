@@ -29,7 +29,7 @@ final class EvalCommand extends Command {
             "budgets", "page-sizes", "speed-contexts", "speed-threads", "ppl-tokens", "ppl-scored", "answer-tokens", "paper-budgets", "adaptive-budgets", "variants", "seed");
     /** Quest settings the eval's grid sets per row: --conf cannot set them for every row, so it is refused. */
     private static final List<String> GRID_SETTINGS = List.of("attention", "token-budget", "page-size", "dense-layers", "gqa-policy",
-            "sink-pages", "recent-pages", "rerank-factor", "token-budget-fraction");
+            "sink-pages", "recent-pages", "rerank-factor", "rerank-score", "token-budget-fraction");
     /** The section run here rather than by {@link EvalMain}: output quality of the jobs' own row code. */
     static final String QUALITY = "quality";
     private static final String ALL_SECTIONS = "passkey,perplexity,agreement,speed,llamacpp," + QUALITY;
@@ -68,7 +68,7 @@ final class EvalCommand extends Command {
                 Flag.value("adaptive-budgets", "N,N,...|none", join(FULL.adaptiveBudgets()),
                         "fixed budgets each compared with an adaptive budget of equal mean tokens attended"),
                 Flag.value("variants", "K=V,..;K=V,..", "none", "further Quest settings measured at every budget (passkey, perplexity): "
-                        + "gqa-policy, sink-pages, recent-pages, rerank-factor, page-size, dense-layers, e.g. gqa-policy=per-head;sink-pages=0,page-size=8"),
+                        + "gqa-policy, sink-pages, recent-pages, rerank-factor, rerank-score, page-size, dense-layers, e.g. gqa-policy=per-head;sink-pages=0,page-size=8"),
                 Flag.value("seed", "N", Long.toString(FULL.seed()), "base seed of the passkeys and filler phases"),
                 Flag.value("ppl-tokens", "N", Integer.toString(FULL.pplTokens()), "tokens of the perplexity text taken"),
                 Flag.value("ppl-scored", "N", "0", "score only the last N of them (0: all), the rest prefilled densely once"),
