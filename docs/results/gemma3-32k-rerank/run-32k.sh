@@ -14,7 +14,7 @@ if [[ $what == single ]]; then
   $B/llama-bench -m $M -t 2 -p 0 -n 32 -d 32768 -r 1 -fa 1 -o jsonl > $out/llama-bench-d32768.jsonl 2> $out/llama-bench-d32768.err
   echo "llama-bench exit $? $(date -u +%H:%M:%S) $(uptime)"
   bin/quest bench-batch --model $M --context 32700 --batch-sizes 1 --decode-tokens 64 --attention quest:2048 --page-size 8 \
-    --threads 2 > $out/ours-single-p8.txt 2> $out/ours-single-p8.err
+    --rerank-factor 0 --threads 2 > $out/ours-single-p8.txt 2> $out/ours-single-p8.err
   echo "ours p8 exit $? $(date -u +%H:%M:%S) $(uptime)"
   bin/quest bench-batch --model $M --context 32700 --batch-sizes 1 --decode-tokens 64 --attention quest:2048 --page-size 8 \
     --rerank-factor $F --threads 2 > $out/ours-single-p8-rerank$F.txt 2> $out/ours-single-p8-rerank$F.err
