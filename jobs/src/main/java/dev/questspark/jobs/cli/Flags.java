@@ -136,6 +136,7 @@ final class Flags {
                 of(Settings.PAGE_SIZE),
                 of(Settings.DENSE_LAYERS),
                 of(Settings.RERANK_FACTOR),
+                of(Settings.RERANK_SCORE),
                 of(Settings.KV_MEMORY_BUDGET),
                 Flag.setting("threads", "N", "threads (0: all cores)"),
                 JSON);
