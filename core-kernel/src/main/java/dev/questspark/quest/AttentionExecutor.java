@@ -56,6 +56,7 @@ final class AttentionExecutor {
     private final int[] rerankRead; // (heads) pages whose keys the last step's rerank read, per unit
     private final RerankScratch[] rerankScratch; // (kvHeads)
     private final float[][] relative; // (kvHeads) head-relative bounds of a rerank's pre-selection
+    private SharedMaxima sharedMaxima; // a shared-document pass's rerank maxima for this sequence, or null
     private final float[] states;  // (work units, state size)
     private final AttentionStats stats;
     private final AttentionStats lastStep = new AttentionStats();
@@ -178,6 +179,18 @@ final class AttentionExecutor {
         return pool;
     }
 
+    int group() {
+        return group;
+    }
+
+    int headDim() {
+        return headDim;
+    }
+
+    int kvHeadCount() {
+        return kvHeads;
+    }
+
     QuestConfig quest() {
         return quest;
     }
@@ -274,7 +287,7 @@ final class AttentionExecutor {
      */
     void select(int layer, int context, float[] q, int qOff, int scored) {
         int candidates = (context - 1) / pageSize;
-        int from = scored;
+        int from = ranksEveryPage(context) ? candidates : scored; // the bounds would choose every page: not scored
         if (from == 0 && scoreChunks(candidates) > 1) {
             scoreChunked(layer, candidates, q, qOff);
             from = candidates; // every candidate scored: what is left is the selection
@@ -289,6 +302,30 @@ final class AttentionExecutor {
                 selectHead(layer, context, q, qOff, already, h);
             }
         });
+    }
+
+    /**
+     * Whether a Quest step over context tokens reranks every page it ranks (rerank-factor x k covers all n of them):
+     * the bounds would pre-select them all, so they are neither scored nor read.
+     */
+    boolean ranksEveryPage(int context) {
+        int n = rankedPagesAt(context);
+        return n > 0 && rerankPool(n, rankedKeptAt(context)) == n;
+    }
+
+    /** Pages a rerank over context tokens reads the keys of: rerank-factor x k of the ranked pages, at most all. */
+    int rerankPoolAt(int context) {
+        return rerankPool(rankedPagesAt(context), rankedKeptAt(context));
+    }
+
+    /** Pages a Quest step over context tokens ranks: those between the sink pages and the recent ones. */
+    private int rankedPagesAt(int context) {
+        return (context - 1) / pageSize - quest.recentPagesUsedAt(context) - quest.sinkPagesUsedAt(context);
+    }
+
+    /** Ranked pages a Quest step over context tokens keeps: its budget less the sinks, the recent pages and the last. */
+    private int rankedKeptAt(int context) {
+        return quest.budgetPagesAt(context) - 1 - quest.sinkPagesUsedAt(context) - quest.recentPagesUsedAt(context);
     }
 
     /** Scoring units per KV head over the given candidate pages. */
@@ -352,8 +389,9 @@ final class AttentionExecutor {
             int u = shared ? h : h * group + r;
             int rows = shared ? group : 1;
             int unitQ = qOff + (h * group + (shared ? 0 : r)) * headDim;
-            selectedCount[u] = selectPages(layer, h, q, unitQ, rows, scores, scoreOff + r * candidates, candidates, sinks, recent,
-                    budgetPages, lastPage, u, parallel);
+            Unit unit = new Unit(u, h, shared ? 0 : r, rows);
+            selectedCount[u] = selectPages(layer, unit, q, unitQ, scores, scoreOff + r * candidates, candidates, sinks, recent,
+                    budgetPages, lastPage, parallel);
         }
     }
 
@@ -429,7 +467,7 @@ final class AttentionExecutor {
             tokens += (long) (selectedCount[u] - 1) * pageSize + (context - lastPage * pageSize);
             pagesRead += selectedCount[u];
         }
-        long metaBytes = (long) kvHeads * candidates * headDim * 4;
+        long metaBytes = ranksEveryPage(context) ? 0 : (long) kvHeads * candidates * headDim * 4; // bounds unread then
         long dense = (long) kvHeads * context * headDim * 4;
         // a rerank reads its pool's keys (2 bytes a channel), not their values
         record((long) candidates * units, pagesRead, tokens, metaBytes + tokens * headDim * 4 + rerankTokens * headDim * 2, dense);
@@ -441,23 +479,25 @@ final class AttentionExecutor {
      * (scores[off + p] for page p; with a rerank factor, reranked by {@link #rerank}), the recent pages before the one
      * being filled, and lastPage, the page being filled. Returns how many ids it wrote.
      */
-    private int selectPages(int layer, int h, float[] q, int qOff, int rows, float[] scores, int off, int candidates, int sinks,
-            int recent, int budgetPages, int lastPage, int unit, boolean parallel) {
-        int out = unit * selectedRow;
+    private int selectPages(int layer, Unit unit, float[] q, int qOff, float[] scores, int off, int candidates, int sinks,
+            int recent, int budgetPages, int lastPage, boolean parallel) {
+        int out = unit.index() * selectedRow;
+        int h = unit.kvHead();
+        int rows = unit.rows();
         for (int p = 0; p < sinks; p++) {
             selected[out + p] = p;
         }
         int n = candidates - recent - sinks;
         int k = budgetPages - 1 - sinks - recent;
         int pool = rerankPool(n, k);
-        rerankRead[unit] = pool;
+        rerankRead[unit.index()] = pool;
         int ranked;
-        if (pool > 0 && rows > 1 && relativeBounds()) {
+        if (pool > 0 && pool < n && rows > 1 && relativeBounds()) {
             float[] bounds = relativeScratch(h, n);
             combineHeads(scores, off + sinks, 1, candidates, n, rows, QuestConfig.RerankScore.HEAD_RELATIVE, bounds);
-            ranked = rerank(layer, h, q, qOff, rows, bounds, 0, n, k, pool, sinks, out + sinks, parallel);
+            ranked = rerank(layer, unit, q, qOff, bounds, 0, n, k, pool, sinks, out + sinks, parallel);
         } else if (pool > 0) {
-            ranked = rerank(layer, h, q, qOff, rows, scores, off + sinks, n, k, pool, sinks, out + sinks, parallel);
+            ranked = rerank(layer, unit, q, qOff, scores, off + sinks, n, k, pool, sinks, out + sinks, parallel);
         } else {
             ranked = kernel.select(scores, off + sinks, n, k, selected, out + sinks);
         }
@@ -491,24 +531,32 @@ final class AttentionExecutor {
      * The maxima are computed in chunks of RERANK_CHUNK_PAGES on the pool when parallel (the caller is not a pool
      * task), each chunk writing its own pages' maxima, so the scores do not depend on the threads.
      */
-    private int rerank(int layer, int h, float[] q, int qOff, int rows, float[] scores, int off, int n, int k, int pool, int first,
+    private int rerank(int layer, Unit unit, float[] q, int qOff, float[] scores, int off, int n, int k, int pool, int first,
             int out, boolean parallel) {
-        RerankScratch s = rerankScratch(h, pool, rows);
-        kernel.select(scores, off, n, pool, s.ids, 0);
+        int rows = unit.rows();
+        RerankScratch s = rerankScratch(unit.kvHead(), pool, rows);
+        if (pool == n) { // every page: the pages a selection of all n would give, unscored
+            for (int i = 0; i < n; i++) {
+                s.ids[i] = i;
+            }
+        } else {
+            kernel.select(scores, off, n, pool, s.ids, 0);
+        }
         for (int i = 0; i < pool; i++) {
             s.ids[i] += first;
         }
-        HeadPages hp = head(layer, h);
-        int chunks = ceilDiv(pool, RERANK_CHUNK_PAGES);
+        int given = sharedMaxima == null ? 0 : sharedMaxima.copy(unit, s.ids, pool, s.rowMax);
+        HeadPages hp = head(layer, unit.kvHead());
+        int chunks = ceilDiv(pool - given, RERANK_CHUNK_PAGES);
         Parallel.RangeBody maxima = (a, b) -> {
             for (int c = a; c < b; c++) {
-                int from = c * RERANK_CHUNK_PAGES;
+                int from = given + c * RERANK_CHUNK_PAGES;
                 int count = Math.min(RERANK_CHUNK_PAGES, pool - from);
                 kernel.pageMaxLogits(hp, s.ids, from, count, q, qOff, rows, s.rowMax, from * rows);
             }
         };
         if (parallel) {
-            run(chunks, (long) pool * pageSize * headDim * 2, maxima);
+            run(chunks, (long) (pool - given) * pageSize * headDim * 2, maxima);
         } else {
             maxima.run(0, chunks);
         }
@@ -544,6 +592,39 @@ final class AttentionExecutor {
                 best = Math.max(best, a[off + i * pageStride + r * rowStride] - top[r]);
             }
             out[i] = best;
+        }
+    }
+
+    /** A selection unit: its index, KV head, first query row within the head's group, and rows. */
+    private record Unit(int index, int kvHead, int row0, int rows) {}
+
+    /**
+     * Has this sequence's reranks until {@link #clearSharedMaxima} take the largest logits of pages [0, pages) from a
+     * shared-document pass (table[h][page * rowStride + row0 + r] for KV head h, row r of the head's group) instead of
+     * reading their keys: the pass computed them with the same kernel, so they are the same bits.
+     */
+    void useSharedMaxima(float[][] table, int pages, int rowStride, int row0) {
+        sharedMaxima = new SharedMaxima(table, pages, rowStride, row0);
+    }
+
+    void clearSharedMaxima() {
+        sharedMaxima = null;
+    }
+
+    /** A shared-document pass's rerank maxima for one sequence (see {@link #useSharedMaxima}). */
+    private record SharedMaxima(float[][] table, int pages, int rowStride, int row0) {
+        /**
+         * Copies the maxima of the leading ids (ascending) below pages into rowMax (page i's rows at i * rows) and
+         * returns how many pages it gave; the rest are computed as before.
+         */
+        int copy(Unit unit, int[] ids, int pool, float[] rowMax) {
+            float[] t = table[unit.kvHead()];
+            int rows = unit.rows();
+            int i = 0;
+            for (; i < pool && ids[i] < pages; i++) {
+                System.arraycopy(t, ids[i] * rowStride + row0 + unit.row0(), rowMax, i * rows, rows);
+            }
+            return i;
         }
     }
 

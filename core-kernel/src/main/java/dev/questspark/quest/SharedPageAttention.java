@@ -37,23 +37,26 @@ public final class SharedPageAttention implements BatchAttention {
     private final AtomicLong pagesRead = new AtomicLong();
     private final AtomicLong boundsWanted = new AtomicLong();
     private final AtomicLong boundsRead = new AtomicLong();
+    private final SharedRerank rerank;
 
     /** For a model whose query rows are qDim = heads * headDim floats. */
     public SharedPageAttention(int qDim) {
         this.qDim = qDim;
         this.qRow = new float[qDim];
         this.outRow = new float[qDim];
+        this.rerank = new SharedRerank(qDim);
     }
 
     /**
      * Reads of the grouped steps so far, in (KV head, page) pairs: pages of keys and values the sequences wanted
      * (counted once per sequence) and the shared pass read (a page wanted by several sequences of one call counted
-     * once), and likewise the Quest page bounds scored.
+     * once), and likewise the Quest page bounds scored; rerankShared counts the pages whose keys a shared rerank pass
+     * read once for all the sequences of a document ({@link SharedRerank}).
      */
-    public record Traffic(long pagesWanted, long pagesRead, long boundsWanted, long boundsRead) {}
+    public record Traffic(long pagesWanted, long pagesRead, long boundsWanted, long boundsRead, long rerankShared) {}
 
     public Traffic traffic() {
-        return new Traffic(pagesWanted.get(), pagesRead.get(), boundsWanted.get(), boundsRead.get());
+        return new Traffic(pagesWanted.get(), pagesRead.get(), boundsWanted.get(), boundsRead.get(), rerank.pagesRead());
     }
 
     @Override
@@ -230,19 +233,7 @@ public final class SharedPageAttention implements BatchAttention {
                 forks.computeIfAbsent(parent, k -> new ArrayList<>()).add(i);
             }
         }
-        for (List<Integer> doc : forks.values()) {
-            if (doc.size() > 1) {
-                scoreShared(layer, caches, positions, rows, doc, ex, q, scored);
-            }
-        }
-        int kvHeads = c.kvHeads();
-        ex[0].pool().forRangeBalanced(n * kvHeads, (a, b) -> {
-            for (int w = a; w < b; w++) {
-                int i = w / kvHeads;
-                int row = rows.get(i);
-                ex[i].selectHead(layer, positions[row] + 1, q, row * qDim, scored[i], w % kvHeads);
-            }
-        });
+        selectAll(layer, caches, positions, rows, ex, q, scored, forks.values());
         for (int i = 0; i < n; i++) {
             int row = rows.get(i);
             segments[i] = ceilDiv(ex[i].quest().budgetPagesAt(positions[row] + 1), ex[i].questPagesPerSegment());
@@ -305,6 +296,48 @@ public final class SharedPageAttention implements BatchAttention {
         for (int i = 0; i < n; i++) {
             ex[i].finishQuest(positions[rows.get(i)] + 1, st, statesOff[i], out, rows.get(i) * qDim);
         }
+    }
+
+    /**
+     * Each sequence selects its pages ({@link AttentionExecutor#selectHead}), units of (sequence, KV head) on the pool,
+     * after the passes shared by the forks of one document (positions in rows, by document): their bounds scored
+     * unless every one of them reranks all its pages, and their reranks' key pass.
+     */
+    private void selectAll(int layer, KvCache[] caches, int[] positions, List<Integer> rows, AttentionExecutor[] ex, float[] q,
+            int[] scored, Iterable<List<Integer>> documents) {
+        int kvHeads = ex[0].kvHeadCount();
+        try {
+            int slot = 0;
+            for (List<Integer> doc : documents) {
+                if (doc.size() > 1 && !ranksEveryPage(positions, rows, doc, ex)) {
+                    scoreShared(layer, caches, positions, rows, doc, ex, q, scored);
+                }
+                if (doc.size() > 1 && rerank.pass(layer, positions, rows, doc, ex, q, slot)) {
+                    slot++;
+                }
+            }
+            ex[0].pool().forRangeBalanced(rows.size() * kvHeads, (a, b) -> {
+                for (int w = a; w < b; w++) {
+                    int i = w / kvHeads;
+                    int row = rows.get(i);
+                    ex[i].selectHead(layer, positions[row] + 1, q, row * qDim, scored[i], w % kvHeads);
+                }
+            });
+        } finally {
+            for (AttentionExecutor e : ex) {
+                e.clearSharedMaxima();
+            }
+        }
+    }
+
+    /** Whether every sequence at positions doc of rows reranks all its pages, so that none needs their bounds. */
+    private static boolean ranksEveryPage(int[] positions, List<Integer> rows, List<Integer> doc, AttentionExecutor[] ex) {
+        for (int i : doc) {
+            if (!ex[i].ranksEveryPage(positions[rows.get(i)] + 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
