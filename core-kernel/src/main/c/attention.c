@@ -235,7 +235,7 @@ int qk_attn_select(const float *scores, int n, int k, int32_t *out) {
 /* ---- attention ---- */
 
 size_t qk_attn_work_floats(int rows, int dp, int p) {
-    size_t pp = (size_t) ((p + 15) & ~15);
+    size_t pp = (size_t) qk_attn_tile_tokens(p);
     /* scores (rows, pp); key, transposed key and value tiles (pp, dp) each; the shared key and value tiles (pp, dp)
      * each */
     return (size_t) rows * pp + 5 * pp * (size_t) dp + 64;

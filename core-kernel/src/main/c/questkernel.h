@@ -225,6 +225,10 @@ float qk_sum_floats(const float *x, size_t n);
  * (dp = d rounded up to 16, zero padded), `limits` the token limit of each row (max_limit their maximum), `m`, `l`
  * and `acc` (rows x dp) a state updated in place, `work` scratch of qk_attn_work_floats(rows, dp, p) floats. */
 size_t qk_attn_work_floats(int rows, int dp, int p);
+/* Tokens of one decode tile of the SIMD cores: pages of 8 and 16 are taken in runs of 32 tokens, so the tile's fixed
+ * costs (the per-row softmax step, the walk, the accumulators' loads and stores) are paid once per 32 tokens
+ * (measured on SmolLM2's shape, see docs/benchmarks.md); other page sizes, one page rounded up to 16. */
+static inline int qk_attn_tile_tokens(int p) { return p < 32 && 32 % p == 0 ? 32 : (p + 15) & ~15; }
 typedef struct {
     const qk_kv *kv;
     const int32_t *ids;
