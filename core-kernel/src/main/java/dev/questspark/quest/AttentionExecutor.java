@@ -674,6 +674,12 @@ final class AttentionExecutor {
         recordWindow(pos);
     }
 
+    /** {@link #windowDecode} over the pool (the caller runs no parallel section): the same result and counters. */
+    void windowDecodeSplit(int layer, int pos, float[] q, int qOff, float[] out, int outOff) {
+        window.attendSplit(pool, layerPages(layer), firstToken(layer), pos, q, qOff, out, outOff);
+        recordWindow(pos);
+    }
+
     private HeadPages[] layerPages(int layer) {
         HeadPages[] layerPages = new HeadPages[kvHeads];
         for (int h = 0; h < kvHeads; h++) {

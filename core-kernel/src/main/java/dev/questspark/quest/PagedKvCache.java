@@ -245,6 +245,11 @@ public final class PagedKvCache implements KvCache {
         executor.windowDecode(layer, pos, q, qOff, out, outOff);
     }
 
+    /** {@link #attendWindow} split over this cache's pool; only outside any of the pool's parallel sections. */
+    void attendWindowSplit(int layer, int pos, float[] q, int qOff, float[] out, int outOff) {
+        executor.windowDecodeSplit(layer, pos, q, qOff, out, outOff);
+    }
+
     @Override
     public int length() {
         return length;

@@ -54,17 +54,8 @@ final class WindowAttention {
             states = new float[units * PARTS * stateSize];
         }
         int stride = kvHeads * group * headDim;
-        if (n == 1 && pool.threads() > 1) { // one token: each KV head's head part and first half, then its second half
-            pool.forRange(kvHeads * 2, 1, (a, b) -> {
-                for (int u = a; u < b; u++) {
-                    int h = u / 2;
-                    attendParts(layerPages[h], first, pos, q, h * group * headDim, h * PARTS * stateSize, u % 2 == 0 ? 0 : 2,
-                            u % 2 == 0 ? 2 : 3);
-                }
-            });
-            for (int h = 0; h < kvHeads; h++) {
-                kernel.merge(states, h * PARTS * stateSize, PARTS, group, headDim, out, h * group * headDim);
-            }
+        if (n == 1 && pool.threads() > 1) {
+            attendSplit(pool, layerPages, first, pos, q, 0, out, 0);
             return;
         }
         Parallel.RangeBody body = (a, b) -> {
@@ -79,6 +70,28 @@ final class WindowAttention {
             body.run(0, 1);
         } else {
             pool.forRange(units, 1, body);
+        }
+    }
+
+    /**
+     * {@link #attend} of the one query token at position pos (q at q[qOff ..], out at out[outOff ..]) over the pool:
+     * each KV head's head part and first half on one thread, its second half on the other, the same parts as
+     * {@link #attendOne}, so the same result. A lone sequence's window layers would otherwise run on one thread.
+     */
+    void attendSplit(Parallel pool, HeadPages[] layerPages, int first, int pos, float[] q, int qOff, float[] out, int outOff) {
+        int kvHeads = layerPages.length;
+        if (states.length < kvHeads * PARTS * stateSize) {
+            states = new float[kvHeads * PARTS * stateSize];
+        }
+        pool.forRange(kvHeads * 2, 1, (a, b) -> {
+            for (int u = a; u < b; u++) {
+                int h = u / 2;
+                attendParts(layerPages[h], first, pos, q, qOff + h * group * headDim, h * PARTS * stateSize, u % 2 == 0 ? 0 : 2,
+                        u % 2 == 0 ? 2 : 3);
+            }
+        });
+        for (int h = 0; h < kvHeads; h++) {
+            kernel.merge(states, h * PARTS * stateSize, PARTS, group, headDim, out, outOff + h * group * headDim);
         }
     }
 

@@ -6,7 +6,7 @@ import dev.questspark.model.KvCache;
 /**
  * The sliding-window layers of a batched decode step (Gemma 3's local layers): each row attends its own window, and
  * one row's window (one KV head of 512 tokens for Gemma 3 270M) is too small to split over threads, so the rows are
- * the units of one parallel section. Run one after another, a batch of 8 kept one of two threads waiting for a third
+ * the units of one parallel section; a lone row splits its window's pages in halves instead (as a lone decode does). Run one after another, a batch of 8 kept one of two threads waiting for a third
  * of the step. Each row is computed exactly as its cache's own {@link PagedKvCache#attend} computes it alone.
  */
 final class WindowRows {
@@ -25,6 +25,11 @@ final class WindowRows {
                 throw new IllegalArgumentException("row " + rows[j] + " needs q and out of " + end + " floats, got " + q.length
                         + " and " + out.length);
             }
+        }
+        if (count == 1) { // a lone row (a batch of one): its window's halves on the two threads, as a lone decode
+            ((PagedKvCache) caches[rows[0]]).attendWindowSplit(layer, positions[rows[0]], q, rows[0] * qDim, out,
+                    rows[0] * qDim);
+            return;
         }
         pool.forRange(count, 1, (a, b) -> {
             for (int j = a; j < b; j++) {

@@ -63,6 +63,31 @@ class Gemma3ForwardBatchTest {
     }
 
     @Test
+    void aLoneWindowRowSplitOverThePoolMatchesLoneStepsBitForBit() {
+        LlamaModel model = TestModels.gemma3Engine(2).model();
+        LlamaConfig c = model.config();
+        Random rnd = new Random(13);
+        // one row past the window beside one inside it, and a batch of one: the windowed row splits its window's pages
+        for (int[] lengths : new int[][] {{37, 530}, {545}}) {
+            int[][] prompts = new int[lengths.length][];
+            int[] next = new int[prompts.length];
+            for (int i = 0; i < prompts.length; i++) {
+                prompts[i] = BatchVsAlone.randomTokens(rnd, lengths[i], 300, 200_000);
+                prompts[i][0] = 2; // BOS
+                next[i] = 300 + rnd.nextInt(200_000);
+            }
+            for (int threads : new int[] {1, 2}) {
+                try (Parallel par = new Parallel(threads)) {
+                    BatchVsAlone.assertPromptsMatch(model, prompts, next.clone(), 2, new ForwardState(c, 128), par,
+                            () -> new PagedKvCache(kvConfig(model, 600), par), new SharedPageAttention(c.qDim()),
+                            (step, token, logits) -> 300 + (token * 31 + step) % 200_000,
+                            "gemma3 lone window row, " + lengths.length + " rows, " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
     void forksOfOneDocumentPastTheWindowMatchLoneStepsBitForBit() {
         LlamaModel model = TestModels.gemma3Engine(2).model();
         LlamaConfig c = model.config();
