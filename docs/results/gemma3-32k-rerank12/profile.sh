@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: profile.sh OUTDIR TREE BATCH FACTOR SCORE   (under flock /work/notes/bench.lock, raised)
+# usage: [DECODE=N] profile.sh OUTDIR TREE BATCH FACTOR SCORE   (under flock /work/notes/bench.lock, raised)
 # perf record -F 999 -g of bench-batch at 32K (quest:2048, pages of 8, one shared document when BATCH > 1) with the
 # given rerank; the report keeps the last 20 s of samples (decode; the prefill runs first). After single12's
 # profile-single.sh: native symbols from the tree's kernel library, Java frames from the JIT's perf map.
@@ -9,7 +9,7 @@ lib=$tree/core-kernel/target/classes/native/linux-x86_64/libquestkernel.so
 export QUEST_HOME=$tree QUEST_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+PreserveFramePointer -XX:+DumpPerfMapAtExit -Dquest.native.path=$lib"
 shared=false; [[ $N -gt 1 ]] && shared=true
 echo "start $(date -u +%H:%M:%S) $(git -C $tree rev-parse --short HEAD) $(uptime)"
-$tree/bin/quest bench-batch --model /work/main/models/gemma-3-270m-q4_k_m.gguf --context 32600 --batch-sizes $N --decode-tokens 160 \
+$tree/bin/quest bench-batch --model /work/main/models/gemma-3-270m-q4_k_m.gguf --context 32600 --batch-sizes $N --decode-tokens ${DECODE:-400} \
   --attention quest:2048 --page-size 8 --rerank-factor $F --rerank-score $S --shared-document=$shared --threads 2 > $out/bench.txt 2> $out/bench.err &
 sleep 3
 pid=$(pgrep -f "QuestCli bench-batch --model /work/main/models/gemma-3-270m-q4_k_m.gguf --context 32600 --batch-sizes $N" | head -1)
