@@ -6,8 +6,9 @@ import dev.questspark.model.KvCache;
 /**
  * The sliding-window layers of a batched decode step (Gemma 3's local layers): each row attends its own window, and
  * one row's window (one KV head of 512 tokens for Gemma 3 270M) is too small to split over threads, so the rows are
- * the units of one parallel section; a lone row splits its window's pages in halves instead (as a lone decode does). Run one after another, a batch of 8 kept one of two threads waiting for a third
- * of the step. Each row is computed exactly as its cache's own {@link PagedKvCache#attend} computes it alone.
+ * the units of one parallel section; a lone row splits its window's pages in halves instead (as a lone decode does).
+ * Run one after another, a batch of 8 kept one of two threads waiting for a third of the step. Each row is computed
+ * exactly as its cache's own {@link PagedKvCache#attend} computes it alone.
  */
 final class WindowRows {
     private WindowRows() {
