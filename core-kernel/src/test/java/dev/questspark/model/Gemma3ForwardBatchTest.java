@@ -27,13 +27,8 @@ class Gemma3ForwardBatchTest {
                 .withSlidingWindow(v.slidingWindow(), v.slidingLayers());
         Random rnd = new Random(9);
         int[] lengths = {530, 37};
-        int[][] prompts = new int[lengths.length][];
-        int[] next = new int[prompts.length];
-        for (int i = 0; i < prompts.length; i++) {
-            prompts[i] = BatchVsAlone.randomTokens(rnd, lengths[i], 300, 200_000);
-            prompts[i][0] = 2; // BOS
-            next[i] = 300 + rnd.nextInt(200_000);
-        }
+        int[] next = new int[lengths.length];
+        int[][] prompts = prompts(rnd, lengths, next);
         try (Parallel par = new Parallel(2)) {
             BatchVsAlone.assertPromptsMatch(model, prompts, next, 2, new ForwardState(c, 128), par, () -> new PagedKvCache(kv, par),
                     BatchAttention.perSequence(c), (step, token, logits) -> 300 + (token * 31 + step) % 200_000, "gemma3");
@@ -46,13 +41,8 @@ class Gemma3ForwardBatchTest {
         LlamaConfig c = model.config();
         Random rnd = new Random(11);
         int[] lengths = {530, 37, 545};
-        int[][] prompts = new int[lengths.length][];
-        int[] next = new int[prompts.length];
-        for (int i = 0; i < prompts.length; i++) {
-            prompts[i] = BatchVsAlone.randomTokens(rnd, lengths[i], 300, 200_000);
-            prompts[i][0] = 2; // BOS
-            next[i] = 300 + rnd.nextInt(200_000);
-        }
+        int[] next = new int[lengths.length];
+        int[][] prompts = prompts(rnd, lengths, next);
         for (int threads : new int[] {1, 2}) {
             try (Parallel par = new Parallel(threads)) {
                 BatchVsAlone.assertPromptsMatch(model, prompts, next.clone(), 2, new ForwardState(c, 128), par,
@@ -69,13 +59,8 @@ class Gemma3ForwardBatchTest {
         Random rnd = new Random(13);
         // one row past the window beside one inside it, and a batch of one: the windowed row splits its window's pages
         for (int[] lengths : new int[][] {{37, 530}, {545}}) {
-            int[][] prompts = new int[lengths.length][];
-            int[] next = new int[prompts.length];
-            for (int i = 0; i < prompts.length; i++) {
-                prompts[i] = BatchVsAlone.randomTokens(rnd, lengths[i], 300, 200_000);
-                prompts[i][0] = 2; // BOS
-                next[i] = 300 + rnd.nextInt(200_000);
-            }
+            int[] next = new int[lengths.length];
+            int[][] prompts = prompts(rnd, lengths, next);
             for (int threads : new int[] {1, 2}) {
                 try (Parallel par = new Parallel(threads)) {
                     BatchVsAlone.assertPromptsMatch(model, prompts, next.clone(), 2, new ForwardState(c, 128), par,
@@ -113,6 +98,17 @@ class Gemma3ForwardBatchTest {
             BatchVsAlone.assertStepsMatch(model, batch, alone, next, 3, s, par, new SharedPageAttention(c.qDim()),
                     (step, token, logits) -> 300 + (token * 31 + step) % 200_000, "gemma3 forks");
         }
+    }
+
+    /** Random prompts of the given lengths after a BOS, and each one's next token in next. */
+    private static int[][] prompts(Random rnd, int[] lengths, int[] next) {
+        int[][] prompts = new int[lengths.length][];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = BatchVsAlone.randomTokens(rnd, lengths[i], 300, 200_000);
+            prompts[i][0] = 2; // BOS
+            next[i] = 300 + rnd.nextInt(200_000);
+        }
+        return prompts;
     }
 
     /** Quest with a small budget (sparse from 64 tokens on), the file's sliding window. */
