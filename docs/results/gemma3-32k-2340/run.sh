@@ -3,7 +3,8 @@
 # (default rerank 4, bounds alone), and the head-relative factor-16 setting beside them.
 set -u
 out="${1:?out dir}"; mkdir -p "$out"
-/work/notes/final-bench.sh "$out"
+here=$(dirname "$(realpath "$0")")
+"$here/../../bench-batch/quiet-1211/run.sh" "$out"   # issue 12's lines; clones main to /tmp/final-src
 cd /tmp/final-src
 M=models/gemma-3-270m-q4_k_m.gguf
 QUEST_HOME=/tmp/final-src bash docs/results/gemma3-32k-rerank/run-32k.sh single "$out/g32k-single" 4 > "$out/g32k-single.log" 2>&1

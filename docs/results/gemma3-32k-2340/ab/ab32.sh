@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # 32K Gemma A/B: session start (75c8675 = e4a3378's code for these flags, /tmp/grid-src) vs main e6c07bf (/tmp/final-src).
+# A: git clone of main 75c8675 into /tmp/grid-src, B: of main e6c07bf into /tmp/final-src, each built with
+# mvn -B -q -DskipTests package -pl jobs -am and models/ linked; run under flock on the bench lock, session raised.
 set -u
-out=/work/notes/runs/final12/ab32; mkdir -p $out
+out=$(realpath -m "${1:?out dir}"); mkdir -p $out
 M=models/gemma-3-270m-q4_k_m.gguf
 for round in 1; do
 for side in A B; do

@@ -3,6 +3,8 @@ package dev.questspark.quest;
 import dev.questspark.kernel.Parallel;
 import dev.questspark.model.AttentionStats;
 
+import java.util.Arrays;
+
 /**
  * Runs a {@link PagedKvCache}'s attention on the thread pool: dense or Quest decode steps, dense causal prefill, and
  * the dense windowed attention of sliding-window layers ({@link WindowAttention}).
@@ -579,7 +581,7 @@ final class AttentionExecutor {
             float[] out) {
         float[] top = new float[rows]; // 0 for the max: x - 0 is x
         if (score == QuestConfig.RerankScore.HEAD_RELATIVE) {
-            java.util.Arrays.fill(top, Float.NEGATIVE_INFINITY);
+            Arrays.fill(top, Float.NEGATIVE_INFINITY);
             for (int i = 0; i < pages; i++) {
                 for (int r = 0; r < rows; r++) {
                     top[r] = Math.max(top[r], a[off + i * pageStride + r * rowStride]);
