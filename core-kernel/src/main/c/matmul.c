@@ -216,6 +216,140 @@ JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmul0(
     }
 }
 
+/*
+ * out[i] = dot(row ids[i], x[x_off ..]) for i < count: a few scattered rows of one token (the exact logits of an output
+ * head's candidates), each by the row kernel the full matmul runs for that row, so the same bits. Every id is checked
+ * against rows before any row is read.
+ */
+JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmulRows0(
+        JNIEnv *env, jclass cls, jobject data, jint type, jint rows, jint cols, jfloatArray x, jint x_off,
+        jintArray ids, jint count, jfloatArray out) {
+    size_t row_bytes;
+    const uint8_t *w = weight_bytes(env, data, type, rows, cols, &row_bytes);
+    if (w == NULL) return;
+    if (x == NULL || ids == NULL || out == NULL || x_off < 0 || count < 0
+            || (long long)x_off + cols > (long long)(*env)->GetArrayLength(env, x)
+            || count > (*env)->GetArrayLength(env, ids) || count > (*env)->GetArrayLength(env, out)) {
+        throw_iae(env, "native matmulRows: need x_off + cols <= x.length and count <= ids.length, out.length");
+        return;
+    }
+    if (count == 0) return;
+    int32_t *id = malloc((size_t)count * sizeof(int32_t));
+    float *res = malloc((size_t)count * sizeof(float));
+    if (id == NULL || res == NULL) {
+        free(id);
+        free(res);
+        throw_named(env, "java/lang/OutOfMemoryError", "native matmulRows: no memory for the row ids");
+        return;
+    }
+    (*env)->GetIntArrayRegion(env, ids, 0, count, (jint *)id);
+    for (jint i = 0; i < count; i++) {
+        if (id[i] < 0 || id[i] >= rows) {
+            free(id);
+            free(res);
+            throw_iae(env, "native matmulRows: a row id is outside [0, rows)");
+            return;
+        }
+    }
+    const qk_matmul_ops *ops = qk_matmul_active();
+    int act_format = qk_act_format(type);
+    size_t act_stride = qk_act_stride(act_format, cols);
+    uint8_t *act = qk_thread_scratch(act_stride);
+    float *xp = act == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, x, NULL);
+    if (xp == NULL) {
+        free(id);
+        free(res);
+        if (act == NULL) throw_named(env, "java/lang/OutOfMemoryError", "native matmulRows: no memory for activations");
+        return;
+    }
+    ops->quantize[act_format](xp + x_off, 1, cols, act, act_stride);
+    (*env)->ReleasePrimitiveArrayCritical(env, x, xp, JNI_ABORT);
+    for (jint i = 0; i < count; i++) ops->matmul[type](w, row_bytes, cols, act, act_stride, 1, res + i, 1, id[i], id[i] + 1);
+    (*env)->SetFloatArrayRegion(env, out, 0, count, res);
+    free(id);
+    free(res);
+}
+
+/* Rows of one sketch call per matmul and bounds pass: the bounds then read scales the matmul just brought to L2. */
+#define SKETCH_CHUNK 256
+
+/* The sketch's logits and bound sums of rows [r0, r1) into o, u, d (token t at t * ldo), chunk by chunk. */
+static void sketch_rows(const qk_matmul_ops *ops, qk_matmul_fn fn, const uint8_t *w, int packed, size_t row_bytes,
+                        jint cols, const uint8_t *act, size_t act_stride, jint n, const float *pn, float *o, float *u,
+                        float *d, size_t ldo, jint r0, jint r1) {
+    for (jint r = r0; r < r1; r += SKETCH_CHUNK) {
+        jint e = r1 - r < SKETCH_CHUNK ? r1 : r + SKETCH_CHUNK;
+        fn(w, row_bytes, cols, act, act_stride, n, o + (r - r0), ldo, r, e);
+        ops->bounds(w, row_bytes, cols, packed, pn, n, u + (r - r0), d + (r - r0), ldo, r, e);
+    }
+}
+
+/*
+ * The matmul of rows [r0, r1) of a Q4_0, Q5_0 or Q8_0 matrix (out, as matmul0 writes it) and their bound sums
+ * (up, down; qk_bounds_fn) for n tokens: an output head's sketch, one pass over its weights.
+ */
+JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmulBounds0(
+        JNIEnv *env, jclass cls, jobject data, jobject packed, jint type, jint rows, jint cols, jfloatArray x, jint n,
+        jfloatArray pn, jfloatArray out, jfloatArray up, jfloatArray down, jint r0, jint r1) {
+    size_t row_bytes;
+    const uint8_t *w = weight_bytes(env, data, type, rows, cols, &row_bytes);
+    if (w == NULL) return;
+    if (type != QK_Q4_0 && type != QK_Q5_0 && type != QK_Q8_0) {
+        throw_iae(env, "native matmulBounds: the type's blocks do not start with a binary16 scale");
+        return;
+    }
+    const uint8_t *pw = packed == NULL ? NULL : packed_bytes(env, packed, type, rows, cols);
+    if (packed != NULL && pw == NULL) return;
+    if (x == NULL || pn == NULL || out == NULL || up == NULL || down == NULL || n < 0 || r0 < 0 || r0 > r1 || r1 > rows) {
+        throw_iae(env, "native matmulBounds: need non-null arrays, n >= 0 and 0 <= rowStart <= rowEnd <= rows");
+        return;
+    }
+    long long need = (long long)n * rows;
+    if ((long long)(*env)->GetArrayLength(env, x) < (long long)n * cols
+            || (long long)(*env)->GetArrayLength(env, pn) < (long long)n * 2 * (cols / 32)
+            || (*env)->GetArrayLength(env, out) < need || (*env)->GetArrayLength(env, up) < need
+            || (*env)->GetArrayLength(env, down) < need) {
+        throw_iae(env, "native matmulBounds: need n * cols floats in x, n * 2 * cols / 32 in pn, n * rows in out, up, down");
+        return;
+    }
+    if (n == 0 || r0 == r1) return;
+    const qk_matmul_ops *ops = qk_matmul_active();
+    qk_matmul_fn fn = ops->matmul[type];
+    int is_packed = pw != NULL && ops->packed[type] != NULL && r0 % 16 == 0;
+    if (is_packed) {
+        fn = ops->packed[type];
+        w = pw;
+    }
+    int act_format = qk_act_format(type);
+    size_t act_stride = qk_act_stride(act_format, cols);
+    size_t width = (size_t)(r1 - r0);
+    uint8_t *act = qk_thread_scratch((size_t)n * act_stride);
+    float *tmp = malloc(3 * (size_t)n * width * sizeof(float) + (size_t)n * 2 * (cols / 32) * sizeof(float));
+    if (act == NULL || tmp == NULL) {
+        free(tmp);
+        throw_named(env, "java/lang/OutOfMemoryError", "native matmulBounds: no scratch memory");
+        return;
+    }
+    float *pnc = tmp + 3 * (size_t)n * width;
+    (*env)->GetFloatArrayRegion(env, pn, 0, n * 2 * (cols / 32), pnc);
+    float *xp = (*env)->GetPrimitiveArrayCritical(env, x, NULL);
+    if (xp == NULL) {
+        free(tmp);
+        return;
+    }
+    ops->quantize[act_format](xp, n, cols, act, act_stride);
+    (*env)->ReleasePrimitiveArrayCritical(env, x, xp, JNI_ABORT);
+    /* into private rows, then copied out: three arrays held critical at once would block the collector longer */
+    float *o = tmp, *u = tmp + (size_t)n * width, *d = tmp + 2 * (size_t)n * width;
+    sketch_rows(ops, fn, w, is_packed, row_bytes, cols, act, act_stride, n, pnc, o, u, d, width, r0, r1);
+    for (jint t = 0; t < n; t++) {
+        (*env)->SetFloatArrayRegion(env, out, t * rows + r0, (jsize)width, o + (size_t)t * width);
+        (*env)->SetFloatArrayRegion(env, up, t * rows + r0, (jsize)width, u + (size_t)t * width);
+        (*env)->SetFloatArrayRegion(env, down, t * rows + r0, (jsize)width, d + (size_t)t * width);
+    }
+    free(tmp);
+}
+
 /* Bytes of the packed copy of a matrix, 0 when this CPU's best kernels have no packed form of its type. */
 JNIEXPORT jlong JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_packedBytes0(
         JNIEnv *env, jclass cls, jint type, jint rows, jint cols) {

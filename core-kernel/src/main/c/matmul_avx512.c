@@ -961,6 +961,41 @@ static VNNI void pack_q6_k(const uint8_t *w, size_t row_bytes, int rows, int col
 MATMUL_KTILES(q4_k, K_Q4_K)
 MATMUL_KTILES(q6_k, K_Q6_K)
 
+/* ---- Bound sums of a head sketch (qk_bounds_fn) ---- */
+
+static qk_bounds_fn fallback_bounds;
+
+/*
+ * Over a packed copy a block's 16 row scales are one load, each row in its own lane, so every lane runs its row's
+ * chain of fused multiply-adds in block order: the bits of the generic version. The scales sit in tiles the sketch's
+ * matmul has just read, so these loads come from the cache.
+ */
+static VNNI void bounds_packed(const uint8_t *w, size_t row_bytes, int cols, int packed, const float *pn, int n,
+                               float *up, float *down, size_t ldo, int r0, int r1) {
+    if (!packed) {
+        fallback_bounds(w, row_bytes, cols, packed, pn, n, up, down, ldo, r0, r1);
+        return;
+    }
+    const int nb = cols / 32;
+    const size_t pbsize = (size_t)TILE * (row_bytes / (size_t)nb), tile_bytes = (size_t)TILE * row_bytes;
+    for (int r = r0; r < r1; r += TILE) {
+        const int nrows = r1 - r < TILE ? r1 - r : TILE;
+        const __mmask16 mask = (__mmask16)((1u << nrows) - 1);
+        const uint8_t *tile = w + (size_t)(r / TILE) * tile_bytes;
+        for (int t = 0; t < n; t++) {
+            const float *p = pn + (size_t)t * 2 * nb, *m = p + nb;
+            __m512 u = _mm512_setzero_ps(), d = _mm512_setzero_ps();
+            for (int b = 0; b < nb; b++) {
+                __m512 s = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(tile + (size_t)b * pbsize)));
+                u = _mm512_fmadd_ps(s, _mm512_set1_ps(p[b]), u);
+                d = _mm512_fmadd_ps(s, _mm512_set1_ps(m[b]), d);
+            }
+            _mm512_mask_storeu_ps(up + (size_t)t * ldo + (r - r0), mask, u);
+            _mm512_mask_storeu_ps(down + (size_t)t * ldo + (r - r0), mask, d);
+        }
+    }
+}
+
 int qk_matmul_ops_avx512(qk_matmul_ops *ops) {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx512vnni")) return 0;
@@ -970,6 +1005,8 @@ int qk_matmul_ops_avx512(qk_matmul_ops *ops) {
     fallback_q5_0 = ops->matmul[QK_Q5_0];
     fallback_q4_k = ops->matmul[QK_Q4_K];
     fallback_q6_k = ops->matmul[QK_Q6_K];
+    fallback_bounds = ops->bounds;
+    ops->bounds = bounds_packed;
     ops->matmul[QK_Q4_0] = matmul_q4_0;
     ops->matmul[QK_Q4_1] = matmul_q4_1;
     ops->matmul[QK_Q8_0] = matmul_q8_0;

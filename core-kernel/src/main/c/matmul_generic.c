@@ -329,6 +329,27 @@ GENERIC_MATMUL(q5_0)
 GENERIC_MATMUL(q4_k)
 GENERIC_MATMUL(q6_k)
 
+/* qk_bounds_fn over GGUF rows, one row at a time (the AVX-512 version takes the packed copies). */
+static void bounds_rows(const uint8_t *w, size_t row_bytes, int cols, int packed, const float *pn, int n, float *up,
+                        float *down, size_t ldo, int r0, int r1) {
+    const int nb = cols / 32;
+    const size_t block = row_bytes / (size_t)nb;
+    for (int t = 0; t < n; t++) {
+        const float *p = pn + (size_t)t * 2 * nb, *m = p + nb;
+        for (int r = r0; r < r1; r++) {
+            const uint8_t *row = w + (size_t)r * row_bytes;
+            float u = 0.0f, d = 0.0f;
+            for (int b = 0; b < nb; b++) {
+                float s = qk_fp16_to_fp32(load_u16(row + (size_t)b * block));
+                u = fmaf(s, p[b], u);
+                d = fmaf(s, m[b], d);
+            }
+            up[(size_t)t * ldo + (r - r0)] = u;
+            down[(size_t)t * ldo + (r - r0)] = d;
+        }
+    }
+}
+
 void qk_matmul_ops_generic(qk_matmul_ops *ops) {
     memset(ops, 0, sizeof(*ops));
     ops->quantize[QK_ACT_F32] = quantize_f32;
@@ -346,6 +367,7 @@ void qk_matmul_ops_generic(qk_matmul_ops *ops) {
     ops->matmul[QK_Q5_0] = matmul_q5_0;
     ops->matmul[QK_Q4_K] = matmul_q4_k;
     ops->matmul[QK_Q6_K] = matmul_q6_k;
+    ops->bounds = bounds_rows;
     ops->name = "scalar";
 }
 

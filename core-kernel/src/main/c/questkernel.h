@@ -87,12 +87,23 @@ typedef void (*qk_matmul_fn)(const uint8_t *w, size_t row_bytes, int cols, const
 size_t qk_packed_bytes(int type, int rows, int cols);
 typedef void (*qk_pack_fn)(const uint8_t *w, size_t row_bytes, int rows, int cols, uint8_t *packed);
 
+/*
+ * The bound sums of an output head's sketch (dev.questspark.model.HeadSketch), for a matrix whose blocks start with
+ * their binary16 scale d (Q4_0, Q5_0, Q8_0): for t < n and r in [r0, r1), up[t * ldo + r - r0] is the chain of fused
+ * multiply-adds over blocks b = 0, 1, .. of d_rb * pn[t * 2 * nb + b], from 0, and down the same with
+ * pn[t * 2 * nb + nb + b]: the same bits in every ISA and the Java twin. packed: w is the packed copy (r0 a multiple
+ * of 16), else the GGUF rows.
+ */
+typedef void (*qk_bounds_fn)(const uint8_t *w, size_t row_bytes, int cols, int packed, const float *pn, int n,
+                             float *up, float *down, size_t ldo, int r0, int r1);
+
 typedef struct {
     qk_quantize_fn quantize[QK_ACT_COUNT];
     qk_matmul_fn matmul[QK_TYPE_COUNT];
     /* NULL where the ISA has no packed kernel; packed[type] takes w = the packed copy and r0 a multiple of 16 */
     qk_pack_fn pack[QK_TYPE_COUNT];
     qk_matmul_fn packed[QK_TYPE_COUNT];
+    qk_bounds_fn bounds;
     const char *name;
 } qk_matmul_ops;
 

@@ -37,6 +37,9 @@ public final class DecoderSession implements AutoCloseable {
     private int[] tokens;         // (length) the context
     private int length;
     private boolean hasLogits;
+    private boolean hasGreedy;    // greedyNext is the full head's greedy token after the last cached token
+    private int greedyNext;
+    private boolean greedyRun;    // the last step's run picks its tokens by argmax alone
     private long prefillNanos;
 
     DecoderSession(LlamaModel model, Tokenizer tokenizer, Function<Parallel, KvCache> cacheFactory, int prefillBlock, int threads) {
@@ -146,8 +149,15 @@ public final class DecoderSession implements AutoCloseable {
             run.contextFull();
             return;
         }
-        sync();
-        int next = run.next(logits);
+        greedyRun = run.greedyOnly();
+        int next;
+        if (greedyRun && !hasLogits) {
+            syncGreedy();
+            next = run.nextToken(greedyNext);
+        } else {
+            sync();
+            next = run.next(logits);
+        }
         if (next >= 0) {
             append(next);
         }
@@ -162,7 +172,7 @@ public final class DecoderSession implements AutoCloseable {
 
     /** Whether the context's last token still has to run through the model before the next step can sample. */
     boolean needsForward() {
-        return length > 0 && !(cache.length() == length && hasLogits);
+        return length > 0 && !(cache.length() == length && (hasLogits || hasGreedy));
     }
 
     /**
@@ -176,12 +186,26 @@ public final class DecoderSession implements AutoCloseable {
         LlamaModel model = sessions[0].model;
         for (int i = 0; i < count; i++) {
             DecoderSession s = sessions[i];
-            if (s.model != model || s.cache.length() != s.length - 1 || s.hasLogits) {
+            if (s.model != model || s.cache.length() != s.length - 1 || s.hasLogits || s.hasGreedy) {
                 throw new IllegalStateException("syncBatch needs sessions of one model with exactly one pending token; session " + i
                         + " caches " + s.cache.length() + " of " + s.length + " tokens");
             }
             caches[i] = s.cache;
             ids[i] = s.tokens[s.length - 1];
+        }
+        boolean greedy = true;
+        for (int i = 0; i < count; i++) {
+            greedy &= sessions[i].greedyRun;
+        }
+        if (greedy) { // every row wants only its greedy token: the head's sketch spares reading all of it
+            int[] next = new int[count];
+            model.forwardBatchGreedy(caches, ids, count, state, parallel, attention, batchLogits, next);
+            for (int i = 0; i < count; i++) {
+                sessions[i].greedyNext = next[i];
+                sessions[i].hasGreedy = true;
+            }
+            Arrays.fill(caches, 0, count, null);
+            return;
         }
         model.forwardBatch(caches, ids, count, state, parallel, attention, batchLogits);
         int vocab = model.config().vocabSize();
@@ -215,6 +239,7 @@ public final class DecoderSession implements AutoCloseable {
                 }
             }
             hasLogits = false;
+            hasGreedy = false;
         }
     }
 
@@ -275,6 +300,7 @@ public final class DecoderSession implements AutoCloseable {
         Arrays.fill(tokens, len, tokens.length, 0);
         length = len;
         hasLogits = false;
+        hasGreedy = false;
     }
 
     /** Next-token logits after the whole context (a view, valid until the next call). */
@@ -307,6 +333,7 @@ public final class DecoderSession implements AutoCloseable {
         length = context.length;
         System.arraycopy(nextLogits, 0, logits, 0, logits.length);
         hasLogits = true;
+        hasGreedy = false;
     }
 
     /** Attention statistics of this session's decode steps. */
@@ -360,11 +387,35 @@ public final class DecoderSession implements AutoCloseable {
         hasLogits = true;
     }
 
+    /**
+     * {@link #sync()} for a step that picks by argmax alone: the last token's greedy token through the model's greedy
+     * head ({@link LlamaModel#forwardGreedy}) instead of its logits.
+     */
+    private void syncGreedy() {
+        if (length == 0 || cache.length() == length && hasGreedy) {
+            return;
+        }
+        if (cache.length() == length) {
+            cache.truncate(length - 1); // the logits were dropped: recompute the last token's
+        }
+        while (cache.length() < length) {
+            int off = cache.length();
+            int n = Math.min(state.block(), length - off);
+            if (off + n == length) {
+                greedyNext = model.forwardGreedy(cache, state, parallel, tokens, off, n, false);
+            } else {
+                model.forward(cache, state, parallel, tokens, off, n, false, false);
+            }
+        }
+        hasGreedy = true;
+    }
+
     private void append(int token) {
         if (length == tokens.length) {
             tokens = Arrays.copyOf(tokens, (int) Math.min(cache.capacity(), 2L * tokens.length));
         }
         tokens[length++] = token;
         hasLogits = hasLogits && cache.length() == length;
+        hasGreedy = hasGreedy && cache.length() == length;
     }
 }

@@ -65,7 +65,16 @@ final class GenerationRun {
      * stop string, the token limit); the token is still part of the context, as it is after a lone generate.
      */
     int next(float[] logits) {
-        int next = sampler.sample(logits);
+        return nextToken(sampler.sample(logits));
+    }
+
+    /** Whether this run picks each token by argmax alone (greedy, no penalties): the logits' greedy token is enough. */
+    boolean greedyOnly() {
+        return sampler.greedyOnly();
+    }
+
+    /** {@link #next(float[])} with the token already picked: the greedy token of logits when {@link #greedyOnly}. */
+    int nextToken(int next) {
         if (!ignoreEos && tokenizer.isEndOfGeneration(next)) {
             finish("eos");
             return -1;

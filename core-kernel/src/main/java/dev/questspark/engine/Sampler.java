@@ -33,6 +33,11 @@ public final class Sampler {
         history[length++] = token;
     }
 
+    /** Whether {@link #sample} is {@link #argmax} of the logits as they are (greedy, no penalties). */
+    public boolean greedyOnly() {
+        return config.isGreedy() && !penalties.active();
+    }
+
     public int sample(float[] logits) {
         float[] l = penalties.active() ? penalized(logits) : logits;
         if (config.isGreedy()) {

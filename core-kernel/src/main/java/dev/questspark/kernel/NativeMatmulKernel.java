@@ -75,6 +75,35 @@ public final class NativeMatmulKernel implements MatmulKernel {
     }
 
     @Override
+    public void matmulBounds(WeightTensor w, float[] x, int n, float[] pn, float[] out, float[] up, float[] down, int rowStart,
+                             int rowEnd) {
+        MatmulChecks.checkBounds(w, x, n, pn, out, up, down, rowStart, rowEnd);
+        if (n == 0 || rowStart == rowEnd) {
+            return;
+        }
+        ByteBuffer copy = packed ? w.packed().get(() -> pack(w)) : null;
+        matmulBounds0(w.data(), copy, w.type().id(), w.rows(), w.cols(), x, n, pn, out, up, down, rowStart, rowEnd);
+    }
+
+    /** Raw entry point, for tests that check the C side's own validation. */
+    static void matmulBoundsUnchecked(ByteBuffer data, int typeId, int rows, int cols, float[] x, int n, float[] pn, float[] out,
+                                      float[] up, float[] down, int rowStart, int rowEnd) {
+        matmulBounds0(data, null, typeId, rows, cols, x, n, pn, out, up, down, rowStart, rowEnd);
+    }
+
+    @Override
+    public void matmulRows(WeightTensor w, float[] x, int xOff, int[] ids, int count, float[] out) {
+        MatmulChecks.checkRows(w, x, xOff, ids, count, out);
+        matmulRows0(w.data(), w.type().id(), w.rows(), w.cols(), x, xOff, ids, count, out);
+    }
+
+    /** Raw entry point, for tests that check the C side's own validation. */
+    static void matmulRowsUnchecked(ByteBuffer data, int typeId, int rows, int cols, float[] x, int xOff, int[] ids,
+                                    int count, float[] out) {
+        matmulRows0(data, typeId, rows, cols, x, xOff, ids, count, out);
+    }
+
+    @Override
     public void dequantizeRow(WeightTensor w, int row, float[] out, int off) {
         MatmulChecks.checkRow(w, row, out, off);
         dequantizeRow0(w.data(), w.type().id(), w.rows(), w.cols(), row, out, off);
@@ -125,6 +154,12 @@ public final class NativeMatmulKernel implements MatmulKernel {
 
     private static native void matmul0(ByteBuffer data, ByteBuffer packed, int typeId, int rows, int cols, float[] x, int n,
                                        float[] out, int rowStart, int rowEnd);
+
+    private static native void matmulBounds0(ByteBuffer data, ByteBuffer packed, int typeId, int rows, int cols, float[] x,
+                                             int n, float[] pn, float[] out, float[] up, float[] down, int rowStart, int rowEnd);
+
+    private static native void matmulRows0(ByteBuffer data, int typeId, int rows, int cols, float[] x, int xOff, int[] ids,
+                                           int count, float[] out);
 
     private static native long packedBytes0(int typeId, int rows, int cols);
 

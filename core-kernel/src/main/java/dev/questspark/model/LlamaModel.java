@@ -6,6 +6,8 @@ import dev.questspark.kernel.GeluGate;
 import dev.questspark.kernel.MatmulKernel;
 import dev.questspark.kernel.Parallel;
 import dev.questspark.kernel.WeightTensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Llama-family transformer forward pass (Llama 2/3, SmolLM2, Mistral, Qwen2) and its Gemma 3 variant (scaled
@@ -24,6 +26,11 @@ public final class LlamaModel {
     private final float ropeThetaScaleSliding; // the same for the RoPE base of sliding-window layers
     /** GeGLU values from which a step splits its GeGLU over the pool (Gemma 3 270M: 2 rows of 2,048 channels). */
     private static final int GEGLU_PARALLEL_VALUES = 4096;
+    /** Whether greedy steps may use the output head's sketch (system property quest.head.sketch, default true). */
+    private static final boolean HEAD_SKETCH = Boolean.parseBoolean(System.getProperty("quest.head.sketch", "true"));
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
+    private volatile HeadSketch headSketch;
+    private volatile boolean sketchTried;
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights, MatmulKernel kernel, Activations activations) {
         this(config, BlockVariant.llama(config.layers()), weights, kernel, activations);
@@ -69,6 +76,32 @@ public final class LlamaModel {
      */
     public float[] forward(KvCache cache, ForwardState s, Parallel par, int[] tokens, int off, int n, boolean wantLogits,
                            boolean prompt) {
+        layers(cache, s, par, tokens, off, n, prompt);
+        if (!wantLogits) {
+            return null;
+        }
+        // 5. final norm and classifier on the last token only (Gemma: soft-capped when the file says so)
+        rmsNorm(s.xb, s.x, (n - 1) * config.dim(), w.outputNorm, config.dim());
+        matmul(par, w.output, s.xb, 1, s.logits);
+        softcap(s.logits, config.vocabSize());
+        return s.logits;
+    }
+
+    /**
+     * {@link #forward(KvCache, ForwardState, Parallel, int[], int, int, boolean, boolean)} with logits wanted only for
+     * their greedy token: returns the first id of the largest logit, the token {@code Sampler.argmax} picks from
+     * forward's logits, through the head's sketch where it has one ({@link HeadSketch}); s.logits is scratch.
+     */
+    public int forwardGreedy(KvCache cache, ForwardState s, Parallel par, int[] tokens, int off, int n, boolean prompt) {
+        layers(cache, s, par, tokens, off, n, prompt);
+        rmsNorm(s.xb, s.x, (n - 1) * config.dim(), w.outputNorm, config.dim());
+        int[] next = new int[1];
+        greedyHead(par, s.xb, 1, s.logits, next);
+        return next[0];
+    }
+
+    /** Steps 1 to 4 of forward: n tokens through every layer, their keys and values committed to the cache. */
+    private void layers(KvCache cache, ForwardState s, Parallel par, int[] tokens, int off, int n, boolean prompt) {
         LlamaConfig c = config;
         int pos = cache.length();
         if (n < 1 || n > s.block()) {
@@ -101,14 +134,6 @@ public final class LlamaModel {
             feedForward(l, n, s, par);
         }
         cache.advance(n);
-        if (!wantLogits) {
-            return null;
-        }
-        // 5. final norm and classifier on the last token only (Gemma: soft-capped when the file says so)
-        rmsNorm(s.xb, s.x, (n - 1) * c.dim(), w.outputNorm, c.dim());
-        matmul(par, w.output, s.xb, 1, s.logits);
-        softcap(s.logits, c.vocabSize());
-        return s.logits;
     }
 
     /**
@@ -121,8 +146,32 @@ public final class LlamaModel {
      */
     public void forwardBatch(KvCache[] caches, int[] tokens, int rows, ForwardState s, Parallel par, BatchAttention attention,
                              float[] logits) {
-        LlamaConfig c = config;
         checkBatch(caches, tokens, rows, s, logits);
+        layersBatch(caches, tokens, rows, s, par, attention);
+        // 5. final norm and classifier over every row
+        rmsNorm(s.xb, s.x, w.outputNorm, rows, config.dim());
+        matmul(par, w.output, s.xb, rows, logits);
+        softcap(logits, rows * config.vocabSize());
+    }
+
+    /**
+     * {@link #forwardBatch} with each row's logits wanted only for their greedy token, next[i], as
+     * {@link #forwardGreedy} gives it for that row alone; logits is scratch of rows * vocab floats.
+     */
+    public void forwardBatchGreedy(KvCache[] caches, int[] tokens, int rows, ForwardState s, Parallel par,
+                                   BatchAttention attention, float[] logits, int[] next) {
+        checkBatch(caches, tokens, rows, s, logits);
+        if (next.length < rows) {
+            throw new IllegalArgumentException("next must hold " + rows + " tokens, got " + next.length);
+        }
+        layersBatch(caches, tokens, rows, s, par, attention);
+        rmsNorm(s.xb, s.x, w.outputNorm, rows, config.dim());
+        greedyHead(par, s.xb, rows, logits, next);
+    }
+
+    /** The layers of forwardBatch: each row's token through every layer, its key and value committed to its cache. */
+    private void layersBatch(KvCache[] caches, int[] tokens, int rows, ForwardState s, Parallel par, BatchAttention attention) {
+        LlamaConfig c = config;
         int[] positions = new int[rows];
         // 1. token embeddings and each row's RoPE angles at its own position
         for (int i = 0; i < rows; i++) {
@@ -146,10 +195,64 @@ public final class LlamaModel {
         for (int i = 0; i < rows; i++) {
             caches[i].advance(1);
         }
-        // 5. final norm and classifier over every row
-        rmsNorm(s.xb, s.x, w.outputNorm, rows, c.dim());
-        matmul(par, w.output, s.xb, rows, logits);
-        softcap(logits, rows * c.vocabSize());
+    }
+
+    /**
+     * The greedy token of each of n normed rows of x into next: through the head's sketch when there is one, else the
+     * full head's (soft-capped) logits in scratch and their first largest.
+     */
+    private void greedyHead(Parallel par, float[] x, int n, float[] scratch, int[] next) {
+        HeadSketch sketch = sketch();
+        if (sketch != null) {
+            sketch.argmax(kernel, par, x, n, scratch, next);
+            return;
+        }
+        int vocab = config.vocabSize();
+        matmul(par, w.output, x, n, scratch);
+        softcap(scratch, n * vocab);
+        for (int t = 0; t < n; t++) {
+            int best = t * vocab;
+            for (int i = best + 1; i < (t + 1) * vocab; i++) {
+                if (scratch[i] > scratch[best]) {
+                    best = i;
+                }
+            }
+            next[t] = best - t * vocab;
+        }
+    }
+
+    /**
+     * The head's sketch, made on the first greedy step (a soft-capped head has none: capping can merge distinct
+     * logits, which the sketch's bounds do not follow), or null; -Dquest.head.sketch=false keeps the full head.
+     */
+    private HeadSketch sketch() {
+        HeadSketch h = headSketch;
+        if (h == null && !sketchTried) {
+            synchronized (this) {
+                if (!sketchTried) {
+                    headSketch = h = makeSketch();
+                    sketchTried = true;
+                }
+                h = headSketch;
+            }
+        }
+        return h;
+    }
+
+    private HeadSketch makeSketch() {
+        if (!HEAD_SKETCH || variant.logitSoftcap() != 0f) {
+            LOG.info("greedy steps read the full output head ({})", HEAD_SKETCH ? "soft-capped logits" : "quest.head.sketch=false");
+            return null;
+        }
+        long t0 = System.nanoTime();
+        HeadSketch h = HeadSketch.of(w.output);
+        if (h == null) {
+            LOG.info("greedy steps read the full output head (a {} head has no sketch)", w.output.type());
+        } else {
+            LOG.info("greedy steps read a 5-bit sketch of the Q8_0 output head ({} MB, made in {} ms) and its candidate rows",
+                    h.bytes() >> 20, (System.nanoTime() - t0) / 1_000_000);
+        }
+        return h;
     }
 
     /** Row t of s.x: the embedding of token id, times the variant's scale. */
