@@ -17,8 +17,6 @@ public final class ForwardState {
     final float[] logits; // (vocab)
     final float[] ropeCos; // (block, ropeDim / 2) rotation of each token's channel pairs, shared by all layers
     final float[] ropeSin; // (block, ropeDim / 2)
-    final float[] kRow;    // (kvHeads * headDim) one row of a batch, on its way to its own cache
-    final float[] vRow;    // (kvHeads * headDim)
     final float[] gateRow; // (ffnDim) one row's SwiGLU when rows do not start on a vector boundary
     final float[] upRow;   // (ffnDim)
     final float[] ropeCosSliding; // (block, ropeDim / 2) the same at the RoPE base of sliding-window layers
@@ -40,8 +38,6 @@ public final class ForwardState {
         logits = new float[c.vocabSize()];
         ropeCos = new float[block * (c.ropeDim() / 2)];
         ropeSin = new float[block * (c.ropeDim() / 2)];
-        kRow = new float[c.kvDim()];
-        vRow = new float[c.kvDim()];
         gateRow = new float[c.ffnDim()];
         upRow = new float[c.ffnDim()];
         ropeCosSliding = new float[block * (c.ropeDim() / 2)];

@@ -130,11 +130,16 @@ final class AttentionExecutor {
     void store(int layer, int pos, int n, float[] k, float[] v) {
         int stride = kvHeads * headDim;
         int row = pos - firstToken(layer);
-        run(kvHeads, (long) n * kvHeads * headDim * 8, (a, b) -> {
+        Parallel.RangeBody body = (a, b) -> {
             for (int h = a; h < b; h++) {
                 kernel.store(head(layer, h), row, n, k, v, h * headDim, stride);
             }
-        });
+        };
+        if (n == 1) { // a decode step's token: a batch stores it from inside a pool part, which must not enter the pool
+            body.run(0, kvHeads);
+        } else {
+            run(kvHeads, (long) n * kvHeads * headDim * 8, body);
+        }
     }
 
     void attend(int layer, int pos, int n, float[] q, float[] out, QuestConfig.Attention mode) {
