@@ -322,24 +322,53 @@ JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmulBound
     }
     int act_format = qk_act_format(type);
     size_t act_stride = qk_act_stride(act_format, cols);
-    size_t width = (size_t)(r1 - r0);
     uint8_t *act = qk_thread_scratch((size_t)n * act_stride);
-    float *tmp = malloc(3 * (size_t)n * width * sizeof(float) + (size_t)n * 2 * (cols / 32) * sizeof(float));
-    if (act == NULL || tmp == NULL) {
-        free(tmp);
+    float *pnc = malloc((size_t)n * 2 * (cols / 32) * sizeof(float));
+    if (act == NULL || pnc == NULL) {
+        free(pnc);
         throw_named(env, "java/lang/OutOfMemoryError", "native matmulBounds: no scratch memory");
         return;
     }
-    float *pnc = tmp + 3 * (size_t)n * width;
     (*env)->GetFloatArrayRegion(env, pn, 0, n * 2 * (cols / 32), pnc);
     float *xp = (*env)->GetPrimitiveArrayCritical(env, x, NULL);
     if (xp == NULL) {
-        free(tmp);
+        free(pnc);
         return;
     }
     ops->quantize[act_format](xp, n, cols, act, act_stride);
     (*env)->ReleasePrimitiveArrayCritical(env, x, xp, JNI_ABORT);
-    /* into private rows, then copied out: three arrays held critical at once would block the collector longer */
+    jfloatArray arrays[3] = {out, up, down};
+    float *p[3] = {NULL, NULL, NULL};
+    jboolean copied = JNI_FALSE;
+    for (int i = 0; i < 3; i++) {
+        jboolean c = JNI_FALSE;
+        p[i] = (*env)->GetPrimitiveArrayCritical(env, arrays[i], &c);
+        if (p[i] == NULL) break;
+        copied |= c;
+    }
+    int held = p[0] != NULL && p[1] != NULL && p[2] != NULL;
+    if (held && !copied) {
+        sketch_rows(ops, fn, w, is_packed, row_bytes, cols, act, act_stride, n, pnc, p[0] + r0, p[1] + r0, p[2] + r0,
+                    (size_t)rows, r0, r1);
+        for (int i = 2; i >= 0; i--) (*env)->ReleasePrimitiveArrayCritical(env, arrays[i], p[i], 0);
+        free(pnc);
+        return;
+    }
+    for (int i = 2; i >= 0; i--) {
+        if (p[i] != NULL) (*env)->ReleasePrimitiveArrayCritical(env, arrays[i], p[i], JNI_ABORT);
+    }
+    if (!held) { /* OutOfMemoryError pending */
+        free(pnc);
+        return;
+    }
+    /* a JVM that copies critical arrays: private rows copied back, so other threads' rows are not overwritten */
+    size_t width = (size_t)(r1 - r0);
+    float *tmp = malloc(3 * (size_t)n * width * sizeof(float));
+    if (tmp == NULL) {
+        free(pnc);
+        throw_named(env, "java/lang/OutOfMemoryError", "native matmulBounds: no memory for the output copy");
+        return;
+    }
     float *o = tmp, *u = tmp + (size_t)n * width, *d = tmp + 2 * (size_t)n * width;
     sketch_rows(ops, fn, w, is_packed, row_bytes, cols, act, act_stride, n, pnc, o, u, d, width, r0, r1);
     for (jint t = 0; t < n; t++) {
@@ -348,6 +377,7 @@ JNIEXPORT void JNICALL Java_dev_questspark_kernel_NativeMatmulKernel_matmulBound
         (*env)->SetFloatArrayRegion(env, down, t * rows + r0, (jsize)width, d + (size_t)t * width);
     }
     free(tmp);
+    free(pnc);
 }
 
 /* Bytes of the packed copy of a matrix, 0 when this CPU's best kernels have no packed form of its type. */

@@ -46,8 +46,8 @@ final class HeadSketch {
     private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);
     /**
      * Float rounding of both kernels: each sums nb + 1 terms of at most 128 * |d| * sum|x~| over a block (two roundings
-     * per term), so each is off by at most gamma(nb + 2) * 128 * |d|max * sum|x~|; 1024 instead of 256 leaves room for
-     * the double arithmetic of the bounds.
+     * per term), so each is off by at most gamma(nb + 2) * 128 * |d| * sum|x~| summed over blocks; 1024 instead of 256
+     * leaves room for the one rounding of lo = sk - down and hi = sk + up in float (at most 2^-24 of |sk| + bound).
      */
     private final double roundSlack;
 
@@ -117,10 +117,8 @@ final class HeadSketch {
         int vocab = head.rows();
         float[] pn = new float[n * 2 * nb];
         boolean[] finite = new boolean[n];
-        double[] threshold = new double[n];
         for (int t = 0; t < n; t++) {
             finite[t] = blockBounds(x, t * head.cols(), pn, t * 2 * nb);
-            threshold[t] = Double.NEGATIVE_INFINITY;
         }
         float[][] s = scratch.get();
         if (s[0].length < n * vocab) {
@@ -129,23 +127,89 @@ final class HeadSketch {
         }
         float[] up = s[0];
         float[] down = s[1];
-        // the sketch logits and bound sums, and each part's largest lower bound per row merged into threshold
+        float[] threshold = new float[n];
+        Arrays.fill(threshold, Float.NEGATIVE_INFINITY);
+        int[][] kept = new int[n][];
+        int[] count = new int[n];
+        // one pass: the sketch and its bounds, then each part's own largest lower bound (at most the global one, T)
+        // and the rows whose upper bound reaches it: a superset of the rows that reach T, merged
         par.forRange(vocab, 16, (start, end) -> {
             kernel.matmulBounds(sketch, x, n, pn, sk, up, down, start, end);
             for (int t = 0; t < n; t++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int r = t * vocab + start; r < t * vocab + end; r++) {
-                    max = Math.max(max, sk[r] - sumSlack * down[r]);
+                int base = t * vocab;
+                float local = Float.NEGATIVE_INFINITY;
+                for (int r = base + start; r < base + end; r++) {
+                    float lo = sk[r] - down[r];
+                    if (lo > local) {
+                        local = lo;
+                    }
                 }
-                synchronized (threshold) {
-                    threshold[t] = Math.max(threshold[t], max);
+                int[] ids = new int[64];
+                int c = 0;
+                for (int r = base + start; r < base + end; r++) {
+                    if (!(sk[r] + up[r] < local)) { // a NaN keeps its row
+                        if (c == ids.length) {
+                            ids = Arrays.copyOf(ids, 2 * c);
+                        }
+                        ids[c++] = r - base;
+                    }
+                }
+                synchronized (kept) {
+                    threshold[t] = Math.max(threshold[t], local);
+                    int[] all = kept[t] == null ? ids : Arrays.copyOf(kept[t], count[t] + c);
+                    if (kept[t] != null) {
+                        System.arraycopy(ids, 0, all, count[t], c);
+                    }
+                    kept[t] = all;
+                    count[t] += c;
                 }
             }
         });
         for (int t = 0; t < n; t++) {
-            next[t] = finite[t] && Double.isFinite(threshold[t]) ? candidatesArgmax(kernel, par, x, t, sk, up, threshold[t])
+            next[t] = finite[t] && Float.isFinite(threshold[t]) ? candidatesArgmax(kernel, x, t, sk, up, threshold[t], kept[t], count[t])
                     : fullArgmax(kernel, par, x, t, sk);
         }
+    }
+
+    /**
+     * The first largest exact logit among the kept rows whose upper bound reaches the threshold (ids in any order:
+     * the lowest id wins a tie).
+     */
+    private int candidatesArgmax(MatmulKernel kernel, float[] x, int t, float[] sk, float[] up, float threshold, int[] kept,
+                                 int keptCount) {
+        int vocab = head.rows();
+        int[] ids = new int[keptCount];
+        int count = 0;
+        for (int i = 0; i < keptCount; i++) {
+            int r = kept[i];
+            if (!(sk[t * vocab + r] + up[t * vocab + r] < threshold)) {
+                ids[count++] = r;
+            }
+        }
+        float[] exact = new float[count];
+        kernel.matmulRows(head, x, t * head.cols(), ids, count, exact);
+        int best = ids[0];
+        float max = exact[0];
+        for (int i = 1; i < count; i++) {
+            if (exact[i] > max || exact[i] == max && ids[i] < best) {
+                max = exact[i];
+                best = ids[i];
+            }
+        }
+        LOG.debug("head sketch: {} candidate rows of {}", count, vocab);
+        return best;
+    }
+
+    /** The sketch's matvec with its bound sums alone, of one activation row: what argmax reads, for HeadSketchBench. */
+    void boundsOnly(MatmulKernel kernel, Parallel par, float[] x, float[] sk) {
+        float[] pn = new float[2 * nb];
+        blockBounds(x, 0, pn, 0);
+        float[][] s = scratch.get();
+        if (s[0].length < head.rows()) {
+            s[0] = new float[head.rows()];
+            s[1] = new float[head.rows()];
+        }
+        par.forRange(head.rows(), 16, (start, end) -> kernel.matmulBounds(sketch, x, 1, pn, sk, s[0], s[1], start, end));
     }
 
     /**
@@ -172,55 +236,11 @@ final class HeadSketch {
             double pos = ACT_SLACK * (p + round) + ACT_TINY;
             double neg = ACT_SLACK * (m + round) + ACT_TINY;
             double rounding = roundSlack * (ACT_SLACK * (p + m + round) + ACT_TINY);
-            pn[at + b] = Math.nextUp((float) ((7 * pos + rounding) / 8));
-            pn[at + nb + b] = Math.nextUp((float) ((7 * neg + rounding) / 8));
+            pn[at + b] = Math.nextUp((float) (sumSlack * (7 * pos + rounding) / 8));
+            pn[at + nb + b] = Math.nextUp((float) (sumSlack * (7 * neg + rounding) / 8));
             finite &= Float.isFinite(pn[at + b]) && Float.isFinite(pn[at + nb + b]);
         }
         return finite;
-    }
-
-    /**
-     * The rows whose upper bound reaches the threshold, each part's own exact logits of its candidates and best one,
-     * merged: the largest logit, the lowest id among equal ones (the parts' order does not matter).
-     */
-    private int candidatesArgmax(MatmulKernel kernel, Parallel par, float[] x, int t, float[] sk, float[] up, double threshold) {
-        int vocab = head.rows();
-        long[] best = {-1, 0, 0}; // id (-1: none yet), the float bits of its logit, candidates
-        par.forRange(vocab, 16, (start, end) -> {
-            int[] ids = new int[256];
-            int count = 0;
-            for (int r = start; r < end; r++) {
-                if (!(sk[t * vocab + r] + sumSlack * up[t * vocab + r] < threshold)) { // a NaN keeps its row
-                    if (count == ids.length) {
-                        ids = Arrays.copyOf(ids, 2 * count);
-                    }
-                    ids[count++] = r;
-                }
-            }
-            if (count == 0) {
-                return;
-            }
-            float[] exact = new float[count];
-            kernel.matmulRows(head, x, t * head.cols(), ids, count, exact);
-            int id = ids[0];
-            float max = exact[0];
-            for (int i = 1; i < count; i++) { // ids ascend: the first of equal maxima is the lowest id
-                if (exact[i] > max) {
-                    max = exact[i];
-                    id = ids[i];
-                }
-            }
-            synchronized (best) {
-                float held = Float.intBitsToFloat((int) best[1]);
-                if (best[0] < 0 || max > held || max == held && id < best[0]) {
-                    best[0] = id;
-                    best[1] = Float.floatToRawIntBits(max);
-                }
-                best[2] += count;
-            }
-        });
-        LOG.debug("head sketch: {} candidate rows of {}", best[2], vocab);
-        return (int) best[0];
     }
 
     private int fullArgmax(MatmulKernel kernel, Parallel par, float[] x, int t, float[] sk) {
