@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Aggregate decode throughput of continuous batching: B sequences, each a document of {@code contextTokens} tokens plus
@@ -21,6 +23,8 @@ import java.util.Locale;
  * is not in it).
  */
 public final class BatchBench {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchBench.class);
+
     /** One measurement; rates in tokens per second. */
     public record Result(int contextTokens, int batchSize, boolean sharedDocument, String attention, int tokenBudget,
                          int threads, int decodeTokens, long generated, double aggregateTokensPerSecond,
@@ -76,6 +80,8 @@ public final class BatchBench {
                 // the shared-page paths of a batch are compiled before the first timed size, whichever it is
                 decode(engine, d, docs, 1, 4);
                 decode(engine, d, docs, most, 4);
+                // the documents are prefilled by now: a profiler attached from this line on sees decode steps only
+                LOG.info("Warmed up {}; timing batch sizes {}", quest.attention().configName(), Arrays.toString(batchSizes));
                 for (int b : batchSizes) {
                     BatchStats before = d.stats();
                     AttentionStats attBefore = d.attentionStats();
