@@ -28,6 +28,13 @@ public final class LlamaModel {
     private static final int GEGLU_PARALLEL_VALUES = 4096;
     /** Whether greedy steps may use the output head's sketch (system property quest.head.sketch, default true). */
     private static final boolean HEAD_SKETCH = Boolean.parseBoolean(System.getProperty("quest.head.sketch", "true"));
+    /**
+     * Rows up to which a greedy step reads the sketch. A lone row streams the head from memory, which the sketch cuts;
+     * a batch's head is bound by its multiply-adds, which the sketch's pass and per-row scans add to: SmolLM2's shared
+     * 7K batch of 8 took 34.7-35.3 ms of CPU a step with the sketch against 24.6-26.0 without (docs/benchmarks.md,
+     * "Quiet run at the end of the thirteenth session"). Both give the same tokens.
+     */
+    private static final int SKETCH_MAX_ROWS = 1;
     private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
     private volatile HeadSketch headSketch;
     private volatile boolean sketchTried;
@@ -193,11 +200,11 @@ public final class LlamaModel {
     }
 
     /**
-     * The greedy token of each of n normed rows of x into next: through the head's sketch when there is one, else the
-     * full head's (soft-capped) logits in scratch and their first largest.
+     * The greedy token of each of n normed rows of x into next: through the head's sketch when there is one and n is at
+     * most SKETCH_MAX_ROWS, else the full head's (soft-capped) logits in scratch and their first largest.
      */
     private void greedyHead(Parallel par, float[] x, int n, float[] scratch, int[] next) {
-        HeadSketch sketch = sketch();
+        HeadSketch sketch = n <= SKETCH_MAX_ROWS ? sketch() : null;
         if (sketch != null) {
             sketch.argmax(kernel, par, x, n, scratch, next);
             return;

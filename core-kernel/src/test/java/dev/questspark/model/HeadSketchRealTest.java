@@ -17,8 +17,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * The greedy head ({@link LlamaModel#forwardGreedy}, {@link LlamaModel#forwardBatchGreedy}, through {@link HeadSketch})
- * picks the token {@link Sampler#argmax} picks from the full head's logits, on real decode steps of Gemma 3 and SmolLM2
+ * The greedy head ({@link LlamaModel#forwardGreedy} through {@link HeadSketch}; {@link LlamaModel#forwardBatchGreedy},
+ * whose batches of more than one row read the full head, and whose lone rows the sketch) picks the token {@link Sampler#argmax} picks from the full head's logits, on real decode steps of Gemma 3 and SmolLM2
  * (both with Q8_0 heads) over a real text, on one and two threads, alone and in a batch. Skipped without the models.
  */
 class HeadSketchRealTest {
