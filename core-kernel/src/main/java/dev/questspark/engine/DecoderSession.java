@@ -197,7 +197,7 @@ public final class DecoderSession implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             greedy &= sessions[i].greedyRun;
         }
-        if (greedy) { // every row wants only its greedy token: the head's sketch spares reading all of it
+        if (greedy) { // every row wants only its greedy token: no logits copied out; a lone row reads the sketch
             int[] next = new int[count];
             model.forwardBatchGreedy(caches, ids, count, state, parallel, attention, batchLogits, next);
             for (int i = 0; i < count; i++) {
